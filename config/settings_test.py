@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings, minus what needs a TLS front end, with a
+fixed encryption key and a fast password hasher. The test database is a file (not SQLite's
+in-memory default) so that a real django-q2 cluster in another process sees the same rows."""
+import os
+
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+# A Fernet key used only by the test suite.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "x5bBfJmUf0JEoY3nLVvB1lZ2q7D1QkxjKQbTTGmQY_8=")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import BASE_DIR, DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

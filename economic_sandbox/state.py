@@ -1,0 +1,41 @@
+"""Sandbox state: agreements, each with its own tables of documents and number counters.
+
+Tables hold documents as e-conomic's JSON (dicts), keyed by the resource's number or id, so a
+handler reads and writes them as it would answer them. Every request for an agreement runs under
+that agreement's lock, so handlers need no locking of their own.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Agreement:
+    number: int
+    grant_token: str
+    company_name: str
+    base_currency: str = "DKK"
+    read_only: bool = False  # the demo agreement: GET only
+    revoked: bool = False  # the grant was revoked: every call answers 401
+    modules: list[dict] = field(default_factory=list)  # as in GET /self
+    tables: dict[str, dict[Any, dict]] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def table(self, name: str) -> dict[Any, dict]:
+        return self.tables.setdefault(name, {})
+
+    def next_number(self, counter: str, *, start: int = 1) -> int:
+        """The next free number of a numbering series (customers, drafts, booked invoices)."""
+        number = max(self.counters.get(counter, start - 1) + 1, start)
+        self.counters[counter] = number
+        return number
+
+    def reserve_number(self, counter: str, number: int) -> None:
+        """Record that a number chosen by the client is taken, so the series skips past it."""
+        self.counters[counter] = max(self.counters.get(counter, 0), number)
+
+    def has_module(self, name: str) -> bool:
+        return any(module.get("name") == name for module in self.modules)
