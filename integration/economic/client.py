@@ -1,0 +1,294 @@
+"""The one HTTP seam to e-conomic. It knows no Django models: it takes tokens and URLs, answers
+JSON, raises `EconomicError`s, and reports every call to a recorder callback.
+
+Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
+- every request has a timeout (the session refuses one without);
+- GETs are retried with backoff, honouring Retry-After (urllib3 `Retry`); POST and PUT never are,
+  because a write that timed out may have been applied: the caller looks it up by reference;
+- every write carries an `Idempotency-Key` (e-conomic replays the first answer for an hour);
+- every call first draws its cost from the shared token bucket;
+- tokens go only into request headers: never into records, messages or reprs.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.retry import Retry
+
+from integration.economic import errors
+from integration.economic.encoding import encode_id
+from integration.economic.filters import Filter
+from integration.economic.ratelimit import EndpointCosts, RateLimiter
+
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+PAGE_SIZE = 1000  # the largest page e-conomic serves
+PROJECTS_API = "/api/v22.0.0"
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    method: str
+    path: str
+    status: int | None
+    duration_ms: int
+    cost: float
+    idempotency_key: str
+    error: str
+    from_cache: bool
+
+
+class TimeoutSession(requests.Session):
+    """A session that will not send a request without a timeout: one hung call must not hang a
+    worker forever."""
+
+    def request(self, method, url, *args, **kwargs):
+        if kwargs.get("timeout") is None:
+            raise ValueError(f"Refusing to call {method} {url} without a timeout.")
+        return super().request(method, url, *args, **kwargs)
+
+
+def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
+    retry = Retry(
+        total=retries,
+        connect=retries,  # nothing was sent yet, so any method may try again
+        read=retries,
+        status=retries,
+        allowed_methods=frozenset({"GET"}),  # read and status retries: GET only
+        status_forcelist=(429, 500, 502, 503, 504),
+        backoff_factor=backoff,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    session = TimeoutSession()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class EconomicClient:
+    def __init__(
+        self,
+        *,
+        rest_url: str,
+        openapi_url: str,
+        app_secret_token: str,
+        grant_token: str,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        rate_limiter: RateLimiter | None = None,
+        costs: EndpointCosts | None = None,
+        recorder: Callable[[CallRecord], None] | None = None,
+        session: requests.Session | None = None,
+    ):
+        self.rest_url = rest_url.rstrip("/")
+        self.openapi_url = openapi_url.rstrip("/")
+        self._headers = {
+            "X-AppSecretToken": app_secret_token,
+            "X-AgreementGrantToken": grant_token,
+            "Content-Type": "application/json",
+        }
+        self.timeout = timeout
+        self.rate_limiter = rate_limiter
+        self.costs = costs or EndpointCosts()
+        self.recorder = recorder
+        self.session = session or build_session()
+
+    def __repr__(self) -> str:
+        return f"<EconomicClient {self.rest_url}>"
+
+    # -- the seam ------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        files: dict | None = None,
+        idempotency_key: str | None = None,
+        base: str | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send one call and answer its JSON (or bytes with `raw`); raise an EconomicError."""
+        method = method.upper()
+        headers = dict(self._headers)
+        if method != "GET":
+            idempotency_key = idempotency_key or str(uuid.uuid4())
+            headers["Idempotency-Key"] = idempotency_key
+        if files is not None:
+            del headers["Content-Type"]  # requests writes the multipart boundary itself
+        cost = self.costs.cost(method, path)
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire(cost)
+        started = time.monotonic()
+        response, error = None, None
+        try:
+            response = self.session.request(
+                method, (base or self.rest_url) + path, params=params, json=json, files=files,
+                headers=headers, timeout=self.timeout,
+            )
+            return self._answer(method, response, raw)
+        except errors.EconomicError as raised:
+            error = raised
+            raise
+        except requests.RequestException as raised:
+            error = _transport_error(method, raised)
+            raise error from None
+        finally:
+            self._record(method, path, response, error, cost, idempotency_key or "", started)
+
+    def _answer(self, method: str, response: requests.Response, raw: bool) -> Any:
+        if response.status_code == 429 and self.rate_limiter is not None:
+            self.rate_limiter.pause(_retry_after(response) or 1.0)
+        if response.status_code >= 400:
+            raise _status_error(method, response)
+        if raw:
+            return response.content
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def _record(self, method, path, response, error, cost, key, started) -> None:
+        if self.recorder is None:
+            return
+        self.recorder(
+            CallRecord(
+                method=method,
+                path=path,
+                status=response.status_code if response is not None else None,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                cost=cost,
+                idempotency_key=key,
+                error=str(error)[:500] if error else "",
+                from_cache=bool(response is not None and response.headers.get("X-ResultFromCache")),
+            )
+        )
+
+    # -- generic helpers -----------------------------------------------------------------------
+
+    def get(self, path: str, params: dict | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
+        return self.request("POST", path, json=body, idempotency_key=idempotency_key)
+
+    def put(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
+        return self.request("PUT", path, json=body, idempotency_key=idempotency_key)
+
+    def delete(self, path: str, *, idempotency_key: str | None = None) -> Any:
+        return self.request("DELETE", path, idempotency_key=idempotency_key)
+
+    def iterate(
+        self, path: str, *, filter: Filter | str | None = None, sort: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[dict]:
+        """Every item of a collection, a page (1,000 items) per call.
+        https://restdocs.e-conomic.com/#pagination"""
+        params: dict[str, Any] = {"pagesize": page_size}
+        if filter:
+            params["filter"] = str(filter)
+        if sort:
+            params["sort"] = sort
+        page = 0
+        while True:
+            answer = self.get(path, {**params, "skippages": page})
+            yield from answer.get("collection", [])
+            if not answer.get("pagination", {}).get("nextPage"):
+                return
+            page += 1
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def self_get(self) -> dict:
+        """The agreement behind the grant: number, company, currency, modules.
+        https://restdocs.e-conomic.com/#get-self"""
+        return self.get("/self")
+
+    def product_get(self, product_number: str) -> dict:
+        """https://restdocs.e-conomic.com/#get-products-productnumber"""
+        return self.get(f"/products/{encode_id(product_number)}")
+
+    def customer_get(self, customer_number: int) -> dict:
+        """https://restdocs.e-conomic.com/#get-customers-customernumber"""
+        return self.get(f"/customers/{int(customer_number)}")
+
+    def customers_find(self, filter: Filter) -> list[dict]:
+        """https://restdocs.e-conomic.com/#get-customers"""
+        return list(self.iterate("/customers", filter=filter))
+
+    def customer_create(self, body: dict, *, idempotency_key: str) -> dict:
+        """https://restdocs.e-conomic.com/#post-customers"""
+        return self.post("/customers", body, idempotency_key=idempotency_key)
+
+    def customer_replace(self, customer_number: int, body: dict, *, idempotency_key: str) -> dict:
+        """PUT replaces the whole card. https://restdocs.e-conomic.com/#put-customers-customernumber"""
+        return self.put(f"/customers/{int(customer_number)}", body, idempotency_key=idempotency_key)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _status_error(method: str, response: requests.Response) -> errors.EconomicError:
+    status = response.status_code
+    body = _json_or_none(response)
+    message = errors.describe(body, status)
+    code = (body or {}).get("errorCode", "") if isinstance(body, dict) else ""
+    details = {"status": status, "code": code or "", "body": body}
+    if status == 401:
+        return errors.ConfigurationError(
+            f"e-conomic refused the tokens (HTTP 401): {message} Check the agreement grant token "
+            "and the app secret token, or ask the agreement to grant access again.", **details
+        )
+    if status == 403:
+        return errors.ConfigurationError(
+            f"e-conomic refused the call (HTTP 403): {message} The app's role or a module of the "
+            "agreement does not allow it.", **details
+        )
+    if status == 404:
+        return errors.NotFoundError(message, **details)
+    if status == 429:
+        return errors.TransientError(message, retry_after=_retry_after(response), **details)
+    if status >= 500:
+        return errors.TransientError(
+            f"e-conomic had a server error (HTTP {status}): {message}", ambiguous=method != "GET",
+            **details,
+        )
+    return errors.PermanentError(message, **details)
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError) or isinstance(
+        error.args[0] if error.args else None, NewConnectionError
+    )
+
+
+def _transport_error(method: str, error: requests.RequestException) -> errors.TransientError:
+    sent = not _never_sent(error)
+    what = "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
+    if sent and isinstance(error, requests.ConnectionError) and not isinstance(error, requests.Timeout):
+        what = "dropped the connection"
+    return errors.TransientError(
+        f"e-conomic {what} ({type(error).__name__}).", ambiguous=sent and method != "GET"
+    )
