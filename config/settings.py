@@ -105,6 +105,15 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ledger-bridge@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Spreadsheet import/export (django-import-export). Cells that start with =, +, - or @ are
+# escaped on export so a customer name cannot become a formula in someone's spreadsheet;
+# importing needs the "add" permission, exporting "view".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 # Security: secure by default; the development set-up relaxes it through .env (DEBUG=true,
 # SECURE_SSL_REDIRECT=false, ...). `manage.py check --deploy` is clean with production values.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -1,0 +1,215 @@
+"""Invoices with their lines inline. A draft is edited here; a finalized invoice opens read-only
+and changes only through the "Create credit note" action."""
+import zipfile
+from io import BytesIO
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.auth import get_permission_codename
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from import_export.admin import ImportExportModelAdmin
+
+from accounts_app.errors import LedgerError
+from accounts_app.models import Invoice, InvoiceLine
+from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
+from accounts_app.services import (
+    invoice_credit,
+    invoice_draft_save,
+    invoice_finalize,
+    invoice_render_pdf,
+    invoice_totals_recompute,
+)
+
+LINE_FIELDS = [
+    "position", "service_type", "description", "quantity", "unit_price", "discount_percent",
+    "vat_code", "sales_account", "net_amount", "vat_amount",
+]  # fmt: skip
+HEADER_FIELDS = [
+    "customer", "project", "issue_date", "payment_condition", "due_date", "currency",
+    "exchange_rate", "our_reference", "their_reference", "notes", "import_reference",
+]  # fmt: skip
+STATE_FIELDS = [
+    "number", "state", "credited_invoice", "net_total", "vat_total", "gross_total",
+    "amount_paid", "finalized_at",
+]  # fmt: skip
+
+
+def editable(invoice: Invoice | None) -> bool:
+    return invoice is None or invoice.is_draft
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    fields = LINE_FIELDS
+    readonly_fields = ["net_amount", "vat_amount"]
+    autocomplete_fields = ["service_type", "vat_code", "sales_account"]
+    extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if editable(obj) else 0
+
+    def has_add_permission(self, request, obj=None):
+        return editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return editable(obj) and super().has_delete_permission(request, obj)
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("invoice", "Invoices"), ("credit_note", "Credit notes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "invoice":
+            return queryset.filter(credited_invoice__isnull=True)
+        if self.value() == "credit_note":
+            return queryset.filter(credited_invoice__isnull=False)
+        return queryset
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ImportExportModelAdmin):
+    inlines = [InvoiceLineInline]
+    list_display = [
+        "display_number", "customer", "issue_date", "due_date", "state", "currency",
+        "net_total", "vat_total", "gross_total", "amount_paid",
+    ]  # fmt: skip
+    list_filter = ["state", KindFilter, "currency", "customer__vat_situation", "issue_date"]
+    search_fields = [
+        "=number", "customer__name", "=customer__number", "our_reference", "their_reference",
+        "import_reference",
+    ]  # fmt: skip
+    list_select_related = ["customer", "credited_invoice"]
+    autocomplete_fields = ["customer", "project"]
+    date_hierarchy = "issue_date"
+    actions = ["finalize", "create_credit_note", "download_pdf", "delete_drafts"]
+    change_form_template = "admin/accounts_app/invoice/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["customer", "project", "issue_date", "payment_condition", "due_date"]}),
+        ("Currency", {"fields": ["currency", "exchange_rate"]}),
+        ("References", {"fields": ["our_reference", "their_reference", "notes",
+                                   "import_reference"]}),  # fmt: skip
+        ("State and totals", {"fields": STATE_FIELDS}),
+    ]
+
+    @admin.display(description="number", ordering="number")
+    def display_number(self, invoice: Invoice) -> str:
+        return str(invoice)
+
+    def get_readonly_fields(self, request, obj=None):
+        return STATE_FIELDS if editable(obj) else STATE_FIELDS + HEADER_FIELDS
+
+    def get_actions(self, request):
+        # The stock delete action would try finalized invoices too; delete_drafts replaces it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        # A finalized invoice opens read-only (view permission); a POST to it is refused.
+        return editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return editable(obj) and super().has_delete_permission(request, obj)
+
+    def has_finalize_permission(self, request):
+        codename = get_permission_codename("finalize", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def has_credit_permission(self, request):
+        return self.has_finalize_permission(request) and self.has_add_permission(request)
+
+    def get_import_resource_classes(self, request):
+        return [InvoiceImportResource]
+
+    def get_export_resource_classes(self, request):
+        return [InvoiceExportResource]
+
+    def save_model(self, request, obj, form, change):
+        invoice_draft_save(invoice=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invoice_totals_recompute(invoice=form.instance)
+
+    def get_urls(self):
+        pdf_view = self.admin_site.admin_view(self.pdf_view)
+        return [
+            path("<int:object_id>/pdf/", pdf_view, name="accounts_app_invoice_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, object_id: int):
+        invoice = get_object_or_404(Invoice, pk=object_id)
+        if not self.has_view_permission(request, invoice):
+            return HttpResponse("You may not view this invoice.", status=403)
+        return pdf_response(invoice)
+
+    @admin.action(description="Finalize selected drafts", permissions=["finalize"])
+    def finalize(self, request, queryset):
+        run_for_each(self, request, queryset.order_by("issue_date", "id"),
+                     lambda invoice: invoice_finalize(invoice=invoice), "Finalized")  # fmt: skip
+
+    @admin.action(description="Create credit note", permissions=["credit"])
+    def create_credit_note(self, request, queryset):
+        run_for_each(self, request, queryset.order_by("number"),
+                     lambda invoice: invoice_credit(invoice=invoice), "Created")  # fmt: skip
+
+    @admin.action(description="Download PDF", permissions=["view"])
+    def download_pdf(self, request, queryset):
+        invoices = list(queryset.select_related("customer", "credited_invoice"))
+        if len(invoices) == 1:
+            return pdf_response(invoices[0])
+        return pdf_zip_response(invoices)
+
+    @admin.action(description="Delete selected draft invoices", permissions=["delete"])
+    def delete_drafts(self, request, queryset):
+        finalized = queryset.exclude(state=Invoice.State.DRAFT).count()
+        if finalized:
+            self.message_user(
+                request,
+                f"{finalized} of the selected invoices are finalized and cannot be deleted; "
+                "nothing was deleted. Select drafts only, or credit a finalized invoice.",
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+
+def run_for_each(model_admin, request, invoices, service, verb: str) -> None:
+    """Call a service per invoice; report each success and each refusal with its reason."""
+    for invoice in invoices:
+        try:
+            result = service(invoice)
+        except LedgerError as error:
+            model_admin.message_user(request, error.message, messages.ERROR)
+        else:
+            model_admin.message_user(request, f"{verb} {result}.", messages.SUCCESS)
+
+
+def pdf_filename(invoice: Invoice) -> str:
+    return f"{str(invoice).lower().replace(' ', '-').replace('#', '')}.pdf"
+
+
+def pdf_response(invoice: Invoice) -> HttpResponse:
+    response = HttpResponse(invoice_render_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
+    return response
+
+
+def pdf_zip_response(invoices: list[Invoice]) -> HttpResponse:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for invoice in invoices:
+            archive.writestr(pdf_filename(invoice), invoice_render_pdf(invoice=invoice))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="invoices.zip"'
+    return response

@@ -1,0 +1,65 @@
+"""Payments: entered through payment_register, removed through payment_delete, never edited."""
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from accounts_app.errors import PaymentError
+from accounts_app.models import Payment
+from accounts_app.services import payment_check, payment_delete, payment_register
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["invoice", "date", "amount", "source", "external_reference"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            payment_check(
+                invoice=cleaned["invoice"],
+                amount=cleaned["amount"],
+                source=cleaned["source"],
+                external_reference=cleaned.get("external_reference", ""),
+            )
+        except PaymentError as error:
+            raise ValidationError(error.message) from error
+        return cleaned
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    form = PaymentForm
+    list_display = ["invoice", "customer", "date", "amount", "source", "external_reference"]
+    list_filter = ["source", "date"]
+    search_fields = ["=invoice__number", "invoice__customer__name", "external_reference"]
+    list_select_related = ["invoice__customer", "invoice__credited_invoice"]
+    autocomplete_fields = ["invoice"]
+    date_hierarchy = "date"
+
+    @admin.display(ordering="invoice__customer__name")
+    def customer(self, payment: Payment):
+        return payment.invoice.customer
+
+    def has_change_permission(self, request, obj=None):
+        # A payment is a record of money received: remove a wrong one and enter it again.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        registered = payment_register(
+            invoice=obj.invoice,
+            date=obj.date,
+            amount=obj.amount,
+            source=obj.source,
+            external_reference=obj.external_reference,
+        )
+        obj.pk = registered.pk
+
+    def delete_model(self, request, obj):
+        payment_delete(payment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for payment in queryset:
+            payment_delete(payment=payment)

@@ -1,0 +1,26 @@
+"""Errors the ledger raises when a request breaks one of its rules. Each message names the problem
+and the way out, because it is shown as is to finance staff in the admin."""
+
+
+class LedgerError(Exception):
+    """A rule of the ledger refused the request; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvoiceLockedError(LedgerError):
+    """A finalized invoice (or its lines) was about to change."""
+
+
+class InvoiceFinalizeError(LedgerError):
+    """The invoice cannot be finalized as it stands."""
+
+
+class InvoiceCreditError(LedgerError):
+    """The invoice cannot be credited."""
+
+
+class PaymentError(LedgerError):
+    """The payment cannot be registered or removed."""

@@ -1,0 +1,253 @@
+"""Invoices, their lines and the number series that numbers them gap-free."""
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts_app.errors import InvoiceLockedError
+from accounts_app.models.customers import Customer, Project, currency_code_validator
+from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
+from accounts_app.money import line_amounts
+
+ZERO = Decimal("0.00")
+HALF_CENT = Decimal("0.005")
+
+
+def money_field(verbose_name: str | None = None, **options) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, default=ZERO, **options
+    )
+
+
+class InvoiceNumberSeries(models.Model):
+    """One counter row per series. Finalizing an invoice increments it with an atomic
+    `UPDATE ... SET next_number = next_number + 1` inside the finalizing transaction: on
+    PostgreSQL the row lock serialises concurrent finalizations, on SQLite the IMMEDIATE
+    transaction does; a rollback gives the number back, so the series has no gaps."""
+
+    name = models.CharField(max_length=50, unique=True)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "invoice number series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1), name="invoice_number_series_starts_at_one"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_number})"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def delete(self):
+        if self.exclude(state=Invoice.State.DRAFT).exists():
+            raise InvoiceLockedError(
+                "Only draft invoices can be deleted; credit a finalized invoice instead."
+            )
+        return super().delete()
+
+
+class Invoice(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINALIZED = "finalized", "Finalized"
+        PARTLY_PAID = "partly_paid", "Partly paid"
+        PAID = "paid", "Paid"
+        CREDITED = "credited", "Credited"
+
+    # What a finalized invoice may no longer change; state and amount_paid move with payments.
+    LOCKED_FIELDS = (
+        "number", "customer_id", "project_id", "issue_date", "due_date", "payment_condition_id",
+        "currency", "exchange_rate", "our_reference", "their_reference", "notes",
+        "credited_invoice_id", "net_total", "vat_total", "gross_total", "import_reference",
+    )  # fmt: skip
+
+    number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    issue_date = models.DateField(default=timezone.localdate)
+    payment_condition = models.ForeignKey(
+        PaymentCondition, on_delete=models.PROTECT, related_name="invoices"
+    )
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Computed from the payment condition; give it only for a 'due date' condition.",
+    )
+    currency = models.CharField(max_length=3, default="DKK", validators=[currency_code_validator])
+    exchange_rate = models.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        default=Decimal("1"),
+        help_text="DKK for one unit of the invoice currency (1 for DKK).",
+    )
+    our_reference = models.CharField(max_length=255, blank=True)
+    their_reference = models.CharField(max_length=255, blank=True)
+    notes = models.TextField(blank=True)
+    credited_invoice = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        editable=False,
+        help_text="Set on a credit note: the invoice it credits.",
+    )
+    import_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The key an imported invoice came with, so a second import does not "
+        "create it again.",
+    )
+    net_total = money_field(editable=False)
+    vat_total = money_field("VAT total", editable=False)
+    gross_total = money_field(editable=False)
+    amount_paid = money_field(editable=False)
+    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("number").desc(nulls_first=True), "-id"]
+        permissions = [("finalize_invoice", "Can finalize invoices and create credit notes")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state="draft") & Q(number__isnull=True))
+                | (~Q(state="draft") & Q(number__isnull=False)),
+                name="invoice_numbered_exactly_when_not_draft",
+            ),
+            # SQLite keeps decimals as floating point, so equality of a sum can miss by a tiny
+            # fraction; amounts are whole cents, so a half-cent band is still exact.
+            models.CheckConstraint(
+                condition=Q(gross_total__gt=F("net_total") + F("vat_total") - HALF_CENT)
+                & Q(gross_total__lt=F("net_total") + F("vat_total") + HALF_CENT),
+                name="invoice_gross_is_net_plus_vat",
+            ),
+            models.CheckConstraint(
+                condition=Q(exchange_rate__gt=0), name="invoice_exchange_rate_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(credited_invoice=F("id")), name="invoice_does_not_credit_itself"
+            ),
+            # A credit note cancels the whole invoice, so one per invoice (see invoice_credit).
+            models.UniqueConstraint(
+                fields=["credited_invoice"],
+                condition=Q(credited_invoice__isnull=False),
+                name="invoice_credited_at_most_once",
+            ),
+            models.UniqueConstraint(
+                fields=["import_reference"],
+                condition=~Q(import_reference=""),
+                name="invoice_import_reference_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "issue_date"], name="invoice_state_issue_date")]
+
+    def __str__(self) -> str:
+        kind = "Credit note" if self.is_credit_note else "Invoice"
+        return f"{kind} {self.number}" if self.number else f"{kind} draft #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self._refuse_changes_once_finalized()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored_state = Invoice.objects.filter(pk=self.pk).values_list("state", flat=True).first()
+        if stored_state not in (None, self.State.DRAFT):
+            raise InvoiceLockedError(
+                f"{self} is finalized and cannot be deleted; create a credit note instead."
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.credited_invoice_id is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.gross_total - self.amount_paid
+
+    def _refuse_changes_once_finalized(self) -> None:
+        stored = Invoice.objects.filter(pk=self.pk).values("state", *self.LOCKED_FIELDS).first()
+        if stored is None or stored["state"] == self.State.DRAFT:
+            return
+        changed = [name for name in self.LOCKED_FIELDS if getattr(self, name) != stored[name]]
+        if changed:
+            raise InvoiceLockedError(
+                f"{self} is finalized; {', '.join(changed)} cannot change. "
+                "Create a credit note and issue a new invoice instead."
+            )
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    service_type = models.ForeignKey(
+        ServiceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    discount_percent = models.DecimalField(
+        "discount %", max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    vat_code = models.ForeignKey(
+        VatCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="VAT code",
+    )  # fmt: skip
+    sales_account = models.ForeignKey(
+        SalesAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    net_amount = money_field(editable=False)
+    vat_amount = money_field("VAT amount", editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                name="invoice_line_discount_is_a_percentage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_unless_invoice_is_draft()
+        amounts = line_amounts(
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            discount_percent=self.discount_percent,
+            vat_rate=self.vat_code.rate if self.vat_code else ZERO,
+        )
+        self.net_amount, self.vat_amount = amounts.net, amounts.vat
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_unless_invoice_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_unless_invoice_is_draft(self) -> None:
+        # Read the state from the database: the Invoice object in memory may be stale.
+        state = Invoice.objects.filter(pk=self.invoice_id).values_list("state", flat=True).first()
+        if state not in (None, Invoice.State.DRAFT):
+            raise InvoiceLockedError(
+                f"The lines of {self.invoice} cannot change because it is finalized; "
+                "create a credit note instead."
+            )

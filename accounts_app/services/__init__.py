@@ -1,0 +1,33 @@
+"""The ledger's business logic: every write goes through these functions (keyword-only,
+named `<entity>_<action>`); the admin, the importers and the commands only call them."""
+from accounts_app.services.invoices import (
+    invoice_create,
+    invoice_credit,
+    invoice_draft_save,
+    invoice_due_date,
+    invoice_finalize,
+    invoice_line_add,
+    invoice_totals_recompute,
+)
+from accounts_app.services.payments import (
+    invoice_payments_refresh,
+    payment_check,
+    payment_delete,
+    payment_register,
+)
+from accounts_app.services.pdf import invoice_render_pdf
+
+__all__ = [
+    "invoice_create",
+    "invoice_credit",
+    "invoice_draft_save",
+    "invoice_due_date",
+    "invoice_finalize",
+    "invoice_line_add",
+    "invoice_payments_refresh",
+    "invoice_render_pdf",
+    "invoice_totals_recompute",
+    "payment_check",
+    "payment_delete",
+    "payment_register",
+]

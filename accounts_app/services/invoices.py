@@ -1,0 +1,226 @@
+"""Invoices: drafts, totals, gap-free finalization and credit notes."""
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts_app.errors import InvoiceCreditError, InvoiceFinalizeError, InvoiceLockedError
+from accounts_app.models import (
+    Customer,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSeries,
+    PaymentCondition,
+    Project,
+    SalesAccount,
+    ServiceType,
+    VatCode,
+)
+from accounts_app.money import LineAmounts, totals_from_lines
+from accounts_app.signals import invoice_credited, invoice_finalized
+
+# Invoices and credit notes share one series: Danish bookkeeping rules ask for a unique,
+# unbroken sequence of document numbers, not for separate series per document type, and
+# e-conomic itself numbers credit notes among the invoices. One series also keeps the
+# gap-free guarantee to one counter row.
+INVOICE_SERIES = "invoices"
+
+Kind = PaymentCondition.Kind
+
+
+def invoice_due_date(
+    *, issue_date: datetime.date, condition: PaymentCondition, given: datetime.date | None = None
+) -> datetime.date | None:
+    """The due date a payment condition gives; for the 'due date' kind, the date given."""
+    if condition.kind == Kind.NET:
+        return issue_date + datetime.timedelta(days=condition.days)
+    if condition.kind == Kind.CURRENT_MONTH:
+        last_day = calendar.monthrange(issue_date.year, issue_date.month)[1]
+        return issue_date.replace(day=last_day) + datetime.timedelta(days=condition.days)
+    if condition.kind in (Kind.CASH, Kind.PREPAID):
+        return issue_date
+    return given
+
+
+def invoice_create(
+    *,
+    customer: Customer,
+    issue_date: datetime.date | None = None,
+    project: Project | None = None,
+    payment_condition: PaymentCondition | None = None,
+    due_date: datetime.date | None = None,
+    exchange_rate: Decimal = Decimal("1"),
+    **references: str,
+) -> Invoice:
+    """A draft invoice for a customer, in the customer's currency and payment condition.
+    `references` may hold our_reference, their_reference, notes and import_reference."""
+    invoice = Invoice(
+        customer=customer,
+        project=project,
+        issue_date=issue_date or timezone.localdate(),
+        payment_condition=payment_condition or customer.payment_condition,
+        due_date=due_date,
+        currency=customer.currency,
+        exchange_rate=exchange_rate,
+        **references,
+    )
+    return invoice_draft_save(invoice=invoice)
+
+
+def invoice_draft_save(*, invoice: Invoice) -> Invoice:
+    """Save a draft's header, with the due date its payment condition gives."""
+    if invoice.pk is not None and not _stored_state_is_draft(invoice):
+        raise InvoiceLockedError(
+            f"{invoice} is finalized and cannot be edited; create a credit note instead."
+        )
+    invoice.due_date = invoice_due_date(
+        issue_date=invoice.issue_date, condition=invoice.payment_condition, given=invoice.due_date
+    )
+    invoice.save()
+    return invoice
+
+
+def invoice_line_add(
+    *,
+    invoice: Invoice,
+    description: str,
+    quantity: Decimal,
+    unit_price: Decimal,
+    vat_code: VatCode | None,
+    sales_account: SalesAccount | None = None,
+    service_type: ServiceType | None = None,
+    discount_percent: Decimal = Decimal("0"),
+) -> InvoiceLine:
+    """Append a line to a draft and bring the invoice's totals up to date."""
+    last = invoice.lines.aggregate(last=Max("position"))["last"]
+    line = InvoiceLine.objects.create(
+        invoice=invoice,
+        position=0 if last is None else last + 1,
+        description=description,
+        quantity=quantity,
+        unit_price=unit_price,
+        discount_percent=discount_percent,
+        vat_code=vat_code,
+        sales_account=sales_account or (service_type and service_type.default_sales_account),
+        service_type=service_type,
+    )
+    invoice_totals_recompute(invoice=invoice)
+    return line
+
+
+def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
+    """Store the sums of the rounded lines on the invoice, so lists never aggregate per row."""
+    rows = invoice.lines.values_list("net_amount", "vat_amount")
+    totals = totals_from_lines(LineAmounts(net=net, vat=vat) for net, vat in rows)
+    if (invoice.net_total, invoice.vat_total) != (totals.net, totals.vat):
+        invoice.net_total, invoice.vat_total = totals.net, totals.vat
+        invoice.gross_total = totals.gross
+        invoice.save(update_fields=["net_total", "vat_total", "gross_total", "updated_at"])
+    return invoice
+
+
+def invoice_finalize(*, invoice: Invoice) -> Invoice:
+    """Number a draft and lock it. The number comes from the series counter inside this
+    transaction, so a refusal or a crash leaves no gap. Raises InvoiceFinalizeError with the
+    reason when the draft is not ready; nothing changes then."""
+    series = _series()
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        _refuse_unless_finalizable(locked)
+        invoice_totals_recompute(invoice=locked)
+        locked.due_date = invoice_due_date(
+            issue_date=locked.issue_date, condition=locked.payment_condition, given=locked.due_date
+        )
+        locked.number = _series_take_number(series)
+        locked.state = Invoice.State.FINALIZED
+        locked.finalized_at = timezone.now()
+        locked.save()
+        invoice_finalized.send(sender=Invoice, invoice=locked)
+    return locked
+
+
+def invoice_credit(*, invoice: Invoice, issue_date: datetime.date | None = None) -> Invoice:
+    """Cancel a finalized invoice with a credit note: a new, finalized invoice in the same
+    series with every line negated, linked to the original, which becomes 'credited'. A credit
+    note always credits the whole invoice; to correct part of one, credit it and issue a new
+    one, which keeps every document's relation to the others obvious to an auditor."""
+    with transaction.atomic():
+        original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        _refuse_unless_creditable(original)
+        credit_note = _credit_note_draft(original, issue_date or timezone.localdate())
+        credit_note = invoice_finalize(invoice=credit_note)
+        original.state = Invoice.State.CREDITED
+        original.save(update_fields=["state", "updated_at"])
+        invoice_credited.send(sender=Invoice, invoice=original, credit_note=credit_note)
+    return credit_note
+
+
+def _credit_note_draft(original: Invoice, issue_date: datetime.date) -> Invoice:
+    credit_note = Invoice.objects.create(
+        customer=original.customer,
+        project=original.project,
+        issue_date=issue_date,
+        payment_condition=original.payment_condition,
+        due_date=issue_date,
+        currency=original.currency,
+        exchange_rate=original.exchange_rate,
+        our_reference=f"Credits invoice {original.number}",
+        their_reference=original.their_reference,
+        credited_invoice=original,
+    )
+    for line in original.lines.all():
+        line.pk = None
+        line.invoice = credit_note
+        line.quantity = -line.quantity
+        line.save()
+    return credit_note
+
+
+def _series() -> InvoiceNumberSeries:
+    # Created on first use (and by the data migration); get_or_create survives the race of
+    # two first finalizations by re-reading after the unique name refuses the second insert.
+    return InvoiceNumberSeries.objects.get_or_create(name=INVOICE_SERIES)[0]
+
+
+def _series_take_number(series: InvoiceNumberSeries) -> int:
+    # The UPDATE takes the row lock (PostgreSQL) or runs under the write lock (SQLite) and
+    # holds it until commit; the read after it sees this transaction's own increment.
+    InvoiceNumberSeries.objects.filter(pk=series.pk).update(next_number=F("next_number") + 1)
+    return InvoiceNumberSeries.objects.values_list("next_number", flat=True).get(pk=series.pk) - 1
+
+
+def _refuse_unless_finalizable(invoice: Invoice) -> None:
+    if invoice.state != Invoice.State.DRAFT:
+        raise InvoiceFinalizeError(f"{invoice} is already finalized.")
+    lines = list(invoice.lines.all())
+    if not lines:
+        raise InvoiceFinalizeError(
+            f"{invoice} has no lines. Add at least one line before finalizing."
+        )
+    without_vat = [line.description for line in lines if line.vat_code_id is None]
+    if without_vat:
+        raise InvoiceFinalizeError(
+            f"{invoice} cannot be finalized: these lines have no VAT code: "
+            f"{', '.join(without_vat)}. Choose a VAT code on each line."
+        )
+    if invoice.payment_condition.kind == Kind.DUE_DATE and invoice.due_date is None:
+        raise InvoiceFinalizeError(
+            f"{invoice} uses a 'due date' payment condition but has no due date. Enter one."
+        )
+
+
+def _refuse_unless_creditable(invoice: Invoice) -> None:
+    if invoice.state == Invoice.State.DRAFT:
+        raise InvoiceCreditError(f"{invoice} is a draft; delete or edit it instead of crediting.")
+    if invoice.is_credit_note:
+        raise InvoiceCreditError(f"{invoice} is a credit note and cannot itself be credited.")
+    if invoice.state == Invoice.State.CREDITED or invoice.credit_notes.exists():
+        raise InvoiceCreditError(f"{invoice} has already been credited.")
+
+
+def _stored_state_is_draft(invoice: Invoice) -> bool:
+    state = Invoice.objects.filter(pk=invoice.pk).values_list("state", flat=True).first()
+    return state in (None, Invoice.State.DRAFT)

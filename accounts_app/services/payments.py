@@ -1,0 +1,86 @@
+"""Payments: register and remove them, and keep the invoice's paid amount and state true."""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts_app.errors import PaymentError
+from accounts_app.models import Invoice, Payment
+from accounts_app.signals import payment_deleted, payment_registered
+
+State = Invoice.State
+
+
+def payment_register(
+    *,
+    invoice: Invoice,
+    date: datetime.date,
+    amount: Decimal,
+    source: str = Payment.Source.MANUAL,
+    external_reference: str = "",
+) -> Payment:
+    """Record a payment (or, with a negative amount, a reversal) against a finalized invoice.
+    A payment already recorded under the same source and external reference is refused."""
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        payment_check(
+            invoice=locked, amount=amount, source=source, external_reference=external_reference
+        )
+        payment = Payment.objects.create(
+            invoice=locked,
+            date=date,
+            amount=amount,
+            source=source,
+            external_reference=external_reference,
+        )
+        invoice_payments_refresh(invoice=locked)
+        payment_registered.send(sender=Payment, payment=payment, invoice=locked)
+    return payment
+
+
+def payment_delete(*, payment: Payment) -> None:
+    """Remove a payment entered by mistake and bring its invoice's state back in line."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        payment.delete()
+        invoice_payments_refresh(invoice=invoice)
+        payment_deleted.send(sender=Payment, payment=payment, invoice=invoice)
+
+
+def invoice_payments_refresh(*, invoice: Invoice) -> Invoice:
+    """Set amount_paid from the payments and the state from what is still owed."""
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    invoice.amount_paid = paid
+    invoice.state = _state_for(invoice, paid)
+    invoice.save(update_fields=["amount_paid", "state", "updated_at"])
+    return invoice
+
+
+def _state_for(invoice: Invoice, paid: Decimal) -> str:
+    if invoice.state in (State.CREDITED, State.DRAFT):
+        return invoice.state
+    if paid <= 0:
+        return State.FINALIZED
+    return State.PARTLY_PAID if paid < invoice.gross_total else State.PAID
+
+
+def payment_check(
+    *, invoice: Invoice, amount: Decimal, source: str, external_reference: str = ""
+) -> None:
+    """Raise PaymentError with the reason if this payment cannot be registered."""
+    if invoice.state == State.DRAFT:
+        raise PaymentError(f"{invoice} is a draft; finalize it before registering payments.")
+    if invoice.is_credit_note:
+        raise PaymentError(f"{invoice} is a credit note; it takes no payments.")
+    if amount == 0:
+        raise PaymentError("A payment of 0 changes nothing; enter the amount received.")
+    if invoice.amount_paid + amount < 0:
+        raise PaymentError(
+            f"Reversing {-amount} would leave {invoice} with less than nothing paid "
+            f"(paid so far: {invoice.amount_paid})."
+        )
+    if external_reference and Payment.objects.filter(
+        source=source, external_reference=external_reference
+    ).exists():
+        raise PaymentError(f"Payment {external_reference!r} from {source} is already recorded.")
