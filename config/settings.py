@@ -1,6 +1,7 @@
 """Ledger Bridge settings. Every value that differs between machines comes from the environment
 (or a `.env` file beside manage.py); the defaults run the embedded set-up: SQLite, django-q2's
 ORM broker, the e-conomic sandbox on loopback."""
+
 from pathlib import Path
 
 import environ
@@ -160,3 +161,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Where e-conomic may be reached: a connection picks one of these and nothing else, so a
+# mistyped or malicious URL can never receive an agreement's grant token. The app secret token
+# belongs to the app (one per endpoint), the grant token to each connection.
+ECONOMIC_ENDPOINTS = {
+    "economic": {
+        "label": "Visma e-conomic",
+        "rest_url": "https://restapi.e-conomic.com",
+        "openapi_url": "https://apis.e-conomic.com",
+        "app_secret_token": env.str("ECONOMIC_APP_SECRET_TOKEN", default=""),
+    },
+    "sandbox": {
+        "label": "e-conomic sandbox (local)",
+        "rest_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
+        "openapi_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
+        "app_secret_token": env.str("SANDBOX_APP_SECRET_TOKEN", default="sandbox-app-secret"),
+    },
+}
+# (connect, read) seconds for every call to e-conomic.
+ECONOMIC_TIMEOUT = (
+    env.float("ECONOMIC_CONNECT_TIMEOUT", default=5.0),
+    env.float("ECONOMIC_READ_TIMEOUT", default=30.0),
+)

@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings, minus what needs a TLS front end, with a
 fixed encryption key and a fast password hasher. The test database is a file (not SQLite's
 in-memory default) so that a real django-q2 cluster in another process sees the same rows."""
+
 import os
 
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

@@ -9,6 +9,7 @@ Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
 - every call first draws its cost from the shared token bucket;
 - tokens go only into request headers: never into records, messages or reprs.
 """
+
 from __future__ import annotations
 
 import time
@@ -132,8 +133,13 @@ class EconomicClient:
         response, error = None, None
         try:
             response = self.session.request(
-                method, (base or self.rest_url) + path, params=params, json=json, files=files,
-                headers=headers, timeout=self.timeout,
+                method,
+                (base or self.rest_url) + path,
+                params=params,
+                json=json,
+                files=files,
+                headers=headers,
+                timeout=self.timeout,
             )
             return self._answer(method, response, raw)
         except errors.EconomicError as raised:
@@ -187,7 +193,11 @@ class EconomicClient:
         return self.request("DELETE", path, idempotency_key=idempotency_key)
 
     def iterate(
-        self, path: str, *, filter: Filter | str | None = None, sort: str | None = None,
+        self,
+        path: str,
+        *,
+        filter: Filter | str | None = None,
+        sort: str | None = None,
         page_size: int = PAGE_SIZE,
     ) -> Iterator[dict]:
         """Every item of a collection, a page (1,000 items) per call.
@@ -256,12 +266,14 @@ def _status_error(method: str, response: requests.Response) -> errors.EconomicEr
     if status == 401:
         return errors.ConfigurationError(
             f"e-conomic refused the tokens (HTTP 401): {message} Check the agreement grant token "
-            "and the app secret token, or ask the agreement to grant access again.", **details
+            "and the app secret token, or ask the agreement to grant access again.",
+            **details,
         )
     if status == 403:
         return errors.ConfigurationError(
             f"e-conomic refused the call (HTTP 403): {message} The app's role or a module of the "
-            "agreement does not allow it.", **details
+            "agreement does not allow it.",
+            **details,
         )
     if status == 404:
         return errors.NotFoundError(message, **details)
@@ -269,7 +281,8 @@ def _status_error(method: str, response: requests.Response) -> errors.EconomicEr
         return errors.TransientError(message, retry_after=_retry_after(response), **details)
     if status >= 500:
         return errors.TransientError(
-            f"e-conomic had a server error (HTTP {status}): {message}", ambiguous=method != "GET",
+            f"e-conomic had a server error (HTTP {status}): {message}",
+            ambiguous=method != "GET",
             **details,
         )
     return errors.PermanentError(message, **details)
@@ -286,8 +299,14 @@ def _never_sent(error: requests.RequestException) -> bool:
 
 def _transport_error(method: str, error: requests.RequestException) -> errors.TransientError:
     sent = not _never_sent(error)
-    what = "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
-    if sent and isinstance(error, requests.ConnectionError) and not isinstance(error, requests.Timeout):
+    what = (
+        "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
+    )
+    if (
+        sent
+        and isinstance(error, requests.ConnectionError)
+        and not isinstance(error, requests.Timeout)
+    ):
         what = "dropped the connection"
     return errors.TransientError(
         f"e-conomic {what} ({type(error).__name__}).", ambiguous=sent and method != "GET"

@@ -3,11 +3,24 @@
 https://restdocs.e-conomic.com/#special-characters-in-ids: each listed character becomes a
 numbered token between underscores; everything else is URL-encoded as usual.
 """
+
 from urllib.parse import quote
 
 _TOKENS = {
-    "<": "_0_", ">": "_1_", "*": "_2_", "%": "_3_", ":": "_4_", "&": "_5_", "/": "_6_",
-    "\\": "_7_", "_": "_8_", " ": "_9_", "?": "_10_", ".": "_11_", "#": "_12_", "+": "_13_",
+    "<": "_0_",
+    ">": "_1_",
+    "*": "_2_",
+    "%": "_3_",
+    ":": "_4_",
+    "&": "_5_",
+    "/": "_6_",
+    "\\": "_7_",
+    "_": "_8_",
+    " ": "_9_",
+    "?": "_10_",
+    ".": "_11_",
+    "#": "_12_",
+    "+": "_13_",
 }
 
 

@@ -6,6 +6,7 @@
 - configuration: the connection itself is wrong (401 tokens, 403 role or module): a person must
   fix the set-up before anything else can succeed.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ https://restdocs.e-conomic.com/#filtering: `field$op:value`, joined with `$and:`
 parentheses for precedence; inside a value `$ ( ) * , [ ]` are escaped with a `$`.
 `$in:`/`$nin:` take at most 200 numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -71,5 +72,7 @@ def is_in(field: str, numbers: Iterable[int]) -> Filter:
     if not values:
         raise ValueError(f"An $in: filter on {field} needs at least one number.")
     if len(values) > MAX_IN_ITEMS:
-        raise ValueError(f"e-conomic takes at most {MAX_IN_ITEMS} numbers in $in:, got {len(values)}.")
+        raise ValueError(
+            f"e-conomic takes at most {MAX_IN_ITEMS} numbers in $in:, got {len(values)}."
+        )
     return Filter(f"{field}$in:[{','.join(str(value) for value in values)}]")

@@ -6,6 +6,7 @@ parameters are not published, so capacity, refill and costs are settings. The bu
 lives where every worker process can reach it: Redis (`RedisTokenBucket`) or the database
 (`integration.ratelimit.DatabaseTokenBucket`); `LocalTokenBucket` serves a single process.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from integration.admin.forms import ConnectionForm
+from integration.economic.errors import EconomicError
+from integration.models import Connection
+from integration.services.connections import ConnectionNotReady, connection_client, connection_test
+from integration.services.mappings import customers_auto_match, payment_conditions_pair
+from integration.services.reference import reference_refresh
+from integration.services.setup_check import setup_check
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    form = ConnectionForm
+    list_display = [
+        "name",
+        "endpoint",
+        "agreement_number",
+        "company_name",
+        "export_method",
+        "payment_sync",
+        "token_status",
+        "tested_at",
+        "setup_check_link",
+        "active",
+    ]
+    list_filter = ["active", "endpoint", "export_method", "payment_sync"]
+    search_fields = ["name", "company_name", "agreement_number"]
+    readonly_fields = [
+        "token_status",
+        "agreement_number",
+        "company_name",
+        "base_currency",
+        "modules",
+        "required_roles",
+        "tested_at",
+        "test_error",
+        "reference_refreshed_at",
+        "created_at",
+    ]
+    actions = [
+        "test_connection",
+        "refresh_reference_data",
+        "pair_payment_conditions",
+        "auto_match_customers",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "endpoint", "new_grant_token", "token_status", "active"]}),
+        (
+            "Agreement (read by Test connection)",
+            {
+                "fields": [
+                    "agreement_number",
+                    "company_name",
+                    "base_currency",
+                    "modules",
+                    "required_roles",
+                    "tested_at",
+                    "test_error",
+                    "reference_refreshed_at",
+                ]
+            },
+        ),
+        (
+            "Export",
+            {
+                "fields": [
+                    "export_method",
+                    "voucher_journal_number",
+                    "number_policy",
+                    "include_pdf",
+                    "push_on_change",
+                    "sync_projects",
+                    "field_policy",
+                    "error_email",
+                ]
+            },
+        ),
+        ("Payments", {"fields": ["payment_sync", "payments_since"]}),
+        (
+            "Defaults in e-conomic",
+            {
+                "fields": [
+                    "default_product_number",
+                    "default_layout_number",
+                    "default_payment_terms_number",
+                    "default_vat_zone_number",
+                    "default_customer_group_number",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Grant token")
+    def token_status(self, connection: Connection) -> str:
+        # Never the token itself, not even a part of it.
+        if connection.pk and connection.grant_token:
+            return format_html("<span title='stored encrypted'>●●●●●●●● stored</span>")
+        return "not set"
+
+    @admin.action(
+        description="Test connection (read the agreement from e-conomic)", permissions=["change"]
+    )
+    def test_connection(self, request, queryset):
+        for connection in queryset:
+            if connection_test(connection=connection):
+                self.message_user(
+                    request,
+                    f"{connection}: connected to agreement {connection.agreement_number} "
+                    f"({connection.company_name}).",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, f"{connection}: {connection.test_error}", messages.ERROR)
+
+    @admin.action(description="Refresh reference data from e-conomic", permissions=["view"])
+    def refresh_reference_data(self, request, queryset):
+        for connection in queryset:
+            try:
+                client = connection_client(connection=connection, purpose="reference refresh")
+                result = reference_refresh(connection=connection, client=client)
+            except (EconomicError, ConnectionNotReady) as error:
+                self.message_user(request, f"{connection}: {error}", messages.ERROR)
+                continue
+            counts = ", ".join(
+                f"{count} {kind.replace('_', ' ')}" for kind, count in result.counts.items()
+            )
+            self.message_user(
+                request,
+                f"{connection}: read {counts} in {result.api_calls} calls.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Pair payment conditions by days and type", permissions=["view"])
+    def pair_payment_conditions(self, request, queryset):
+        for connection in queryset:
+            counts = payment_conditions_pair(connection=connection)
+            self.message_user(
+                request,
+                f"{connection}: {counts['paired']} paired, {counts['unmatched']} without matching "
+                f"terms, {counts['kept']} chosen by a person kept.",
+            )
+
+    @admin.action(
+        description="Auto-match customers (CVR, then e-mail, then name)", permissions=["view"]
+    )
+    def auto_match_customers(self, request, queryset):
+        for connection in queryset:
+            result = customers_auto_match(connection=connection)
+            self.message_user(
+                request,
+                f"{connection}: {result.linked} linked, {result.ambiguous} with several candidates "
+                f"for a person to decide, {result.unmatched} without a match, {result.taken} whose "
+                "only match is linked to another customer.",
+            )
+
+    @admin.display(description="Setup check")
+    def setup_check_link(self, connection: Connection) -> str:
+        url = reverse("admin:integration_connection_setup_check", args=[connection.pk])
+        return format_html('<a href="{}">Setup check</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.setup_check_view)
+        return [
+            path("<int:pk>/setup-check/", view, name="integration_connection_setup_check"),
+        ] + super().get_urls()
+
+    def setup_check_view(self, request, pk: int):
+        connection = get_object_or_404(Connection, pk=pk)
+        if not self.has_view_permission(request, connection):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Setup check: {connection}",
+            "opts": self.model._meta,
+            "original": connection,
+            "report": setup_check(connection=connection),
+        }
+        return TemplateResponse(request, "admin/integration/connection/setup_check.html", context)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+
+from integration.models import Connection
+from integration.models.connection import endpoint_choices
+
+
+class ConnectionForm(forms.ModelForm):
+    """The grant token is write-only: the field is always empty, and leaving it empty keeps the
+    stored token. It is never rendered back into the page."""
+
+    endpoint = forms.ChoiceField(choices=endpoint_choices)
+    new_grant_token = forms.CharField(
+        label="Agreement grant token",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Paste the token shown when the agreement added the app. Leave empty to keep "
+        "the stored one.",
+    )
+
+    class Meta:
+        model = Connection
+        # Every setting but the stored token, which only `new_grant_token` writes.
+        fields = [
+            "name", "endpoint", "active", "export_method", "voucher_journal_number",
+            "number_policy", "include_pdf", "push_on_change", "sync_projects", "field_policy",
+            "payment_sync", "payments_since", "error_email", "default_product_number",
+            "default_layout_number", "default_payment_terms_number", "default_vat_zone_number",
+            "default_customer_group_number",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        has_token = bool(self.instance.pk and self.instance.grant_token)
+        if not cleaned.get("new_grant_token") and not has_token:
+            self.add_error("new_grant_token", "A new connection needs the agreement grant token.")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("new_grant_token"):
+            self.instance.grant_token = self.cleaned_data["new_grant_token"]
+        return super().save(commit=commit)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
+
+from integration.models import (
+    CustomerLink,
+    PaymentConditionPairing,
+    RemoteKind,
+    RemoteRecord,
+    SalesAccountMapping,
+    ServiceTypeMapping,
+    VatCodePairing,
+)
+from integration.models.mappings import CustomerLinkState
+from integration.services.mappings import customer_mark_create
+
+
+@admin.register(ServiceTypeMapping)
+class ServiceTypeMappingAdmin(admin.ModelAdmin):
+    list_display = ["service_type", "product", "connection"]
+    list_filter = ["connection"]
+    search_fields = ["service_type__name", "product__name", "product__number"]
+    autocomplete_fields = ["product"]
+    list_select_related = ["service_type", "product", "connection"]
+
+
+@admin.register(VatCodePairing)
+class VatCodePairingAdmin(admin.ModelAdmin):
+    list_display = ["vat_code", "vat_account", "connection"]
+    list_filter = ["connection"]
+    autocomplete_fields = ["vat_account"]
+    list_select_related = ["vat_code", "vat_account", "connection"]
+
+
+@admin.register(PaymentConditionPairing)
+class PaymentConditionPairingAdmin(admin.ModelAdmin):
+    list_display = ["payment_condition", "payment_terms", "chosen_by_person", "connection"]
+    list_filter = ["connection", "chosen_by_person"]
+    autocomplete_fields = ["payment_terms"]
+    list_select_related = ["payment_condition", "payment_terms", "connection"]
+
+    def save_model(self, request, obj, form, change):
+        # A person's choice by name is kept by every later automatic pairing.
+        obj.chosen_by_person = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SalesAccountMapping)
+class SalesAccountMappingAdmin(admin.ModelAdmin):
+    """Lists each mapping with whether its product group exists in e-conomic, so the groups to
+    create there stand out."""
+
+    list_display = ["sales_account", "product_group_number", "group_in_economic", "connection"]
+    list_filter = ["connection"]
+    list_select_related = ["sales_account", "connection"]
+
+    def get_queryset(self, request):
+        groups = RemoteRecord.objects.filter(
+            connection=OuterRef("connection"),
+            kind=RemoteKind.PRODUCT_GROUP,
+            present=True,
+            number=Cast(OuterRef("product_group_number"), CharField()),
+        )
+        return super().get_queryset(request).annotate(group_exists=Exists(groups))
+
+    @admin.display(description="In e-conomic", boolean=True, ordering="group_exists")
+    def group_in_economic(self, mapping) -> bool:
+        return mapping.group_exists
+
+
+@admin.register(CustomerLink)
+class CustomerLinkAdmin(admin.ModelAdmin):
+    """Links are checked by the model's constraints: one card never stands for two customers."""
+
+    list_display = [
+        "customer",
+        "state",
+        "remote_number",
+        "candidates",
+        "matched_by",
+        "connection",
+        "updated_at",
+    ]
+    list_filter = ["connection", "state", "matched_by"]
+    search_fields = ["customer__name", "customer__number", "remote_number"]
+    list_select_related = ["customer", "connection"]
+    autocomplete_fields = ["customer"]
+    readonly_fields = ["candidates", "matched_by", "updated_at"]
+    actions = ["mark_create"]
+
+    def save_model(self, request, obj, form, change):
+        obj.matched_by = "person"
+        if obj.state == CustomerLinkState.LINKED:
+            obj.candidates = []
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description="Create these customers in e-conomic on export", permissions=["change"]
+    )
+    def mark_create(self, request, queryset):
+        links = list(queryset.select_related("connection", "customer"))
+        for link in links:
+            customer_mark_create(connection=link.connection, customer=link.customer)
+        self.message_user(request, f"{len(links)} customers will be created on export.")

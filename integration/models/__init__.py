@@ -1,0 +1,32 @@
+"""e-conomic side of Ledger Bridge.
+
+A `Connection` is one e-conomic agreement with its settings and tokens (the grant encrypted at
+rest). `RemoteRecord` caches e-conomic's reference data (customers, products, layouts, ...) so
+admin pickers never call e-conomic per keystroke. The mapping models pair our ledger's service
+types, VAT codes, payment conditions, sales accounts and customers with e-conomic's. `ApiCall`
+is the log of every call the client made, with the tokens left out.
+"""
+
+from integration.models.calls import ApiCall, RateLimitBucket
+from integration.models.connection import Connection
+from integration.models.mappings import (
+    CustomerLink,
+    PaymentConditionPairing,
+    SalesAccountMapping,
+    ServiceTypeMapping,
+    VatCodePairing,
+)
+from integration.models.reference import RemoteKind, RemoteRecord
+
+__all__ = [
+    "ApiCall",
+    "Connection",
+    "CustomerLink",
+    "PaymentConditionPairing",
+    "RateLimitBucket",
+    "RemoteKind",
+    "RemoteRecord",
+    "SalesAccountMapping",
+    "ServiceTypeMapping",
+    "VatCodePairing",
+]

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class ApiCall(models.Model):
+    """One call the client made to e-conomic. Headers are never stored, so tokens never are."""
+
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="api_calls"
+    )
+    method = models.CharField(max_length=7)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    cost = models.FloatField(default=0)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    from_cache = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    purpose = models.CharField(max_length=100, blank=True, help_text="What the call was part of.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status or 'no answer'}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and self.status < 400
+
+
+class RateLimitBucket(models.Model):
+    """The client-side token bucket of one agreement, shared by every worker through the
+    database when there is no Redis."""
+
+    key = models.CharField(max_length=100, unique=True)
+    tokens = models.FloatField()
+    updated = models.FloatField(help_text="Seconds since the epoch of the last take.")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.key

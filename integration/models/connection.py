@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from integration.crypto import EncryptedTextField
+
+
+def endpoint_choices() -> list[tuple[str, str]]:
+    return [(key, endpoint["label"]) for key, endpoint in settings.ECONOMIC_ENDPOINTS.items()]
+
+
+class ExportMethod(models.TextChoices):
+    DRAFT = "draft", "Draft invoice (a person books it in e-conomic)"
+    BOOKED = "booked", "Booked invoice (booked at once)"
+    VOUCHER = "voucher", "Journal voucher (customer invoice entry with the PDF)"
+
+
+class NumberPolicy(models.TextChoices):
+    KEEP_BOTH = "keep_both", "Keep both numberings"
+    COPY_BACK = "copy_back", "Copy e-conomic's number back"
+    OURS = "ours", "Book with our number (we are master)"
+
+
+class FieldPolicy(models.TextChoices):
+    OVERWRITE = "overwrite", "Overwrite fields in e-conomic"
+    FILL_EMPTY = "fill_empty", "Only fill fields that are empty in e-conomic"
+
+
+class PaymentSync(models.TextChoices):
+    OFF = "off", "Off"
+    FULL = "full", "Full payments only"
+    PARTIAL = "partial", "Full and partial payments"
+
+
+class Connection(models.Model):
+    """One e-conomic agreement, its tokens and how we export to it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    endpoint = models.CharField(
+        max_length=30,
+        help_text="Where e-conomic is: only the endpoints allowed in the settings can be chosen.",
+    )
+    grant_token = EncryptedTextField(
+        blank=True, help_text="The agreement grant token; stored encrypted, never shown again."
+    )
+    active = models.BooleanField(default=True)
+
+    # What "Test connection" read from /self.
+    agreement_number = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    company_name = models.CharField(max_length=255, blank=True)
+    base_currency = models.CharField(max_length=3, blank=True)
+    modules = models.JSONField(default=list, blank=True)
+    required_roles = models.JSONField(default=list, blank=True)
+    tested_at = models.DateTimeField(null=True, blank=True)
+    test_error = models.TextField(blank=True)
+
+    export_method = models.CharField(
+        max_length=10, choices=ExportMethod.choices, default=ExportMethod.DRAFT
+    )
+    voucher_journal_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The journal that receives vouchers (voucher method)."
+    )
+    number_policy = models.CharField(
+        max_length=10, choices=NumberPolicy.choices, default=NumberPolicy.KEEP_BOTH
+    )
+    include_pdf = models.BooleanField(default=False, help_text="Attach our invoice PDF.")
+    push_on_change = models.BooleanField(
+        default=False, help_text="Create and update customers and projects as they change here."
+    )
+    sync_projects = models.BooleanField(
+        default=False, help_text="Send projects (needs e-conomic's projects module)."
+    )
+    field_policy = models.CharField(
+        max_length=10, choices=FieldPolicy.choices, default=FieldPolicy.FILL_EMPTY
+    )
+    payment_sync = models.CharField(
+        max_length=10, choices=PaymentSync.choices, default=PaymentSync.FULL
+    )
+    payments_since = models.DateField(
+        default=timezone.localdate, help_text="Only payments detected after this date are imported."
+    )
+    error_email = models.EmailField(blank=True, help_text="Receives one digest per export run.")
+
+    default_product_number = models.CharField(max_length=25, blank=True)
+    default_layout_number = models.PositiveIntegerField(null=True, blank=True)
+    default_payment_terms_number = models.PositiveIntegerField(null=True, blank=True)
+    default_vat_zone_number = models.PositiveIntegerField(null=True, blank=True)
+    default_customer_group_number = models.PositiveIntegerField(null=True, blank=True)
+
+    reference_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(export_method="voucher")
+                | models.Q(voucher_journal_number__isnull=False),
+                name="connection_voucher_method_has_journal",
+                violation_error_message="The voucher method needs a journal number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def endpoint_config(self) -> dict:
+        return settings.ECONOMIC_ENDPOINTS[self.endpoint]
+
+    def has_module(self, name: str) -> bool:
+        return any(module.get("name") == name for module in self.modules)

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class RemoteMapping(models.Model):
+    """A mapping that points at cached e-conomic records: they must be its connection's own."""
+
+    remote_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        for name in self.remote_fields:
+            record = getattr(self, name, None) if getattr(self, f"{name}_id") else None
+            if record and self.connection_id and record.connection_id != self.connection_id:
+                raise ValidationError(
+                    {
+                        name: f"{record} belongs to connection {record.connection}; pick one of "
+                        f"{self.connection}'s."
+                    }
+                )
+
+
+class ServiceTypeMapping(RemoteMapping):
+    """Which e-conomic product a service type's lines are sold as (unmapped: the default)."""
+
+    remote_fields = ("product",)
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    service_type = models.ForeignKey("accounts_app.ServiceType", on_delete=models.CASCADE)
+    product = models.ForeignKey(
+        "integration.RemoteRecord",
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": "product"},
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "service_type"], name="service_type_mapping_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} → product {self.product}"
+
+
+class VatCodePairing(RemoteMapping):
+    """Our VAT code and e-conomic's VAT account (vatCode) with the same meaning."""
+
+    remote_fields = ("vat_account",)
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    vat_code = models.ForeignKey("accounts_app.VatCode", on_delete=models.CASCADE)
+    vat_account = models.ForeignKey(
+        "integration.RemoteRecord",
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": "vat_account"},
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "vat_code"], name="vat_code_pairing_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vat_code} → {self.vat_account}"
+
+
+class PaymentConditionPairing(RemoteMapping):
+    """Our payment condition and e-conomic's payment terms; matched by days and type unless a
+    person chose the terms by name."""
+
+    remote_fields = ("payment_terms",)
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    payment_condition = models.ForeignKey("accounts_app.PaymentCondition", on_delete=models.CASCADE)
+    payment_terms = models.ForeignKey(
+        "integration.RemoteRecord",
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": "payment_terms"},
+        related_name="+",
+    )
+    chosen_by_person = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "payment_condition"], name="payment_condition_pairing_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_condition} → {self.payment_terms}"
+
+
+class SalesAccountMapping(models.Model):
+    """Our sales account and the e-conomic product group whose sales accounts it books to."""
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    sales_account = models.ForeignKey("accounts_app.SalesAccount", on_delete=models.CASCADE)
+    product_group_number = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "sales_account"], name="sales_account_mapping_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sales_account} → product group {self.product_group_number}"
+
+
+class CustomerLinkState(models.TextChoices):
+    LINKED = "linked", "Linked to an e-conomic customer"
+    CREATE = "create", "Create in e-conomic on export"
+    AMBIGUOUS = "ambiguous", "Several candidates: a person decides"
+
+
+class CustomerLink(models.Model):
+    """Our customer and its e-conomic customer card. Never two of ours on one card, never two
+    cards for one of ours: that is how duplicate customer cards are avoided."""
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    customer = models.ForeignKey(
+        "accounts_app.Customer", on_delete=models.CASCADE, related_name="economic_links"
+    )
+    state = models.CharField(max_length=10, choices=CustomerLinkState.choices)
+    remote_number = models.PositiveIntegerField(null=True, blank=True)
+    candidates = models.JSONField(default=list, blank=True, help_text="Numbers when ambiguous.")
+    matched_by = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "customer"], name="customer_link_unique"),
+            models.UniqueConstraint(
+                fields=["connection", "remote_number"],
+                condition=models.Q(remote_number__isnull=False),
+                name="customer_link_one_card_one_customer",
+                violation_error_message="This e-conomic customer is already linked to another "
+                "customer; unlink it there first, so one card never stands for two customers.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="linked") | models.Q(remote_number__isnull=False),
+                name="customer_link_linked_has_number",
+                violation_error_message="A linked customer needs the e-conomic customer number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.remote_number or self.get_state_display()}"

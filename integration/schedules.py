@@ -1,0 +1,20 @@
+"""django-q2 schedules, created by name and kept as the code says after every migrate (never in
+AppConfig.ready(), which must not touch the database)."""
+
+from __future__ import annotations
+
+from django_q.models import Schedule
+
+REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
+
+
+def schedules_ensure(**_signal_arguments) -> None:
+    Schedule.objects.update_or_create(
+        name=REFERENCE_REFRESH,
+        defaults={
+            "func": "integration.tasks.reference_refresh_all_task",
+            "schedule_type": Schedule.CRON,
+            "cron": "0 6 * * *",
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,91 @@
+"""Connections: the client for one, and "Test connection"."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from integration.economic.client import CallRecord, EconomicClient
+from integration.economic.errors import EconomicError
+from integration.models import ApiCall, Connection
+from integration.ratelimit import endpoint_costs, shared_bucket
+
+PROJECTS_MODULE = "Projektstyring"
+
+
+class ConnectionNotReady(Exception):
+    """The connection lacks what any call needs (a grant token, an app token)."""
+
+
+def api_call_recorder(*, connection: Connection, purpose: str = ""):
+    """A recorder that keeps each call as an ApiCall row (the client itself knows no models)."""
+
+    def record(call: CallRecord) -> None:
+        ApiCall.objects.create(
+            connection=connection,
+            method=call.method,
+            path=call.path[:500],
+            status=call.status,
+            duration_ms=call.duration_ms,
+            cost=call.cost,
+            idempotency_key=call.idempotency_key,
+            from_cache=call.from_cache,
+            error=call.error,
+            purpose=purpose,
+        )
+
+    return record
+
+
+def connection_client(*, connection: Connection, purpose: str = "") -> EconomicClient:
+    """The client for a connection: its endpoint from the allowlist, its shared bucket, its
+    calls recorded."""
+    endpoint = connection.endpoint_config
+    if not connection.grant_token:
+        raise ConnectionNotReady(
+            f"Connection '{connection.name}' has no agreement grant token: paste the token the "
+            "agreement's administrator got when adding the app."
+        )
+    if not endpoint["app_secret_token"]:
+        raise ConnectionNotReady(
+            f"No app secret token is configured for '{endpoint['label']}': set it in the "
+            "environment (ECONOMIC_APP_SECRET_TOKEN) and restart."
+        )
+    bucket_key = str(connection.agreement_number or f"connection-{connection.pk}")
+    return EconomicClient(
+        rest_url=endpoint["rest_url"],
+        openapi_url=endpoint["openapi_url"],
+        app_secret_token=endpoint["app_secret_token"],
+        grant_token=connection.grant_token,
+        timeout=settings.ECONOMIC_TIMEOUT,
+        rate_limiter=shared_bucket(f"{connection.endpoint}:{bucket_key}"),
+        costs=endpoint_costs(),
+        recorder=api_call_recorder(connection=connection, purpose=purpose),
+    )
+
+
+def connection_test(*, connection: Connection, client: EconomicClient | None = None) -> bool:
+    """Read /self and keep what it says of the agreement. Returns whether the tokens work;
+    the reason for a failure is kept in `test_error`."""
+    try:
+        client = client or connection_client(connection=connection, purpose="test connection")
+        answer = client.self_get()
+    except (EconomicError, ConnectionNotReady) as error:
+        connection.test_error = str(error)
+        connection.tested_at = timezone.now()
+        connection.save(update_fields=["test_error", "tested_at"])
+        return False
+    connection.agreement_number = answer.get("agreementNumber")
+    connection.company_name = answer.get("company", {}).get("name", "")
+    connection.base_currency = answer.get("settings", {}).get("baseCurrency", "")
+    connection.modules = [
+        {"number": module.get("moduleNumber"), "name": module.get("name")}
+        for module in answer.get("modules", [])
+    ]
+    connection.required_roles = [
+        role.get("name") for role in answer.get("application", {}).get("requiredRoles", [])
+    ]
+    connection.tested_at = timezone.now()
+    connection.test_error = ""
+    connection.save()
+    return True
