@@ -35,7 +35,8 @@ def vat_number_normalize(*, number: str, country: str) -> str:
 
 def _eu_vat_validate(number: str, country: str) -> str:
     prefix = EU_VAT_PREFIX.get(country, country)
-    compact = eu_vat.compact(number)
+    # stdnum's compact() needs the prefix to pick the country's rules, so add it first.
+    compact = "".join(number.split()).upper().replace("-", "").replace(".", "")
     if not compact.startswith(prefix):
         compact = prefix + compact
     return eu_vat.validate(compact)
