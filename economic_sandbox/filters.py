@@ -39,7 +39,7 @@ class FilterError(ValueError):
     message; `detail` goes in its `errors` list."""
 
     def __init__(self, message: str, detail: str = ""):
-        super().__init__(message)
+        super().__init__(detail or message)  # str(error) is the specific reason
         self.message = message
         self.detail = detail or message
 
