@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts_app.errors import InvoiceLockedError
 from accounts_app.models.customers import Customer, Project, currency_code_validator
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
-from accounts_app.money import line_amounts
+from accounts_app.money import line_amounts, money_round
 
 ZERO = Decimal("0.00")
 HALF_CENT = Decimal("0.005")
@@ -230,6 +230,12 @@ class InvoiceLine(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self._refuse_unless_invoice_is_draft()
+        # Round the inputs to the columns' two places first, so that the amounts are computed
+        # from exactly the values stored (the database would otherwise round them afterwards).
+        self.quantity, self.unit_price, self.discount_percent = (
+            money_round(Decimal(value))
+            for value in (self.quantity, self.unit_price, self.discount_percent)
+        )
         amounts = line_amounts(
             quantity=self.quantity,
             unit_price=self.unit_price,

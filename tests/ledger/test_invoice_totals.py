@@ -15,7 +15,7 @@ def test_adding_lines_stores_the_sums_of_the_rounded_lines_on_the_invoice():
         invoice_line_add(invoice=invoice, description="x", quantity=Decimal("1"),
                          unit_price=Decimal(price), vat_code=vat)  # fmt: skip
     invoice.refresh_from_db()
-    # lines: 33.34 / 8.34, 0.01 / 0.00, 19.99 / 5.00
+    # prices are stored in cents (33.34, 0.01); lines: 33.34 / 8.34, 0.01 / 0.00, 19.99 / 5.00
     assert invoice.net_total == Decimal("53.34")
     assert invoice.vat_total == Decimal("13.34")
     assert invoice.gross_total == Decimal("66.68")
