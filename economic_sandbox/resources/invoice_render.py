@@ -1,0 +1,126 @@
+"""Stored invoices as e-conomic answers them: absolute links, expanded references, no nulls.
+
+Link shapes follow the recorded answers (REFERENCE §2.8, §2.9; fixtures `create_draft_invoice.json`,
+`create_booked_invoice.json`): `pdf.download`, `attachment`, `templates`, `sent`, `self`, and a
+`self` on every referenced resource. Payment terms and the recipient's VAT zone are expanded with
+their names, as recorded.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from economic_sandbox.http import Request
+from economic_sandbox.resources.lookups import (
+    customer_reference,
+    find,
+    layout_reference,
+    link,
+    payment_terms_reference,
+    product_reference,
+    vat_zone_reference,
+    without_empty,
+)
+
+DRAFT_DROPPED_LINE_KEYS = ("vatRate", "vatAmount")
+BOOKED_DROPPED_LINE_KEYS = ("marginInBaseCurrency", "marginPercentage")
+
+
+def _expand_header(request: Request, document: dict) -> None:
+    agreement = request.agreement
+    terms = find(agreement, "payment-terms", document["paymentTerms"]["paymentTermsNumber"])
+    document["paymentTerms"] = payment_terms_reference(request, terms or document["paymentTerms"])
+    document["customer"] = customer_reference(request, document["customer"]["customerNumber"])
+    document["layout"] = layout_reference(request, document["layout"]["layoutNumber"])
+    zone_number = document["recipient"]["vatZone"]["vatZoneNumber"]
+    zone = find(agreement, "vat-zones", zone_number) or {"vatZoneNumber": zone_number}
+    document["recipient"]["vatZone"] = vat_zone_reference(request, zone)
+    if "project" in document:
+        number = document["project"].get("projectNumber")
+        document["project"] = {"projectNumber": number, "self": link(request, "projects", number)}
+    _expand_references(request, document)
+
+
+def _expand_references(request: Request, document: dict) -> None:
+    references = document.get("references") or {}
+    for key in ("salesPerson", "vendorReference"):
+        if isinstance(references.get(key), dict) and "employeeNumber" in references[key]:
+            references[key]["self"] = link(request, "employees", references[key]["employeeNumber"])
+    contact = document["recipient"].get("attention")
+    customer_number = document["customer"]["customerNumber"]
+    for holder in (references.get("customerContact"), contact):
+        if isinstance(holder, dict) and "customerContactNumber" in holder:
+            holder["self"] = link(
+                request, "customers", customer_number, "contacts", holder["customerContactNumber"]
+            )
+
+
+def _expand_lines(request: Request, lines: list[dict], drop: tuple[str, ...]) -> list[dict]:
+    expanded = []
+    for line in lines:
+        line = {key: value for key, value in line.items() if key not in drop}
+        if "product" in line:
+            line["product"] = product_reference(request, line["product"]["productNumber"])
+        if "unit" in line:
+            unit = find(request.agreement, "units", line["unit"]["unitNumber"]) or line["unit"]
+            line["unit"] = {
+                **_pick(unit, "unitNumber", "name"),
+                "self": link(request, "units", unit["unitNumber"]),
+            }
+        expanded.append(line)
+    return expanded
+
+
+def _pick(document: dict, *keys: str) -> dict:
+    return {key: document[key] for key in keys if key in document}
+
+
+def render_draft(request: Request, stored: dict, *, with_lines: bool = True) -> dict:
+    """A draft invoice (GET /invoices/drafts/{n}); collection items leave out `lines`."""
+    document = copy.deepcopy(stored)
+    number = document["draftInvoiceNumber"]
+    base = ("invoices", "drafts", number)
+    _expand_header(request, document)
+    if with_lines:
+        document["lines"] = _expand_lines(
+            request, document.get("lines", []), DRAFT_DROPPED_LINE_KEYS
+        )
+    else:
+        document.pop("lines", None)
+    document["templates"] = {
+        "bookingInstructions": link(request, *base, "templates", "booking-instructions"),
+        "self": link(request, *base, "templates"),
+    }
+    document["attachment"] = link(request, *base, "attachment")
+    document["pdf"] = {"download": link(request, *base, "pdf")}
+    document["self"] = link(request, *base)
+    return without_empty(document)
+
+
+def render_booked(request: Request, stored: dict, *, with_lines: bool = True) -> dict:
+    """A booked invoice (GET /invoices/booked/{n}); collection items leave out `lines`."""
+    document = copy.deepcopy(stored)
+    number = document["bookedInvoiceNumber"]
+    _expand_header(request, document)
+    if with_lines:
+        document["lines"] = _expand_lines(
+            request, document.get("lines", []), BOOKED_DROPPED_LINE_KEYS
+        )
+    else:
+        document.pop("lines", None)
+    document["pdf"] = {"download": link(request, "invoices", "booked", number, "pdf")}
+    document["sent"] = link(request, "invoices", "booked", number, "sent")
+    document["self"] = link(request, "invoices", "booked", number)
+    return without_empty(document)
+
+
+def delete_body(request: Request, number: int) -> dict[str, Any]:
+    """DELETE /invoices/drafts/{n} answers a status body, not 204 (REFERENCE §2.8)."""
+    return {
+        "message": "Deleted invoice.",
+        "deletedCount": 1,
+        "deletedItems": [
+            {"draftInvoiceNumber": number, "self": link(request, "invoices", "drafts", number)}
+        ],
+    }
