@@ -184,3 +184,16 @@ ECONOMIC_TIMEOUT = (
     env.float("ECONOMIC_CONNECT_TIMEOUT", default=5.0),
     env.float("ECONOMIC_READ_TIMEOUT", default=30.0),
 )
+# Our side of e-conomic's cost-based token bucket, shared by every worker (Redis or database).
+# e-conomic does not publish its parameters; these stay below the sandbox's documented defaults
+# so that paced workers never draw a 429. Costs: per call by method, heavier ones by path.
+ECONOMIC_RATE_LIMIT = {
+    "capacity": env.float("ECONOMIC_BUCKET_CAPACITY", default=50.0),
+    "refill_per_second": env.float("ECONOMIC_BUCKET_REFILL", default=9.0),
+    "read_cost": 1.0,
+    "write_cost": 2.0,
+    "overrides": [("POST", "/vouchers", 5.0), ("GET", "/pdf", 5.0)],
+}
+# The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
+LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
+ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024

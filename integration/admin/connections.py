@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from integration.admin.forms import ConnectionForm
 from integration.economic.errors import EconomicError
@@ -101,7 +102,7 @@ class ConnectionAdmin(admin.ModelAdmin):
     def token_status(self, connection: Connection) -> str:
         # Never the token itself, not even a part of it.
         if connection.pk and connection.grant_token:
-            return format_html("<span title='stored encrypted'>●●●●●●●● stored</span>")
+            return mark_safe("<span title='stored encrypted'>●●●●●●●● stored</span>")
         return "not set"
 
     @admin.action(

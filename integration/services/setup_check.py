@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts_app.models import (
@@ -21,6 +22,7 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
+from accounts_app.services import invoice_render_pdf
 from integration.models import Connection, RemoteKind, RemoteRecord
 from integration.models.connection import ExportMethod
 
@@ -418,14 +420,36 @@ def check_accounting_years(connection, cache, invoices):
 
 @check
 def check_pdf(connection, cache, invoices):
+    """With "include PDF": our PDF renders and fits e-conomic's attachment limit, and it names
+    the seller (a PDF booked as a voucher is the bookkeeping's evidence)."""
     if not connection.include_pdf:
         return
+    if not getattr(settings, "LEDGER_SELLER_NAME", ""):
+        yield Finding(
+            WARNING,
+            "pdf_seller_unset",
+            "The invoice PDF does not name your company (LEDGER_SELLER_NAME is empty).",
+            "Set LEDGER_SELLER_NAME in the environment to the company's legal name.",
+        )
+    sample = _invoices(invoices).order_by("-issue_date", "-pk").first()
+    if sample is None:
+        return
     try:
-        from accounts_app.services import invoice_render_pdf  # noqa: F401
-    except ImportError:
+        size = len(invoice_render_pdf(invoice=sample))
+    except Exception as error:  # any failure of the renderer blocks an export that needs it
         yield Finding(
             BLOCKER,
-            "pdf_unavailable",
-            "Invoice PDFs cannot be rendered here.",
-            "Install the PDF renderer (make install), or turn Include PDF off.",
+            "pdf_render_failed",
+            f"The PDF of invoice {sample.number or sample.pk} cannot be rendered: {error}.",
+            "Correct the invoice's data, or turn Include PDF off.",
+        )
+        return
+    limit = settings.ECONOMIC_ATTACHMENT_LIMIT
+    if size > limit:
+        yield Finding(
+            BLOCKER,
+            "pdf_too_large",
+            f"The PDF of invoice {sample.number or sample.pk} is {size:,} bytes; "
+            f"e-conomic takes attachments up to {limit:,} bytes.",
+            "Shorten the invoice (fewer lines or notes), or turn Include PDF off.",
         )
