@@ -99,9 +99,10 @@ def test_it_searches_cached_customers_by_number_name_cvr_and_email(connection):
         connection, "customer", 101, "Acme ApS", identification="13585628", email_field="a@acme.dk"
     )
     remote(connection, "customer", 102, "Other", email_field="other@x.dk")
-    names = lambda query: [
-        r.name for r in remote_customers_search(connection=connection, query=query)
-    ]  # noqa: E731
+    def names(query):
+        return [
+            r.name for r in remote_customers_search(connection=connection, query=query)
+        ]
     assert names("101") == ["Acme ApS"]
     assert names("acme") == ["Acme ApS"]
     assert names("DK13585628") == ["Acme ApS"]
