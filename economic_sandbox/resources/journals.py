@@ -15,7 +15,7 @@ from economic_sandbox.collections import collection_response
 from economic_sandbox.encoding import decode_id
 from economic_sandbox.http import Request, Response, created, json_response
 from economic_sandbox.resources import vouchers
-from economic_sandbox.resources.lookups import add_all, link, reference_number, without_empty
+from economic_sandbox.resources.lookups import link, reference_number, without_empty
 from economic_sandbox.routing import Router
 
 router = Router()
