@@ -98,7 +98,8 @@ def _projects_seed() -> None:
     for index, name in enumerate(demo_data.PROJECT_NAMES * 2):
         customer = customers[(index * 5) % len(customers)]
         Project.objects.get_or_create(
-            number=5001 + index, defaults={"name": f"{name} for {customer.name}", "customer": customer}
+            number=5001 + index,
+            defaults={"name": f"{name} for {customer.name}", "customer": customer},
         )
 
 

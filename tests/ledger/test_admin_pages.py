@@ -50,9 +50,9 @@ def test_changelist_add_and_change_pages_open_for_finance_staff(client, request,
     client.force_login(request.getfixturevalue(role))
     info = (model._meta.app_label, model._meta.model_name)
     urls = [
-        reverse("admin:%s_%s_changelist" % info),
-        reverse("admin:%s_%s_add" % info),
-        reverse("admin:%s_%s_change" % info, args=[ledger_rows[model].pk]),
+        reverse("admin:{}_{}_changelist".format(*info)),
+        reverse("admin:{}_{}_add".format(*info)),
+        reverse("admin:{}_{}_change".format(*info), args=[ledger_rows[model].pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(password)
         user.save()
-        url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/admin/"
+        host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+        url = f"http://{host}:{port}/admin/"
         self.stdout.write(self.style.SUCCESS(
             f"\nDemo admin {'created' if created else 'reset'}. Log in at {url}\n"
             f"    Username: {username}\n    Password: {password}\n"

@@ -35,4 +35,6 @@ class Command(BaseCommand):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError as error:
-            raise CommandError(f"--anchor {value!r} is not a date; write it as YYYY-MM-DD.") from error
+            raise CommandError(
+                f"--anchor {value!r} is not a date; write it as YYYY-MM-DD."
+            ) from error

@@ -1,0 +1,122 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import tablib
+from import_export.formats.base_formats import CSV
+
+from accounts_app.models import Customer, Invoice
+from accounts_app.resources import CustomerResource, InvoiceExportResource, InvoiceImportResource
+from accounts_app.services import invoice_finalize
+from tests.ledger.factories import (
+    CustomerFactory,
+    PaymentConditionFactory,
+    SalesAccountFactory,
+    VatCodeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMER_HEADERS = ["number", "kind", "name", "vat_number", "country", "currency",
+                    "payment_condition", "vat_situation"]  # fmt: skip
+LINE_HEADERS = ["invoice_reference", "customer_number", "issue_date", "line", "description",
+                "quantity", "unit_price", "discount_percent", "vat_code", "sales_account"]  # fmt: skip
+
+
+def row_errors(result) -> str:
+    return " ".join(str(error.error) for row in result.rows for error in row.errors)
+
+
+def customers_csv(*rows) -> tablib.Dataset:
+    return tablib.Dataset(*rows, headers=CUSTOMER_HEADERS)
+
+
+def test_customers_import_from_csv_and_a_second_import_changes_nothing():
+    PaymentConditionFactory(name="Net 30", days=30)
+    dataset = CSV().create_dataset(
+        "number,kind,name,vat_number,country,currency,payment_condition,vat_situation\n"
+        "501,company,Nordlys A/S,DK 1358 5628,DK,DKK,Net 30,domestic\n"
+        "502,company,Göta AB,556036079301,SE,SEK,Net 30,eu_reverse_charge\n"
+    )
+    first = CustomerResource().import_data(dataset, dry_run=False)
+    assert not first.has_errors() and not first.has_validation_errors()
+    assert Customer.objects.get(number=502).vat_number == "SE556036079301"
+    before = list(Customer.objects.order_by("pk").values())
+    second = CustomerResource().import_data(dataset, dry_run=False)
+    assert not second.has_errors() and not second.has_validation_errors()
+    assert list(Customer.objects.order_by("pk").values()) == before
+
+
+def test_an_invalid_cvr_number_in_an_import_is_a_row_error_on_that_field():
+    PaymentConditionFactory(name="Net 30", days=30)
+    dataset = customers_csv((503, "company", "Bad A/S", "13585627", "DK", "DKK", "Net 30",
+                             "domestic"))  # fmt: skip
+    result = CustomerResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    error = result.invalid_rows[0].error
+    assert "not a valid VAT number for DK" in error.message_dict["vat_number"][0]
+    assert not Customer.objects.filter(number=503).exists()
+
+
+@pytest.fixture
+def invoice_file():
+    customer = CustomerFactory(number=700)
+    VatCodeFactory(code="S25")
+    SalesAccountFactory(number=1010)
+    return tablib.Dataset(
+        ("A-1", customer.number, "2026-02-03", 1, "Consulting", "7.5", "1150.00", "0", "S25", 1010),
+        ("A-1", customer.number, "2026-02-03", 2, "Travel", "120", "3.79", "0", "S25", 1010),
+        ("A-2", customer.number, "2026-02-05", 1, "Support", "2", "850.00", "10", "S25", ""),
+        headers=LINE_HEADERS,
+    )
+
+
+def test_invoices_import_as_drafts_with_lines_and_totals(invoice_file):
+    result = InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    first, second = Invoice.objects.order_by("import_reference")
+    assert (first.state, first.issue_date) == (Invoice.State.DRAFT, datetime.date(2026, 2, 3))
+    assert first.lines.count() == 2 and second.lines.count() == 1
+    # 7.5 x 1150 = 8625.00, 120 x 3.79 = 454.80; VAT 25 % per line
+    assert (first.net_total, first.vat_total) == (Decimal("9079.80"), Decimal("2269.95"))
+    assert second.net_total == Decimal("1530.00")
+
+
+def test_importing_the_same_invoice_file_again_creates_nothing(invoice_file):
+    InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    again = InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    assert [row.import_type for row in again.rows] == ["skip"] * 3
+    assert Invoice.objects.count() == 2
+
+
+def test_an_import_cannot_change_a_finalized_invoice(invoice_file):
+    InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    finalized = invoice_finalize(invoice=Invoice.objects.get(import_reference="A-1"))
+    result = InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    assert result.has_errors()
+    assert "is finalized and cannot be changed by an import" in row_errors(result)
+    assert Invoice.objects.get(pk=finalized.pk).lines.count() == 2
+
+
+def test_an_import_row_for_an_unknown_customer_says_to_import_customers_first(invoice_file):
+    invoice_file.append(("A-3", 999, "2026-02-05", 1, "X", "1", "1.00", "0", "S25", ""))
+    result = InvoiceImportResource().import_data(invoice_file, dry_run=True)
+    assert "No customer with number '999'; import the customers first." in row_errors(result)
+
+
+def test_a_dry_run_creates_nothing(invoice_file):
+    InvoiceImportResource().import_data(invoice_file, dry_run=True)
+    assert not Invoice.objects.exists()
+
+
+def test_exports_escape_cells_that_a_spreadsheet_would_run_as_formulae():
+    CustomerFactory(name='=HYPERLINK("http://evil.example","Click")')
+    exported = CSV().export_data(CustomerResource().export())
+    assert '=HYPERLINK' not in exported.replace("'=HYPERLINK", "")
+
+
+def test_the_invoice_export_has_one_row_per_invoice_with_totals(invoice_file):
+    InvoiceImportResource().import_data(invoice_file, dry_run=False)
+    dataset = InvoiceExportResource().export()
+    assert len(dataset) == 2
+    assert set(dataset.headers) >= {"number", "customer_number", "gross_total", "state"}
