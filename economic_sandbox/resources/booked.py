@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 
-from economic_sandbox import errors, schemas
+from economic_sandbox import errors, schemas, webhooks
 from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, created, json_response
 from economic_sandbox.resources import documents, invoice_math, lookups
@@ -148,10 +148,6 @@ def _add_to_customer_balance(agreement, draft: dict) -> None:
 
 def notify(request: Request, event: str, **merge_fields) -> None:
     """Fire a classic webhook through the app's webhooks module (REFERENCE §6.5)."""
-    try:
-        from economic_sandbox import webhooks
-    except ImportError:  # a sandbox built without webhooks
-        return
     webhooks.notify(request.agreement, event, **merge_fields)
 
 

@@ -1,0 +1,195 @@
+"""Control endpoints that register and reverse customer payments on booked invoices.
+
+e-conomic has no such endpoint: a payment is a customer-payment entry booked in a journal and
+matched to the invoice, after which the invoice's `remainder` drops (REFERENCE §7). Tests need
+to make that happen on demand, so the sandbox offers, under its control prefix:
+
+* `POST /_sandbox/agreements/{agreementNumber}/payments` with
+  `{"bookedInvoiceNumber": 31, "amount": 100.00, "date": "2026-03-02"}` (date optional, today)
+  → 201 with the payment. Full or partial; more than the remainder is refused (400).
+* `POST /_sandbox/agreements/{agreementNumber}/payments/{id}/reverse` → 200; the amount is owed
+  again, so the invoice reappears in `/invoices/unpaid` (REFERENCE §7.5). A second reversal
+  answers 409.
+* `GET /_sandbox/agreements/{agreementNumber}/payments` → the payments registered.
+
+Each registration or reversal is recorded as a booked customer-payment entry in the
+"Indbetalinger" journal's voucher range (journal 2 in the seed, or the first journal restricted
+to customer payments), the customer's balance follows, and the "Day book booked" webhook fires
+with that journal and voucher number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from economic_sandbox import errors, webhooks
+from economic_sandbox.http import Request, Response, created, json_response
+from economic_sandbox.resources import invoice_math, vouchers
+from economic_sandbox.resources.booked import BOOKED
+from economic_sandbox.routing import Router
+
+router = Router()
+
+PAYMENTS = "payments"
+BOOKED_ENTRIES = "booked-customer-payments"
+BASE = "/agreements/{agreementNumber:int}/payments"
+
+
+def _bad(message: str, detail: str) -> errors.ApiError:
+    return errors.bad_request(message, [detail], "Register at most the invoice's remainder.")
+
+
+def _payment_input(request: Request) -> tuple[dict, Decimal, datetime.date]:
+    body = request.json()
+    if not isinstance(body, dict):
+        raise _bad("Invalid payment.", "The body must be a JSON object.")
+    invoice = request.agreement.table(BOOKED).get(body.get("bookedInvoiceNumber"))
+    if invoice is None:
+        raise errors.bad_request(
+            "Invalid payment.",
+            [f"Booked invoice '{body.get('bookedInvoiceNumber')}' does not exist."],
+            "Give the bookedInvoiceNumber of a booked invoice.",
+        )
+    try:
+        amount = Decimal(str(body["amount"]))
+        day = invoice_math.parse_date(body.get("date") or datetime.date.today().isoformat())
+    except (KeyError, ArithmeticError, ValueError):
+        raise _bad(
+            "Invalid payment.", "amount (a number) and date (YYYY-MM-DD) are needed."
+        ) from None
+    if amount != invoice_math.money(amount):
+        raise _bad("Invalid payment.", "amount must not have more than 2 decimals.")
+    return invoice, amount, day
+
+
+def _check_amount(invoice: dict, amount: Decimal) -> None:
+    """Same sign as the remainder (a credit note is refunded with a negative amount), and not
+    more than what is owed."""
+    remainder = Decimal(str(invoice["remainder"]))
+    if remainder == 0:
+        raise _bad("Invalid payment.", "The invoice is already paid.")
+    if amount == 0 or (amount > 0) != (remainder > 0):
+        raise _bad("Invalid payment.", f"amount must have the sign of the remainder {remainder}.")
+    if abs(amount) > abs(remainder):
+        raise _bad(
+            "Overpayment refused.",
+            f"amount {amount} exceeds the remainder {remainder} of invoice "
+            f"{invoice['bookedInvoiceNumber']}.",
+        )
+
+
+def _apply(request: Request, invoice: dict, amount: Decimal) -> None:
+    """Lower the remainder (and its base-currency twin) and the customer's balance."""
+    remainder = invoice_math.money(invoice["remainder"]) - amount
+    invoice["remainder"] = float(remainder)
+    if remainder == 0:
+        invoice["remainderInBaseCurrency"] = 0.0
+    else:
+        base = invoice_math.in_base_currency(amount, invoice.get("exchangeRate", 100))
+        invoice["remainderInBaseCurrency"] = float(
+            invoice_math.money(invoice["remainderInBaseCurrency"]) - base
+        )
+    customer = request.agreement.table("customers").get(invoice["customer"]["customerNumber"])
+    if customer is not None:
+        base = invoice_math.in_base_currency(amount, invoice.get("exchangeRate", 100))
+        for key in ("balance", "dueAmount"):
+            customer[key] = float(invoice_math.money(customer.get(key, 0)) - base)
+
+
+def _payments_journal(request: Request) -> dict:
+    journals = request.agreement.table("journals")
+    for number in sorted(journals):
+        restricted = journals[number].get("settings", {}).get("entryTypeRestrictedTo")
+        if restricted == "customerPayment":
+            return journals[number]
+    return journals[min(journals)]
+
+
+def _book_entry(request: Request, invoice: dict, amount: Decimal, day: datetime.date, text: str):
+    """Record the booked customer-payment entry and fire "Day book booked"."""
+    agreement = request.agreement
+    journal = _payments_journal(request)
+    year = str(day.year)
+    taken = {
+        entry["voucherNumber"]
+        for entry in agreement.table(BOOKED_ENTRIES).values()
+        if entry["journalNumber"] == journal["journalNumber"] and entry["year"] == year
+    }
+    voucher = vouchers.next_voucher_number(agreement, journal, year, taken)
+    number = agreement.next_number(BOOKED_ENTRIES)
+    agreement.table(BOOKED_ENTRIES)[number] = {
+        "entryNumber": number,
+        "entryType": "customerPayment",
+        "journalNumber": journal["journalNumber"],
+        "year": year,
+        "voucherNumber": voucher,
+        "date": day.isoformat(),
+        "text": text,
+        "amount": float(-amount),
+        "customerNumber": invoice["customer"]["customerNumber"],
+        "invoiceNumber": invoice["bookedInvoiceNumber"],
+    }
+    webhooks.notify(
+        agreement,
+        "Day book booked",
+        DAYBOOKNO=journal["journalNumber"],
+        FROMSERIALNO=voucher,
+        TOSERIALNO=voucher,
+    )
+    return voucher
+
+
+def _present(request: Request, payment: dict) -> dict:
+    path = f"/_sandbox/agreements/{request.agreement.number}/payments/{payment['id']}"
+    return {**payment, "self": request.url(path)}
+
+
+@router.route("POST", BASE)
+def payment_register(request: Request, agreementNumber: int) -> Response:  # noqa: N803
+    invoice, amount, day = _payment_input(request)
+    _check_amount(invoice, amount)
+    _apply(request, invoice, amount)
+    voucher = _book_entry(
+        request, invoice, amount, day, f"Payment of invoice {invoice['bookedInvoiceNumber']}"
+    )
+    number = request.agreement.next_number(PAYMENTS)
+    payment = {
+        "id": number,
+        "bookedInvoiceNumber": invoice["bookedInvoiceNumber"],
+        "amount": float(amount),
+        "date": day.isoformat(),
+        "voucherNumber": voucher,
+        "remainder": invoice["remainder"],
+    }
+    request.agreement.table(PAYMENTS)[number] = payment
+    answer = _present(request, payment)
+    return created(answer, answer["self"])
+
+
+@router.route("POST", BASE + "/{payment_id:int}/reverse")
+def payment_reverse(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
+    payment = request.agreement.table(PAYMENTS).get(payment_id)
+    if payment is None:
+        raise errors.not_found()
+    if payment.get("reversed"):
+        raise errors.ApiError(
+            409,
+            errors.error_body(
+                409, "The payment is already reversed.", "A payment can be reversed once."
+            ),
+        )
+    invoice = request.agreement.table(BOOKED)[payment["bookedInvoiceNumber"]]
+    amount = Decimal(str(payment["amount"]))
+    _apply(request, invoice, -amount)
+    _book_entry(
+        request, invoice, -amount, datetime.date.today(), f"Reversal of payment {payment_id}"
+    )
+    payment.update(reversed=True, remainder=invoice["remainder"])
+    return json_response(200, _present(request, payment))
+
+
+@router.route("GET", BASE)
+def payments_list(request: Request, agreementNumber: int) -> Response:  # noqa: N803
+    table = request.agreement.table(PAYMENTS)
+    return json_response(200, [_present(request, table[key]) for key in sorted(table)])
