@@ -151,6 +151,7 @@ class Invoice(models.Model):
                 name="invoice_import_reference_unique",
             ),
         ]
+        # For invoices_open() and the admin list filtered by state within a date range.
         indexes = [models.Index(fields=["state", "issue_date"], name="invoice_state_issue_date")]
 
     def __str__(self) -> str:

@@ -46,9 +46,10 @@ def test_a_clerk_adds_a_draft_with_lines_and_sees_its_totals(client, clerk):
     assert "62.50" in page.content.decode()
 
 
-def test_the_finalize_action_numbers_ready_drafts_and_explains_refusals(client, clerk):
+@pytest.mark.parametrize("role", ["clerk", "manager"])
+def test_the_finalize_action_numbers_ready_drafts_and_explains_refusals(client, request, role):
     ready, empty = invoice_with_lines(), invoice_with_lines(prices=[])
-    client.force_login(clerk)
+    client.force_login(request.getfixturevalue(role))
     response = run_action(client, "finalize", ready, empty)
     ready.refresh_from_db(), empty.refresh_from_db()
     assert ready.state == Invoice.State.FINALIZED and ready.number is not None
@@ -58,9 +59,10 @@ def test_the_finalize_action_numbers_ready_drafts_and_explains_refusals(client, 
     assert any("has no lines. Add at least one line" in message for message in shown)
 
 
-def test_the_credit_note_action_credits_a_finalized_invoice(client, clerk):
+@pytest.mark.parametrize("role", ["clerk", "manager"])
+def test_the_credit_note_action_credits_a_finalized_invoice(client, request, role):
     invoice = invoice_with_lines(finalized=True)
-    client.force_login(clerk)
+    client.force_login(request.getfixturevalue(role))
     response = run_action(client, "create_credit_note", invoice)
     invoice.refresh_from_db()
     assert invoice.state == Invoice.State.CREDITED
@@ -68,9 +70,10 @@ def test_the_credit_note_action_credits_a_finalized_invoice(client, clerk):
     assert f"Created Credit note {credit_note.number}." in messages_of(response)
 
 
-def test_the_pdf_action_returns_one_pdf_or_a_zip_of_several(client, clerk):
+@pytest.mark.parametrize("role", ["clerk", "manager"])
+def test_the_pdf_action_returns_one_pdf_or_a_zip_of_several(client, request, role):
     first, second = invoice_with_lines(finalized=True), invoice_with_lines(finalized=True)
-    client.force_login(clerk)
+    client.force_login(request.getfixturevalue(role))
     single = run_action(client, "download_pdf", first)
     assert single["Content-Type"] == "application/pdf" and single.content.startswith(b"%PDF-")
     several = run_action(client, "download_pdf", first, second)
