@@ -22,6 +22,7 @@ class Request:
     base_url: str  # scheme://host:port of this server, for `self` links
     agreement: Agreement | None = None
     route_name: str = ""  # "GET /customers/{customerNumber}", set by the router
+    sandbox: Any = None  # the running `SandboxApp`, for control handlers that need the world
 
     @classmethod
     def from_environ(cls, environ: dict) -> Request:

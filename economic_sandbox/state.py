@@ -7,6 +7,7 @@ that agreement's lock, so handlers need no locking of their own.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,10 @@ class Agreement:
     tables: dict[str, dict[Any, dict]] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # Classic webhooks configured for this agreement: [{"event": ..., "url": template}].
+    webhooks: list[dict] = field(default_factory=list)
+    # Where `webhooks.notify` hands events; set by the app, not part of the saved state.
+    notifier: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
     def table(self, name: str) -> dict[Any, dict]:
         return self.tables.setdefault(name, {})
@@ -39,3 +44,33 @@ class Agreement:
 
     def has_module(self, name: str) -> bool:
         return any(module.get("name") == name for module in self.modules)
+
+
+class World:
+    """Every agreement of one sandbox, found by grant token or by number, and the app secret
+    tokens it accepts. Adding or replacing agreements happens under `lock`; requests then work
+    on one agreement under that agreement's own lock."""
+
+    def __init__(self) -> None:
+        self.agreements: dict[int, Agreement] = {}
+        self.app_tokens: set[str] = set()
+        self.lock = threading.RLock()
+
+    def add(self, agreement: Agreement) -> Agreement:
+        with self.lock:
+            self.agreements[agreement.number] = agreement
+        return agreement
+
+    def get(self, number: int) -> Agreement | None:
+        return self.agreements.get(number)
+
+    def by_grant(self, grant_token: str) -> Agreement | None:
+        with self.lock:
+            for agreement in self.agreements.values():
+                if agreement.grant_token == grant_token:
+                    return agreement
+        return None
+
+    def all(self) -> list[Agreement]:
+        with self.lock:
+            return sorted(self.agreements.values(), key=lambda agreement: agreement.number)
