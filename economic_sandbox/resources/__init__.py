@@ -8,6 +8,14 @@ under that agreement's lock. Add a module's router to the list to mount it.
 from __future__ import annotations
 
 from economic_sandbox.resources import accounting, customers, products, reference
+from economic_sandbox.resources import (
+    booked,
+    invoices,
+    journals,
+    payments,
+    projects,
+    voucher_attachments,
+)
 from economic_sandbox.routing import Router
 
 ALL_ROUTERS: list[Router] = [
@@ -15,5 +23,10 @@ ALL_ROUTERS: list[Router] = [
     accounting.router,
     customers.router,
     products.router,
+    invoices.router,
+    booked.router,
+    journals.router,
+    voucher_attachments.router,
+    projects.router,
 ]
-CONTROL_ROUTERS: list[Router] = []
+CONTROL_ROUTERS: list[Router] = [payments.router]
