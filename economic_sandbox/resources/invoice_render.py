@@ -82,12 +82,9 @@ def render_draft(request: Request, stored: dict, *, with_lines: bool = True) -> 
     number = document["draftInvoiceNumber"]
     base = ("invoices", "drafts", number)
     _expand_header(request, document)
-    if with_lines:
-        document["lines"] = _expand_lines(
-            request, document.get("lines", []), DRAFT_DROPPED_LINE_KEYS
-        )
-    else:
-        document.pop("lines", None)
+    lines = _expand_lines(request, document.pop("lines", []), DRAFT_DROPPED_LINE_KEYS)
+    if with_lines and lines:  # no lines, no `lines` (create_draft_invoice.json)
+        document["lines"] = lines
     document["templates"] = {
         "bookingInstructions": link(request, *base, "templates", "booking-instructions"),
         "self": link(request, *base, "templates"),
@@ -103,12 +100,9 @@ def render_booked(request: Request, stored: dict, *, with_lines: bool = True) ->
     document = copy.deepcopy(stored)
     number = document["bookedInvoiceNumber"]
     _expand_header(request, document)
-    if with_lines:
-        document["lines"] = _expand_lines(
-            request, document.get("lines", []), BOOKED_DROPPED_LINE_KEYS
-        )
-    else:
-        document.pop("lines", None)
+    lines = _expand_lines(request, document.pop("lines", []), BOOKED_DROPPED_LINE_KEYS)
+    if with_lines and lines:  # no lines, no `lines` (create_draft_invoice.json)
+        document["lines"] = lines
     document["pdf"] = {"download": link(request, "invoices", "booked", number, "pdf")}
     document["sent"] = link(request, "invoices", "booked", number, "sent")
     document["self"] = link(request, "invoices", "booked", number)
