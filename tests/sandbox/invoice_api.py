@@ -149,3 +149,8 @@ def economic_sandbox_url(_invoice_sandbox_server) -> str:
     answer = requests.post(f"{_invoice_sandbox_server}/_sandbox/reset", timeout=10)
     assert answer.status_code == 200, answer.text
     return _invoice_sandbox_server
+
+
+# Test modules bind these names at module level so pytest finds the fixtures:
+# `api, api_without_projects, economic_sandbox_url, _invoice_sandbox_server = FIXTURES`
+FIXTURES = (api, api_without_projects, economic_sandbox_url, _invoice_sandbox_server)

@@ -1,13 +1,9 @@
 """Draft invoices over HTTP: create, read, replace, delete, lines, PDF (REFERENCE §2.8)."""
 
-from tests.sandbox.invoice_api import (  # noqa: F401 (fixtures)
-    _invoice_sandbox_server,
-    a_draft,
-    a_line,
-    api,
-    days_from_today,
-    economic_sandbox_url,
-)
+from tests.sandbox import invoice_api
+from tests.sandbox.invoice_api import a_draft, a_line, days_from_today
+
+api, api_without_projects, economic_sandbox_url, _invoice_sandbox_server = invoice_api.FIXTURES
 
 
 def test_creating_a_draft_answers_201_with_location_and_computed_totals(api):
