@@ -12,7 +12,7 @@ from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.errors import LedgerError
-from accounts_app.models import Invoice, InvoiceLine
+from accounts_app.models import Invoice, InvoiceLine, Payment
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
     invoice_credit,
@@ -60,6 +60,25 @@ class InvoiceLineInline(admin.TabularInline):
         return editable(obj) and super().has_delete_permission(request, obj)
 
 
+class PaymentInline(admin.TabularInline):
+    """What came in against the invoice; payments are entered on the payment screen, through
+    payment_register, so that the invoice's state follows."""
+
+    model = Payment
+    fields = ["date", "amount", "source", "external_reference"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KindFilter(admin.SimpleListFilter):
     title = "kind"
     parameter_name = "kind"
@@ -77,7 +96,6 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ImportExportModelAdmin):
-    inlines = [InvoiceLineInline]
     list_display = [
         "display_number", "customer", "issue_date", "due_date", "state", "currency",
         "net_total", "vat_total", "gross_total", "amount_paid",
@@ -103,6 +121,10 @@ class InvoiceAdmin(ImportExportModelAdmin):
     @admin.display(description="number", ordering="number")
     def display_number(self, invoice: Invoice) -> str:
         return str(invoice)
+
+    def get_inlines(self, request, obj):
+        # A draft takes no payments, so its form carries only the lines.
+        return [InvoiceLineInline] if editable(obj) else [InvoiceLineInline, PaymentInline]
 
     def get_readonly_fields(self, request, obj=None):
         return STATE_FIELDS if editable(obj) else STATE_FIELDS + HEADER_FIELDS
