@@ -1,6 +1,7 @@
 """CSV/XLSX import and export (django-import-export). Every import runs as a dry run first and
 in a transaction; rows go through the same validation and services as the admin forms."""
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
@@ -41,7 +42,8 @@ class CustomerResource(resources.ModelResource):
 
 class DraftInvoiceWidget(widgets.Widget):
     """Finds the draft invoice a row belongs to by its import reference, creating it from the
-    row's customer_number, issue_date and their_reference the first time the reference is seen."""
+    row's customer_number, issue_date, exchange_rate (DKK per unit of the customer's currency,
+    default 1) and their_reference the first time the reference is seen."""
 
     def clean(self, value, row=None, **kwargs):
         reference = str(value or "").strip()
@@ -69,9 +71,22 @@ def _draft_from_row(reference: str, row) -> Invoice:
     return invoice_create(
         customer=customer,
         issue_date=_date(row.get("issue_date")),
+        exchange_rate=_exchange_rate(row.get("exchange_rate")),
         their_reference=str(row.get("their_reference") or ""),
         import_reference=reference,
     )
+
+
+def _exchange_rate(value) -> Decimal:
+    if value in (None, ""):
+        return Decimal("1")
+    try:
+        rate = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as error:
+        raise ValueError(f"exchange_rate {value!r} is not a number (DKK per unit).") from error
+    if rate <= 0:
+        raise ValueError(f"exchange_rate {value!r} must be above zero (DKK per unit).")
+    return rate
 
 
 def _date(value) -> datetime.date | None:

@@ -120,3 +120,24 @@ def test_the_invoice_export_has_one_row_per_invoice_with_totals(invoice_file):
     dataset = InvoiceExportResource().export()
     assert len(dataset) == 2
     assert set(dataset.headers) >= {"number", "customer_number", "gross_total", "state"}
+
+
+def test_an_invoice_for_a_foreign_customer_imports_with_its_exchange_rate():
+    customer = CustomerFactory(number=710, currency="EUR")
+    VatCodeFactory(code="S25")
+    rows = tablib.Dataset(("E-1", 710, "2026-02-03", 1, "Consulting", "1", "150.00", "0", "S25",
+                           "", "7,46"), headers=LINE_HEADERS + ["exchange_rate"])  # fmt: skip
+    result = InvoiceImportResource().import_data(rows, dry_run=False)
+    assert not result.has_errors()
+    invoice = Invoice.objects.get(customer=customer)
+    assert (invoice.currency, invoice.exchange_rate) == ("EUR", Decimal("7.46"))
+
+
+def test_an_exchange_rate_that_is_not_a_number_is_a_row_error():
+    CustomerFactory(number=711, currency="EUR")
+    VatCodeFactory(code="S25")
+    rows = tablib.Dataset(("E-2", 711, "2026-02-03", 1, "Consulting", "1", "150.00", "0", "S25",
+                           "", "seven"), headers=LINE_HEADERS + ["exchange_rate"])  # fmt: skip
+    result = InvoiceImportResource().import_data(rows, dry_run=False)
+    assert "exchange_rate 'seven' is not a number" in row_errors(result)
+    assert not Invoice.objects.exists()
