@@ -8,6 +8,7 @@ import datetime
 import pytest
 import requests
 
+from economic_sandbox.pytest_plugin import sandbox, sandbox_server
 from economic_sandbox.seed import APP_SECRET_TOKEN
 
 WITH_PROJECTS = ("sandbox-grant-1", 9000001)  # seed: projects module on
@@ -121,6 +122,12 @@ def first_error(errors: dict, *path) -> dict:
 
 
 @pytest.fixture
+def economic_sandbox_url(sandbox) -> str:
+    """The base URL of the shared sandbox (economic_sandbox.pytest_plugin), reset for the test."""
+    return sandbox.base_url
+
+
+@pytest.fixture
 def api(economic_sandbox_url) -> Api:
     return Api(economic_sandbox_url, *WITH_PROJECTS)
 
@@ -130,27 +137,7 @@ def api_without_projects(economic_sandbox_url) -> Api:
     return Api(economic_sandbox_url, *WITHOUT_PROJECTS)
 
 
-@pytest.fixture(scope="session")
-def _invoice_sandbox_server():
-    """One sandbox for these tests, on a free loopback port."""
-    from economic_sandbox.app import SandboxApp
-    from economic_sandbox.server import make_server, serve_in_thread
-
-    server = make_server(SandboxApp())
-    serve_in_thread(server)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def economic_sandbox_url(_invoice_sandbox_server) -> str:
-    """The sandbox's base URL, reset to the seed before the test."""
-    answer = requests.post(f"{_invoice_sandbox_server}/_sandbox/reset", timeout=10)
-    assert answer.status_code == 200, answer.text
-    return _invoice_sandbox_server
-
-
-# Test modules bind these names at module level so pytest finds the fixtures:
-# `api, api_without_projects, economic_sandbox_url, _invoice_sandbox_server = FIXTURES`
-FIXTURES = (api, api_without_projects, economic_sandbox_url, _invoice_sandbox_server)
+# Test modules bind these names at module level so pytest finds the fixtures even where the
+# plugin is not enabled in a conftest:
+# `api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = FIXTURES`
+FIXTURES = (api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server)
