@@ -13,7 +13,7 @@ import threading
 
 from economic_sandbox.app import SandboxApp, SandboxConfig
 from economic_sandbox.faults import FaultConfig
-from economic_sandbox.ratelimit import RateLimitConfig
+from economic_sandbox.ratelimit import RateLimitConfig, default_costs
 from economic_sandbox.seed import APP_SECRET_TOKEN, DEMO_AGREEMENT, WRITABLE_AGREEMENTS
 from economic_sandbox.server import make_server
 from economic_sandbox.webhooks import EVENTS
@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def config_from(arguments: argparse.Namespace) -> SandboxConfig:
-    costs = {}
+    costs = default_costs()
     for item in arguments.cost:
         route, _, cost = item.rpartition("=")
         costs[route.strip()] = float(cost)

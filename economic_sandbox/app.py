@@ -91,11 +91,12 @@ class SandboxApp:
             agreement.notifier = self.webhooks
 
     def reset(self) -> None:
-        """Back to the seed: data, idempotency cache, buckets, counters, log, deliveries and
-        the faults the sandbox was started with."""
+        """Back to the seed: data, idempotency cache, buckets, counters, log, deliveries, and
+        the fault and rate-limit settings the sandbox was started with."""
         self.world = self._seeded_world()
         self.idempotency.clear()
         self.limiter.reset()
+        self.limiter.config = copy.deepcopy(self.config.rate_limit)
         self.requests.clear()
         self.webhooks.clear()
         self.faults.configure(copy.deepcopy(self.config.faults))

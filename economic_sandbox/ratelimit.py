@@ -2,9 +2,11 @@
 
 e-conomic's bucket size, refill rate, per-endpoint costs and 429 headers are not published
 (REFERENCE §5, §10.1). The sandbox's defaults, all settable by CLI flags and the control API:
-capacity 60, refill 10 per second, cost 1 per GET, 2 per other method, and a route's own cost
-where its module sets one (bulk vouchers and PDFs: 5). An empty bucket answers 429 with
-`Retry-After` in whole seconds (at least 1). Beyond the daily cap (per agreement, per UTC day,
+capacity 60, refill 10 per second, cost 1 per GET, 2 per other method, 5 for the heavy routes
+in `HEAVY_ROUTES` (bulk voucher posts, PDFs, file uploads), else a route's own `cost=`.
+Route names in `costs` match whatever the path parameters are called
+(`POST /journals/{}/vouchers` equals `POST /journals/{journalNumber}/vouchers`).
+An empty bucket answers 429 with `Retry-After` in whole seconds (at least 1). Beyond the daily cap (per agreement, per UTC day,
 counting the calls that were let through) the answer is 429 too, `Retry-After` being the
 seconds to the next UTC midnight.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -23,6 +26,25 @@ DEFAULT_REFILL_PER_SECOND = 10.0
 DEFAULT_GET_COST = 1.0
 DEFAULT_WRITE_COST = 2.0
 DAILY_FAIR_USE_CAP = 50_000
+HEAVY_COST = 5.0
+HEAVY_ROUTES = (
+    "POST /journals/{}/vouchers",
+    "GET /invoices/drafts/{}/pdf",
+    "GET /invoices/booked/{}/pdf",
+    "POST /invoices/drafts/{}/attachment/file",
+    "POST /journals/{}/vouchers/{}/attachment/file",
+    "PATCH /journals/{}/vouchers/{}/attachment/file",
+)
+_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def route_key(route_name: str) -> str:
+    """A route name with its parameter names left out: `GET /customers/{}`."""
+    return _PARAMETER.sub("{}", route_name)
+
+
+def default_costs() -> dict[str, float]:
+    return dict.fromkeys(HEAVY_ROUTES, HEAVY_COST)
 
 
 @dataclass
@@ -32,7 +54,7 @@ class RateLimitConfig:
     refill_per_second: float = DEFAULT_REFILL_PER_SECOND
     get_cost: float = DEFAULT_GET_COST
     write_cost: float = DEFAULT_WRITE_COST
-    costs: dict[str, float] = field(default_factory=dict)  # route name -> cost, overrides all
+    costs: dict[str, float] = field(default_factory=default_costs)  # route -> cost, first
     daily_cap: int = DAILY_FAIR_USE_CAP
 
     def updated(self, changes: dict) -> RateLimitConfig:
@@ -61,8 +83,9 @@ class RateLimiter:
         self.daily: dict[tuple[int, str], int] = {}
 
     def cost(self, method: str, route_name: str, route_cost: float | None) -> float:
-        if route_name in self.config.costs:
-            return float(self.config.costs[route_name])
+        costs = {route_key(name): cost for name, cost in self.config.costs.items()}
+        if route_key(route_name) in costs:
+            return float(costs[route_key(route_name)])
         if route_cost is not None:
             return float(route_cost)
         return self.config.get_cost if method in ("GET", "HEAD") else self.config.write_cost
