@@ -3,7 +3,7 @@
 import datetime
 
 from tests.sandbox import invoice_api
-from tests.sandbox.invoice_api import a_draft, a_line, days_from_today, errors_of, first_error
+from tests.sandbox.invoice_api import a_line, days_from_today, errors_of, first_error
 
 api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
 
