@@ -6,7 +6,7 @@ from io import BytesIO
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_permission_codename
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from import_export.admin import ImportExportModelAdmin
@@ -121,6 +121,20 @@ class InvoiceAdmin(ImportExportModelAdmin):
     @admin.display(description="number", ordering="number")
     def display_number(self, invoice: Invoice) -> str:
         return str(invoice)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Someone may finalize the invoice while another person still has its form open: say
+        # so, instead of a bare "403 Forbidden", and keep the invoice as it is.
+        invoice = self.get_object(request, object_id) if request.method == "POST" else None
+        if invoice is not None and not invoice.is_draft:
+            self.message_user(
+                request,
+                f"{invoice} is finalized; your changes were not saved. Create a credit note "
+                "and a new invoice to correct it.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         # A draft takes no payments, so its form carries only the lines.

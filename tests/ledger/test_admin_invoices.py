@@ -91,14 +91,16 @@ def test_the_change_page_links_to_the_pdf(client, clerk):
     assert client.get(pdf_url).content.startswith(b"%PDF-")
 
 
-def test_a_finalized_invoice_opens_read_only_and_a_post_to_it_is_refused(client, clerk):
+def test_a_finalized_invoice_opens_read_only_and_a_post_to_it_is_refused_with_the_reason(client, clerk):
     invoice = invoice_with_lines(finalized=True)
     url = reverse("admin:accounts_app_invoice_change", args=[invoice.pk])
     client.force_login(clerk)
     page = client.get(url).content.decode()
     assert 'name="_save"' not in page and 'name="notes"' not in page
+    assert "is finalized and cannot be edited" in page and "Create credit note" in page
     response = client.post(url, {"notes": "edited later", "customer": invoice.customer_id})
-    assert response.status_code == 403
+    assert response.status_code == 302
+    assert f"{invoice} is finalized; your changes were not saved." in messages_of(response)[0]
     assert Invoice.objects.get(pk=invoice.pk).notes == ""
 
 
