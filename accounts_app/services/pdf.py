@@ -42,7 +42,8 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
 
 
 def _seller_name() -> str:
-    return getattr(settings, "LEDGER_SELLER_NAME", "Ledger Bridge")
+    # The setup check warns while the setting is empty; until then the product's name stands in.
+    return settings.LEDGER_SELLER_NAME or "Ledger Bridge"
 
 
 def _title(invoice: Invoice) -> str:
