@@ -89,7 +89,9 @@ def property_error(
     property_name: str, message: str, code: str, input_value: Any = None, hint: str = ""
 ) -> dict:
     """One entry of a validation error list, as live responses spell it."""
-    item: dict[str, Any] = {"propertyName": property_name, "errorMessage": message, "errorCode": code}
+    item: dict[str, Any] = {
+        "propertyName": property_name, "errorMessage": message, "errorCode": code
+    }
     if input_value is not None:
         item["inputValue"] = input_value
     if hint:

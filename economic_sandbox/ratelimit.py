@@ -6,9 +6,9 @@ capacity 60, refill 10 per second, cost 1 per GET, 2 per other method, 5 for the
 in `HEAVY_ROUTES` (bulk voucher posts, PDFs, file uploads), else a route's own `cost=`.
 Route names in `costs` match whatever the path parameters are called
 (`POST /journals/{}/vouchers` equals `POST /journals/{journalNumber}/vouchers`).
-An empty bucket answers 429 with `Retry-After` in whole seconds (at least 1). Beyond the daily cap (per agreement, per UTC day,
-counting the calls that were let through) the answer is 429 too, `Retry-After` being the
-seconds to the next UTC midnight.
+An empty bucket answers 429 with `Retry-After` in whole seconds (at least 1). Beyond the daily
+cap (per agreement, per UTC day, counting the calls that were let through) the answer is 429
+too, `Retry-After` being the seconds to the next UTC midnight.
 """
 from __future__ import annotations
 

@@ -7,13 +7,16 @@ under that agreement's lock. Add a module's router to the list to mount it.
 """
 from __future__ import annotations
 
-from economic_sandbox.resources import accounting, customers, products, reference
 from economic_sandbox.resources import (
+    accounting,
     booked,
+    customers,
     invoices,
     journals,
     payments,
+    products,
     projects,
+    reference,
     voucher_attachments,
 )
 from economic_sandbox.routing import Router
