@@ -10,6 +10,7 @@ from __future__ import annotations
 from economic_sandbox.resources import (
     accounting,
     booked,
+    customer_invoices,
     customers,
     invoices,
     journals,
@@ -31,5 +32,6 @@ ALL_ROUTERS: list[Router] = [
     journals.router,
     voucher_attachments.router,
     projects.router,
+    customer_invoices.router,
 ]
 CONTROL_ROUTERS: list[Router] = [payments.router]

@@ -265,3 +265,26 @@ def entry_get(request: Request, number: int, entry_number: int) -> Response:
     if entry is None or entry["journal"]["journalNumber"] != number:
         raise errors.not_found()
     return json_response(200, present_entry(request, entry))
+
+
+@router.route("DELETE", "/journals/{number:int}/entries/{entry_number:int}")
+def entry_delete(request: Request, number: int, entry_number: int) -> Response:
+    """Delete a draft entry (the `metaData.delete` link); a voucher left empty goes too."""
+    entries = request.agreement.table(vouchers.ENTRIES)
+    entry = entries.get(entry_number)
+    if entry is None or entry["journal"]["journalNumber"] != number:
+        raise errors.not_found()
+    del entries[entry_number]
+    year, voucher_number = (
+        entry["voucher"]["accountingYear"]["year"],
+        entry["voucher"]["voucherNumber"],
+    )
+    key = vouchers.voucher_key(number, year, voucher_number)
+    voucher = request.agreement.table(vouchers.VOUCHERS)[key]
+    for group in list(voucher["entries"]):
+        voucher["entries"][group] = [n for n in voucher["entries"][group] if n != entry_number]
+        if not voucher["entries"][group]:
+            del voucher["entries"][group]
+    if not voucher["entries"]:
+        del request.agreement.table(vouchers.VOUCHERS)[key]
+    return Response(status=204)

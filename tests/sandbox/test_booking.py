@@ -185,3 +185,15 @@ def test_a_draft_in_another_currency_gets_an_exchange_rate(api):
 def numbers_in(api, path, **params) -> list[int]:
     body = api.get(path, params={"pagesize": 1000, **params}).json()
     return [item["bookedInvoiceNumber"] for item in body["collection"]]
+
+
+def test_a_customers_invoices_are_listed_under_the_customer(api):
+    mine = api.booked_invoice()["bookedInvoiceNumber"]
+    draft = api.create_draft()["draftInvoiceNumber"]
+    customer = api.get("/customers/1").json()
+    booked = api.get(customer["invoices"]["booked"]).json()["collection"]
+    drafts = api.get(customer["invoices"]["drafts"]).json()["collection"]
+    assert [item["bookedInvoiceNumber"] for item in booked] == [mine]
+    assert [item["draftInvoiceNumber"] for item in drafts] == [draft]
+    assert api.get("/customers/2/invoices/booked").json()["collection"] == []
+    assert api.get("/customers/4242/invoices/booked").status_code == 404

@@ -161,3 +161,12 @@ def test_entries_are_listed_per_journal(api):
     assert len(entries) == 2
     single = api.get(entries[0]["self"])
     assert single.status_code == 200 and single.json() == entries[0]
+
+
+def test_deleting_an_entry_follows_its_delete_link_and_drops_an_empty_voucher(api):
+    voucher = api.post("/journals/2/vouchers", a_payment_voucher()).json()[0]
+    entry = voucher["entries"]["customerPayments"][0]
+    assert api.delete(entry["metaData"]["delete"]["href"]).status_code == 204
+    assert api.get(entry["self"]).status_code == 404
+    assert api.get(voucher["self"]).status_code == 404
+    assert api.delete(entry["metaData"]["delete"]["href"]).status_code == 404
