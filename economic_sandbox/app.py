@@ -232,8 +232,6 @@ def error_response(error: errors.ApiError) -> Response:
 
 
 def _send(response: Response, start_response):
-    if response.body is not None and not isinstance(response.body, bytes):
-        response.body = clean(response.body)
     payload = response.payload()
     headers = [] if response.status == 204 else [("Content-Type", response.content_type)]
     headers += [(name, str(value)) for name, value in response.headers.items()]

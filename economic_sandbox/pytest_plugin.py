@@ -67,7 +67,7 @@ class SandboxClient:
 
     # --- control API ---------------------------------------------------------------------
 
-    def call_control(self, method: str, path: str, body=None, **params) -> dict | list:
+    def call_control(self, method: str, path: str, body=None, /, **params) -> dict | list:
         response = self.control.request(method, self.url(f"/_sandbox{path}"), json=body,
                                         params=params or None, timeout=TIMEOUT)
         response.raise_for_status()

@@ -1,0 +1,77 @@
+"""The control API (`/_sandbox`): reset, request log, agreements."""
+from tests.sandbox.conftest import A_CUSTOMER
+
+
+def test_reset_brings_back_the_seed(sandbox):
+    sandbox.delete("/customers/1")
+    sandbox.post("/customers", json=A_CUSTOMER)
+    sandbox.reset()
+    numbers = [item["customerNumber"] for item in sandbox.get("/customers").json()["collection"]]
+    assert numbers == [1, 2]
+
+
+def test_reset_turns_faults_and_limits_back_to_the_start(sandbox):
+    sandbox.set_faults(error_500=1.0)
+    sandbox.set_rate_limit(capacity=1)
+    sandbox.reset()
+    assert sandbox.call_control("GET", "/faults")["error_500"] == 0.0
+    assert sandbox.call_control("GET", "/rate-limit")["capacity"] == 60.0
+
+
+def test_the_request_log_records_each_call(sandbox):
+    sandbox.post("/customers", json=A_CUSTOMER, headers={"Idempotency-Key": "k1"})
+    entry = sandbox.request_log()[-1]
+    assert entry["method"] == "POST" and entry["path"] == "/customers"
+    assert entry["route"] == "POST /customers"
+    assert (entry["status"], entry["cost"], entry["idempotencyKey"]) == (201, 2.0, "k1")
+    assert entry["agreement"] == sandbox.agreement_number
+    assert entry["fault"] == "" and entry["durationMs"] >= 0 and entry["time"]
+
+
+def test_the_request_log_reads_from_an_id_on_and_filters(sandbox):
+    sandbox.get("/self")
+    since = sandbox.last_request_id()
+    sandbox.get("/customers")
+    sandbox.post("/customers", json=A_CUSTOMER)
+    sandbox.session_for("sandbox-grant-2").get(sandbox.url("/self"))
+    assert [entry["path"] for entry in sandbox.request_log(since)] == [
+        "/customers", "/customers", "/self"]
+    assert len(sandbox.request_log(since, method="POST")) == 1
+    assert len(sandbox.request_log(since, agreement=9000002)) == 1
+    assert len(sandbox.request_log(since, path="/customers")) == 2
+
+
+def test_the_control_api_calls_are_not_logged(sandbox):
+    sandbox.counters()
+    assert sandbox.request_log() == []
+
+
+def test_the_agreements_are_listed_with_their_tokens(sandbox):
+    agreements = {item["agreementNumber"]: item
+                  for item in sandbox.call_control("GET", "/agreements")["agreements"]}
+    assert agreements[1118081]["readOnly"] is True
+    assert agreements[9000001]["grantToken"] == "sandbox-grant-1"
+    assert agreements[9000001]["appSecretToken"] == "sandbox-app-secret"
+    assert agreements[9000002]["projects"] is False
+
+
+def test_a_created_agreement_without_projects_works_with_its_own_grant(sandbox):
+    created = sandbox.create_agreement(agreementNumber=9100001, grantToken="new-grant",
+                                       companyName="New ApS", projects=False)
+    assert created["projects"] is False
+    session = sandbox.session_for("new-grant")
+    me = session.get(sandbox.url("/self")).json()
+    assert (me["agreementNumber"], me["company"]["name"]) == (9100001, "New ApS")
+    assert all(module["name"] != "Projektstyring" for module in me["modules"])
+    assert session.post(sandbox.url("/customers"), json=A_CUSTOMER).status_code == 201
+
+
+def test_an_agreement_number_in_use_cannot_be_created_again(sandbox):
+    answer = sandbox.control.post(sandbox.url("/_sandbox/agreements"),
+                                  json={"agreementNumber": 9000001})
+    assert answer.status_code == 400
+
+
+def test_an_unknown_agreement_is_404_on_the_control_api(sandbox):
+    answer = sandbox.control.post(sandbox.url("/_sandbox/agreements/1/revoke"))
+    assert answer.status_code == 404
