@@ -144,27 +144,23 @@ def _quantity_required() -> dict:
 # --- the stored document ----------------------------------------------------------------------
 
 
-def build_line(agreement: Agreement, line: dict, index: int, exchange_rate: Any, zone: int) -> dict:
-    """A stored line: defaults from the product, net amount, margin and VAT."""
-    product = None
-    if "product" in line:
-        product = find(
-            agreement, "products", str(reference_number(line["product"], "productNumber"))
-        )
-    product = product or {}
+def _line_product(agreement: Agreement, line: dict) -> dict:
+    if "product" not in line:
+        return {}
+    number = str(reference_number(line["product"], "productNumber"))
+    return find(agreement, "products", number) or {}
+
+
+def _line_amounts(line: dict, product: dict, exchange_rate: Any, rate: Any) -> dict:
+    """Prices (defaults from the product), net amount, margin and VAT of one line."""
     quantity = line.get("quantity", 0)
     unit_price = line.get("unitNetPrice", product.get("salesPrice", 0))
     discount = line.get("discountPercentage", 0)
     cost = line.get("unitCostPrice", product.get("costPrice", 0))
     net = invoice_math.line_net_amount(quantity, unit_price, discount)
-    group = (product.get("productGroup") or {}).get("productGroupNumber")
-    rate = vat_rate(agreement, group, zone) if product else 0
     net_base = invoice_math.in_base_currency(net, exchange_rate)
     margin = net_base - invoice_math.money(invoice_math.money(cost) * invoice_math.money(quantity))
-    stored = {
-        "lineNumber": line.get("lineNumber", index + 1),
-        "sortKey": line.get("sortKey", index + 1),
-        "description": line.get("description", product.get("name", "")),
+    return {
         "quantity": float(quantity),
         "unitNetPrice": float(unit_price),
         "discountPercentage": float(discount),
@@ -175,6 +171,20 @@ def build_line(agreement: Agreement, line: dict, index: int, exchange_rate: Any,
         "vatRate": float(rate),
         "vatAmount": float(invoice_math.line_vat_amount(net, rate)),
     }
+
+
+def build_line(agreement: Agreement, line: dict, index: int, exchange_rate: Any, zone: int) -> dict:
+    """A stored line: position, description and prices defaulted from the product, VAT from the
+    product group's sales account for the recipient's VAT zone."""
+    product = _line_product(agreement, line)
+    group = (product.get("productGroup") or {}).get("productGroupNumber")
+    rate = vat_rate(agreement, group, zone) if product else 0
+    stored = {
+        "lineNumber": line.get("lineNumber", index + 1),
+        "sortKey": line.get("sortKey", index + 1),
+        "description": line.get("description", product.get("name", "")),
+        **_line_amounts(line, product, exchange_rate, rate),
+    }
     for key in ("product", "unit", "accrual", "departmentalDistribution", "deliveryDate"):
         if key in line:
             stored[key] = _plain_reference(key, line[key])
@@ -182,7 +192,13 @@ def build_line(agreement: Agreement, line: dict, index: int, exchange_rate: Any,
 
 
 def _plain_reference(key: str, value: Any) -> Any:
-    ids = {"product": "productNumber", "unit": "unitNumber"}
+    """A reference kept by its id (a `self`-only reference resolved), other values as sent."""
+    ids = {
+        "product": "productNumber",
+        "unit": "unitNumber",
+        "project": "projectNumber",
+        "deliveryLocation": "deliveryLocationNumber",
+    }
     if key in ids:
         number = reference_number(value, ids[key])
         return {ids[key]: str(number) if key == "product" else number}
@@ -220,7 +236,7 @@ def build_draft(agreement: Agreement, body: dict, number: int) -> dict:
     }
     for key in ("delivery", "deliveryLocation", "notes", "references", "project"):
         if key in body:
-            draft[key] = body[key]
+            draft[key] = _plain_reference(key, body[key])
     return draft
 
 

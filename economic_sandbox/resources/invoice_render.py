@@ -36,6 +36,12 @@ def _expand_header(request: Request, document: dict) -> None:
     zone_number = document["recipient"]["vatZone"]["vatZoneNumber"]
     zone = find(agreement, "vat-zones", zone_number) or {"vatZoneNumber": zone_number}
     document["recipient"]["vatZone"] = vat_zone_reference(request, zone)
+    location = document.get("deliveryLocation")
+    if isinstance(location, dict) and "deliveryLocationNumber" in location:
+        customer = document["customer"]["customerNumber"]
+        location["self"] = link(
+            request, "customers", customer, "delivery-locations", location["deliveryLocationNumber"]
+        )
     if "project" in document:
         number = document["project"].get("projectNumber")
         document["project"] = {"projectNumber": number, "self": link(request, "projects", number)}

@@ -110,6 +110,14 @@ def test_a_known_project_is_accepted_and_linked(api):
     assert draft["project"]["self"].endswith(f"/projects/{number}")
 
 
+def test_a_project_given_by_self_link_is_kept_by_number(api):
+    number = api.post("/api/v22.0.0/projects", {"name": "W", "projectGroupNumber": 1}).json()[
+        "number"
+    ]
+    draft = api.create_draft(project={"self": f"https://restapi.e-conomic.com/projects/{number}"})
+    assert draft["project"] == {"projectNumber": number, "self": api.url(f"/projects/{number}")}
+
+
 def test_due_date_terms_without_a_due_date_are_refused(api):
     terms = api.get("/payment-terms").json()["collection"]
     number = next(t["paymentTermsNumber"] for t in terms if t["paymentTermsType"] == "dueDate")
