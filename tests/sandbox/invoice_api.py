@@ -8,7 +8,6 @@ import datetime
 import pytest
 import requests
 
-from economic_sandbox.pytest_plugin import sandbox, sandbox_server
 from economic_sandbox.seed import APP_SECRET_TOKEN
 
 WITH_PROJECTS = ("sandbox-grant-1", 9000001)  # seed: projects module on
@@ -137,7 +136,7 @@ def api_without_projects(economic_sandbox_url) -> Api:
     return Api(economic_sandbox_url, *WITHOUT_PROJECTS)
 
 
-# Test modules bind these names at module level so pytest finds the fixtures even where the
-# plugin is not enabled in a conftest:
-# `api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = FIXTURES`
-FIXTURES = (api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server)
+# Test modules bind these names at module level so pytest finds the fixtures (the `sandbox`
+# fixture they build on comes from economic_sandbox.pytest_plugin, enabled in tests/conftest.py):
+# `api, api_without_projects, economic_sandbox_url = FIXTURES`
+FIXTURES = (api, api_without_projects, economic_sandbox_url)

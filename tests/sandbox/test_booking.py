@@ -5,7 +5,7 @@ import datetime
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import a_line, days_from_today, errors_of, first_error
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 
 def test_booking_consumes_the_draft_and_answers_the_booked_invoice(api):

@@ -12,7 +12,7 @@ from economic_sandbox import schemas
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import a_line, today
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "economic"
 MORNING_TRAIN = FIXTURES / "morning-train-economic"

@@ -3,7 +3,7 @@
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import a_draft, a_line, errors_of, first_error
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 
 def test_a_missing_required_property_is_e04020_in_the_e04300_envelope(api):

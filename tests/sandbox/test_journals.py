@@ -5,7 +5,7 @@ import datetime
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import errors_of, first_error, today
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 YEAR = str(datetime.date.today().year)
 

@@ -7,7 +7,7 @@ from economic_sandbox.resources.documents import build_pdf
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import today
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 PDF = build_pdf(["Attached page"])
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -3,7 +3,7 @@
 from tests.sandbox import invoice_api
 from tests.sandbox.invoice_api import a_line, days_from_today
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 
 def an_invoice(api, amount=100) -> dict:

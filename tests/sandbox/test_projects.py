@@ -2,7 +2,7 @@
 
 from tests.sandbox import invoice_api
 
-api, api_without_projects, economic_sandbox_url, sandbox, sandbox_server = invoice_api.FIXTURES
+api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 PROJECTS = "/api/v22.0.0/projects"
 
