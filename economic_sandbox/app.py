@@ -5,7 +5,8 @@ Product API, in this order (each step can answer on its own):
 2. auth (401), routing (404/405), demo read-only (403);
 3. rate limit: the route's cost from the agreement's bucket, daily fair-use cap (429);
 4. idempotency: a write with a key already answered replays it; a duplicate in flight waits;
-5. the handler, under the agreement's lock; the state file is written after a successful write;
+5. the handler, under the agreement's lock; the state file is written after a write, before
+   the answer leaves (so a write whose answer is lost is saved too);
 6. faults after the answer: drop the connection after applying, or hang then answer/drop.
 Every request is logged. The control API (`/_sandbox/...`) skips faults, auth and the limit.
 """
@@ -104,7 +105,7 @@ class SandboxApp:
 
     def save(self) -> None:
         if self.config.state_path:
-            persistence.save(self.config.state_path, self.world, self.idempotency.saved())
+            persistence.save(self.config.state_path, self.world, self.idempotency.saved)
 
     # --- WSGI -----------------------------------------------------------------------------
 
@@ -174,24 +175,25 @@ class SandboxApp:
                 return self._execute(request, route, params, decision)
             scope = (request.header("X-AppSecretToken"), agreement.number, request.method,
                      request.path)
-            return self.idempotency.run(scope, request.idempotency_key,
-                                        lambda: self._execute(request, route, params, decision))
+            response = self.idempotency.run(
+                scope, request.idempotency_key,
+                lambda: self._execute(request, route, params, decision))
+            if response.status < 500 and "X-ResultFromCache" not in response.headers:
+                self.save()  # after the idempotency cache holds the answer, so both are saved
+            return response
         except errors.ApiError as error:
             return error_response(error)
 
     def _execute(self, request: Request, route, params: dict, decision: Decision) -> Response:
         """The handler under the agreement's lock; a hang "before" sleeps first (holding no
-        lock), and a successful write is saved before anyone hears of it."""
+        lock)."""
         fault = self.faults.config
         if decision.hang and fault.hang_phase == "before":
             time.sleep(fault.hang_seconds)
             if fault.hang_then == "drop":
                 raise DropConnection()
         with request.agreement.lock:
-            response = _call(route, request, params)
-        if request.method not in READS and response.status < 400:
-            self.save()
-        return response
+            return _call(route, request, params)
 
     def _after_answer(self, request: Request, decision: Decision, response: Response) -> None:
         fault = self.faults.config

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,14 +81,16 @@ def agreement_from_json(data: dict) -> Agreement:
     )
 
 
-def save(path: str | Path, world: World, idempotency: list[dict]) -> None:
-    """Write the state atomically: a reader (or a crash) sees the old file or the new one."""
-    snapshot = {"version": VERSION, "appTokens": sorted(world.app_tokens),
-                "agreements": [agreement_to_json(agreement) for agreement in world.all()],
-                "idempotency": idempotency}
-    text = json.dumps(snapshot, default=_default, ensure_ascii=False)
+def save(path: str | Path, world: World, idempotency: Callable[[], list[dict]]) -> None:
+    """Write the state atomically: a reader (or a crash) sees the old file or the new one.
+    The snapshot is taken under the write lock, so a slower writer can never replace a newer
+    file with an older snapshot."""
     target = Path(path)
     with _write_lock:
+        snapshot = {"version": VERSION, "appTokens": sorted(world.app_tokens),
+                    "agreements": [agreement_to_json(agreement) for agreement in world.all()],
+                    "idempotency": idempotency()}
+        text = json.dumps(snapshot, default=_default, ensure_ascii=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".sandbox-state-", dir=target.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
