@@ -8,6 +8,7 @@ import datetime
 import pytest
 import requests
 
+from economic_sandbox.resources.documents import build_pdf
 from economic_sandbox.seed import APP_SECRET_TOKEN
 
 WITH_PROJECTS = ("sandbox-grant-1", 9000001)  # seed: projects module on
@@ -65,6 +66,15 @@ class Api:
     def pay(self, invoice_number: int, amount, **extra) -> requests.Response:
         body = {"bookedInvoiceNumber": invoice_number, "amount": amount, **extra}
         return self.control("POST", "/payments", body)
+
+
+PDF = build_pdf(["Attached page"])
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload(api: Api, method: str, path: str, content: bytes, name: str = "file.pdf"):
+    """A multipart upload of one file part, as e-conomic's attachment endpoints take it."""
+    return api.request(method, path, files={"file": (name, content)})
 
 
 def today() -> str:

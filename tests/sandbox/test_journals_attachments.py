@@ -1,21 +1,13 @@
-"""Attachments: draft invoices (PDF only) and vouchers (PDF and images), multipart, 9 MB
-(REFERENCE §2.12, §2.14)."""
+"""Voucher attachments: PDF and images, multipart, PATCH appends pages (REFERENCE §2.14)."""
 
 import datetime
 
-from economic_sandbox.resources.documents import build_pdf
 from tests.sandbox import invoice_api
-from tests.sandbox.invoice_api import today
+from tests.sandbox.invoice_api import PDF, PNG, today, upload
 
 api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
-PDF = build_pdf(["Attached page"])
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 YEAR = str(datetime.date.today().year)
-
-
-def upload(api, method: str, path: str, content: bytes, name: str = "file.pdf"):
-    return api.request(method, path, files={"file": (name, content)})
 
 
 def a_voucher(api) -> str:
@@ -28,40 +20,6 @@ def a_voucher(api) -> str:
         },
     }
     return api.post("/journals/2/vouchers", body).json()[0]["self"]
-
-
-def test_a_draft_attachment_upload_answers_201_and_the_file_comes_back(api):
-    draft = api.create_draft()
-    answer = upload(api, "POST", f"{draft['attachment']}/file", PDF)
-    assert answer.status_code == 201
-    assert answer.json()["pages"] == 1
-    assert api.get(f"{draft['attachment']}/file").content == PDF
-    assert api.get(draft["attachment"]).json()["file"] == f"{draft['attachment']}/file"
-
-
-def test_a_draft_attachment_must_be_a_pdf(api):
-    draft = api.create_draft()
-    answer = upload(api, "POST", f"{draft['attachment']}/file", PNG, "scan.pdf")
-    assert answer.status_code == 415
-
-
-def test_a_draft_attachment_over_9_mb_is_refused(api):
-    draft = api.create_draft()
-    big = PDF + b"0" * (9 * 1024 * 1024)
-    assert upload(api, "POST", f"{draft['attachment']}/file", big).status_code == 413
-
-
-def test_an_attachment_sent_as_json_is_refused(api):
-    draft = api.create_draft()
-    assert api.post(f"{draft['attachment']}/file", {"file": "x"}).status_code == 400
-
-
-def test_deleting_a_draft_attachment_is_204_then_404(api):
-    draft = api.create_draft()
-    upload(api, "POST", f"{draft['attachment']}/file", PDF)
-    assert api.delete(f"{draft['attachment']}/file").status_code == 204
-    assert api.delete(f"{draft['attachment']}/file").status_code == 404
-    assert api.get(f"{draft['attachment']}/file").status_code == 404
 
 
 def test_a_voucher_takes_a_pdf_and_answers_it_back(api):
