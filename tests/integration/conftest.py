@@ -75,3 +75,34 @@ def remote(connection: Connection, kind: str, number, name: str = "", **data) ->
         data=data,
         refreshed_at=timezone.now(),
     )
+
+
+@pytest.fixture
+def sandbox_connection(db, sandbox, settings):
+    """A connection to the running sandbox's writable agreement, with the endpoint allowlist
+    pointed at it (the sandbox listens on a free port)."""
+    settings.ECONOMIC_ENDPOINTS = {
+        **settings.ECONOMIC_ENDPOINTS,
+        "sandbox": {
+            **settings.ECONOMIC_ENDPOINTS["sandbox"],
+            "rest_url": sandbox.base_url,
+            "openapi_url": sandbox.base_url,
+            "app_secret_token": sandbox.app_token,
+        },
+    }
+    return Connection.objects.create(
+        name="Sandbox", endpoint="sandbox", grant_token=sandbox.grant_token
+    )
+
+
+@pytest.fixture
+def economic(sandbox_connection):
+    """The product's client for the sandbox connection (its calls recorded as ApiCall rows)."""
+    from integration.services.connections import connection_client
+
+    return connection_client(connection=sandbox_connection, purpose="test")
+
+
+def product_writes(sandbox, since: int = 0) -> list[dict]:
+    """The write requests the sandbox received (its request log), control calls excluded."""
+    return [entry for entry in sandbox.request_log(since) if entry["method"] != "GET"]

@@ -1,0 +1,63 @@
+"""Several workers draw from one token bucket per agreement, so together they stay inside the
+agreement's budget: no 429 from the sandbox even when their calls together exceed it."""
+import multiprocessing
+import time
+
+import pytest
+from django.db import connections
+
+from integration.economic.client import EconomicClient
+from integration.economic.ratelimit import BucketSettings, TokenBucket
+from integration.models import RateLimitBucket
+from integration.ratelimit import DatabaseBackend, endpoint_costs, shared_bucket
+
+SERVER = {"capacity": 10, "refill_per_second": 5}
+CLIENT = {"capacity": 8.0, "refill_per_second": 4.5, "read_cost": 1.0, "write_cost": 2.0}
+CALLS_EACH = 12
+
+
+def _worker(base_url: str, app_token: str, grant_token: str) -> None:
+    client = EconomicClient(rest_url=base_url, openapi_url=base_url, app_secret_token=app_token,
+                            grant_token=grant_token, rate_limiter=shared_bucket("two-processes"),
+                            costs=endpoint_costs())
+    for _ in range(CALLS_EACH):
+        client.self_get()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_sharing_one_bucket_never_draw_a_429(sandbox, settings):
+    sandbox.set_rate_limit(**SERVER)
+    settings.ECONOMIC_RATE_LIMIT = {**settings.ECONOMIC_RATE_LIMIT, **CLIENT}
+    since = sandbox.last_request_id()
+    connections.close_all()  # each process opens its own database connection
+    context = multiprocessing.get_context("fork")
+    started = time.monotonic()
+    workers = [context.Process(target=_worker, args=(sandbox.base_url, sandbox.app_token,
+                                                     sandbox.grant_token)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    elapsed = time.monotonic() - started
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    statuses = [entry["status"] for entry in sandbox.request_log(since)]
+    assert len(statuses) == 2 * CALLS_EACH
+    assert statuses.count(429) == 0
+    # Together they asked for more than the bucket holds, so the bucket made them wait.
+    least = (2 * CALLS_EACH - CLIENT["capacity"]) / CLIENT["refill_per_second"]
+    assert elapsed >= least * 0.9
+
+
+@pytest.mark.django_db
+def test_the_database_bucket_hands_out_no_more_than_it_holds():
+    bucket = TokenBucket(DatabaseBackend("unit", BucketSettings(capacity=3, refill_per_second=0.001)))
+    assert [bucket.backend.take(1) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.backend.take(1) > 0
+    assert RateLimitBucket.objects.get(key="unit").tokens < 1
+
+
+@pytest.mark.django_db
+def test_a_pause_makes_everyone_wait_that_long():
+    backend = DatabaseBackend("pause", BucketSettings(capacity=10, refill_per_second=10))
+    backend.pause(2.0)
+    assert backend.take(1) == pytest.approx(2.1, abs=0.1)
