@@ -3,7 +3,14 @@
 import datetime
 
 from tests.sandbox import invoice_api
-from tests.sandbox.invoice_api import a_line, days_from_today, errors_of, first_error
+from tests.sandbox.invoice_api import (
+    WITH_PROJECTS,
+    Api,
+    a_line,
+    days_from_today,
+    errors_of,
+    first_error,
+)
 
 api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
@@ -197,3 +204,12 @@ def test_a_customers_invoices_are_listed_under_the_customer(api):
     assert [item["draftInvoiceNumber"] for item in drafts] == [draft]
     assert api.get("/customers/2/invoices/booked").json()["collection"] == []
     assert api.get("/customers/4242/invoices/booked").status_code == 404
+
+
+def test_booked_invoices_payments_and_numbering_survive_a_killed_sandbox(sandbox_process):
+    before = Api(sandbox_process.base_url, *WITH_PROJECTS)
+    booked = before.booked_invoice()
+    before.pay(booked["bookedInvoiceNumber"], 25)
+    after = Api(sandbox_process.restart(kill=True).base_url, *WITH_PROJECTS)
+    assert after.get(booked["self"]).json()["remainder"] == booked["grossAmount"] - 25
+    assert after.booked_invoice()["bookedInvoiceNumber"] == booked["bookedInvoiceNumber"] + 1
