@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from accounts_app.models import Customer
 from integration.models import (
+    Connection,
     CustomerLink,
     PaymentConditionPairing,
     RemoteKind,
@@ -14,7 +21,12 @@ from integration.models import (
     VatCodePairing,
 )
 from integration.models.mappings import CustomerLinkState
-from integration.services.mappings import customer_mark_create
+from integration.services.mappings import (
+    LinkRefused,
+    customer_link,
+    customer_mark_create,
+    remote_customers_search,
+)
 
 
 @admin.register(ServiceTypeMapping)
@@ -104,3 +116,47 @@ class CustomerLinkAdmin(admin.ModelAdmin):
         for link in links:
             customer_mark_create(connection=link.connection, customer=link.customer)
         self.message_user(request, f"{len(links)} customers will be created on export.")
+
+    @admin.display(description="Find in e-conomic")
+    def find_link(self, link: CustomerLink) -> str:
+        url = reverse("admin:integration_customerlink_find")
+        return format_html('<a href="{}?connection={}&customer={}">Search…</a>', url,
+                           link.connection_id, link.customer_id)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.find_view)
+        return [path("find/", view, name="integration_customerlink_find")] + super().get_urls()
+
+    def find_view(self, request):
+        """Search the cached e-conomic customers by number, name, CVR or e-mail and link one."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        connection = get_object_or_404(Connection, pk=source.get("connection"))
+        customer = get_object_or_404(Customer, pk=source.get("customer"))
+        if request.method == "POST":
+            return self._link_chosen(request, connection, customer)
+        link = CustomerLink.objects.filter(connection=connection, customer=customer).first()
+        query = request.GET.get("q") or customer.vat_number or customer.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Find {customer} in e-conomic",
+            "opts": self.model._meta,
+            "connection": connection,
+            "customer": customer,
+            "link": link,
+            "query": query,
+            "results": remote_customers_search(connection=connection, query=query),
+        }
+        return TemplateResponse(request, "admin/integration/customerlink/find.html", context)
+
+    def _link_chosen(self, request, connection, customer):
+        try:
+            customer_link(connection=connection, customer=customer,
+                          remote_number=int(request.POST["remote_number"]))
+        except (LinkRefused, KeyError, ValueError) as error:
+            self.message_user(request, str(error) or "Choose a customer to link.", messages.ERROR)
+        else:
+            self.message_user(request, f"{customer} is linked to e-conomic customer "
+                              f"{request.POST['remote_number']}.", messages.SUCCESS)
+        return redirect("admin:integration_customerlink_changelist")

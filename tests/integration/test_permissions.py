@@ -50,3 +50,38 @@ def test_a_clerk_can_open_the_setup_check(client, clerk, connection):
 def test_the_task_queue_admin_is_for_superusers_only(client, manager):
     client.force_login(manager)
     assert client.get(reverse("admin:django_q_schedule_changelist")).status_code == 403
+
+
+def test_a_clerk_searches_economic_customers_and_links_one(client, clerk, connection):
+    from integration.models import CustomerLink
+    from tests.integration.conftest import remote
+    from tests.ledger.factories import CustomerFactory
+
+    customer = CustomerFactory(name="Acme ApS")
+    remote(connection, "customer", 77, "ACME ApS", email_field="billing@acme.dk")
+    remote(connection, "customer", 78, "Unrelated A/S")
+    client.force_login(clerk)
+    url = reverse("admin:integration_customerlink_find")
+    page = client.get(url, {"connection": connection.pk, "customer": customer.pk, "q": "acme"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "ACME ApS" in html and "Unrelated" not in html
+    answer = client.post(url, {"connection": connection.pk, "customer": customer.pk,
+                               "remote_number": "77"})
+    assert answer.status_code == 302
+    link = CustomerLink.objects.get(customer=customer)
+    assert (link.state, link.remote_number, link.matched_by) == ("linked", 77, "person")
+
+
+def test_linking_a_card_linked_elsewhere_is_refused_with_the_reason(client, clerk, connection):
+    from integration.models import CustomerLink
+    from tests.ledger.factories import CustomerFactory
+
+    first, second = CustomerFactory(), CustomerFactory()
+    CustomerLink.objects.create(connection=connection, customer=first, state="linked", remote_number=5)
+    client.force_login(clerk)
+    answer = client.post(reverse("admin:integration_customerlink_find"),
+                         {"connection": connection.pk, "customer": second.pk, "remote_number": "5"},
+                         follow=True)
+    assert "already linked to" in answer.content.decode()
+    assert not CustomerLink.objects.filter(customer=second).exists()

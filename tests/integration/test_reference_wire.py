@@ -66,3 +66,33 @@ def test_product_numbers_with_special_characters_round_trip(economic, sandbox):
     body = {"productNumber": number, "name": "Consulting", "productGroup": {"productGroupNumber": 1}}
     assert sandbox.post("/products", json=body).status_code == 201
     assert economic.product_get(number)["productNumber"] == number
+
+
+def test_a_clerk_refreshes_pairs_and_matches_from_the_connection_list(client, clerk, sandbox_connection):
+    from django.urls import reverse
+
+    from integration.models import PaymentConditionPairing
+    from tests.ledger.factories import PaymentConditionFactory
+
+    PaymentConditionFactory(name="Net 8", kind="net", days=8)
+    client.force_login(clerk)
+    url = reverse("admin:integration_connection_changelist")
+    for action in ("refresh_reference_data", "pair_payment_conditions", "auto_match_customers"):
+        answer = client.post(url, {"action": action, "_selected_action": [sandbox_connection.pk]},
+                             follow=True)
+        assert answer.status_code == 200
+    messages = [str(message) for message in answer.context["messages"]]
+    assert any("linked" in message for message in messages)
+    assert RemoteRecord.objects.filter(kind=RemoteKind.LAYOUT).exists()
+    assert PaymentConditionPairing.objects.get().payment_terms.data["daysOfCredit"] == 8
+
+
+def test_the_daily_refresh_schedule_is_created_once_by_name(db):
+    from django_q.models import Schedule
+
+    from integration.schedules import REFERENCE_REFRESH, schedules_ensure
+
+    schedules_ensure()
+    schedules_ensure()
+    schedule = Schedule.objects.get(name=REFERENCE_REFRESH)
+    assert (schedule.func, schedule.cron) == ("integration.tasks.reference_refresh_all_task", "0 6 * * *")
