@@ -174,9 +174,9 @@ def free_port() -> int:
 
 
 class SandboxProcess:
-    """`python -m economic_sandbox` in a child process, with a state file."""
+    """`python -m economic_sandbox` in a child process, with a state file unless it is None."""
 
-    def __init__(self, state_file: Path, *extra_args: str):
+    def __init__(self, state_file: Path | None, *extra_args: str):
         self.state_file = state_file
         self.extra_args = extra_args
         self.port = free_port()
@@ -185,7 +185,9 @@ class SandboxProcess:
 
     def start(self) -> SandboxProcess:
         command = [sys.executable, "-m", "economic_sandbox", "--port", str(self.port),
-                   "--state", str(self.state_file), *self.extra_args]
+                   *self.extra_args]
+        if self.state_file is not None:
+            command += ["--state", str(self.state_file)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, env={**os.environ})
         self._wait_until_up()
