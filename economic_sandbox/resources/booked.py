@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime
 
 from economic_sandbox import errors, schemas, webhooks
-from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, created, json_response
 from economic_sandbox.resources import documents, invoice_math, lookups
-from economic_sandbox.resources.invoice_render import render_booked
+from economic_sandbox.resources.invoice_render import collection_page, render_booked
 from economic_sandbox.resources.invoices import DRAFTS, validated_body
 from economic_sandbox.routing import Router
 
@@ -211,9 +210,8 @@ def _view(name: str):
     def handler(request: Request) -> Response:
         table = request.agreement.table(BOOKED)
         chosen = [table[key] for key in sorted(table) if VIEWS[name](table[key])]
-        answered = [render_booked(request, invoice, with_lines=False) for invoice in chosen]
-        return collection_response(
-            request, answered, schema=f"invoices.{name}.get", path=f"/invoices/{name}"
+        return collection_page(
+            request, chosen, render_booked, schema=f"invoices.{name}.get", path=f"/invoices/{name}"
         )
 
     handler.__name__ = f"invoices_{name.replace('-', '_')}"

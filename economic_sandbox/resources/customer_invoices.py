@@ -8,10 +8,9 @@ and `/invoices/booked`, with the same filters and paging.
 from __future__ import annotations
 
 from economic_sandbox import errors
-from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, json_response
 from economic_sandbox.resources.booked import BOOKED
-from economic_sandbox.resources.invoice_render import render_booked, render_draft
+from economic_sandbox.resources.invoice_render import collection_page, render_booked, render_draft
 from economic_sandbox.resources.invoices import DRAFTS
 from economic_sandbox.resources.lookups import link
 from economic_sandbox.routing import Router
@@ -46,10 +45,10 @@ def customer_invoices(request: Request, number: int) -> Response:
 def customer_drafts(request: Request, number: int) -> Response:
     _customer_or_404(request, number)
     drafts = _of_customer(request.agreement.table(DRAFTS), number)
-    answered = [render_draft(request, draft, with_lines=False) for draft in drafts]
-    return collection_response(
+    return collection_page(
         request,
-        answered,
+        drafts,
+        render_draft,
         schema="customers.customerNumber.invoices.drafts.get",
         path=f"/customers/{number}/invoices/drafts",
     )
@@ -59,10 +58,10 @@ def customer_drafts(request: Request, number: int) -> Response:
 def customer_booked(request: Request, number: int) -> Response:
     _customer_or_404(request, number)
     invoices = _of_customer(request.agreement.table(BOOKED), number)
-    answered = [render_booked(request, invoice, with_lines=False) for invoice in invoices]
-    return collection_response(
+    return collection_page(
         request,
-        answered,
+        invoices,
+        render_booked,
         schema="customers.customerNumber.invoices.booked.get",
         path=f"/customers/{number}/invoices/booked",
     )

@@ -9,9 +9,11 @@ their names, as recorded.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
-from economic_sandbox.http import Request
+from economic_sandbox.collections import collection_response
+from economic_sandbox.http import Request, Response
 from economic_sandbox.resources.lookups import (
     customer_reference,
     find,
@@ -82,14 +84,25 @@ def _pick(document: dict, *keys: str) -> dict:
     return {key: document[key] for key in keys if key in document}
 
 
+def _working_copy(stored: dict) -> dict:
+    """A copy safe to expand: the nested objects that expanding changes are copied, the rest
+    (and `lines`, which are rebuilt) shared. Cheaper than a deep copy on large collections."""
+    document = dict(stored)
+    for key in ("recipient", "references", "deliveryLocation"):
+        if key in document:
+            document[key] = copy.deepcopy(document[key])
+    return document
+
+
 def render_draft(request: Request, stored: dict, *, with_lines: bool = True) -> dict:
     """A draft invoice (GET /invoices/drafts/{n}); collection items leave out `lines`."""
-    document = copy.deepcopy(stored)
+    document = _working_copy(stored)
     number = document["draftInvoiceNumber"]
     base = ("invoices", "drafts", number)
     _expand_header(request, document)
-    lines = _expand_lines(request, document.pop("lines", []), DRAFT_DROPPED_LINE_KEYS)
-    if with_lines and lines:  # no lines, no `lines` (create_draft_invoice.json)
+    stored_lines = document.pop("lines", [])
+    lines = _expand_lines(request, stored_lines, DRAFT_DROPPED_LINE_KEYS) if with_lines else []
+    if lines:  # no lines, no `lines` (create_draft_invoice.json)
         document["lines"] = lines
     document["templates"] = {
         "bookingInstructions": link(request, *base, "templates", "booking-instructions"),
@@ -103,16 +116,31 @@ def render_draft(request: Request, stored: dict, *, with_lines: bool = True) -> 
 
 def render_booked(request: Request, stored: dict, *, with_lines: bool = True) -> dict:
     """A booked invoice (GET /invoices/booked/{n}); collection items leave out `lines`."""
-    document = copy.deepcopy(stored)
+    document = _working_copy(stored)
     number = document["bookedInvoiceNumber"]
     _expand_header(request, document)
-    lines = _expand_lines(request, document.pop("lines", []), BOOKED_DROPPED_LINE_KEYS)
-    if with_lines and lines:  # no lines, no `lines` (create_draft_invoice.json)
+    stored_lines = document.pop("lines", [])
+    lines = _expand_lines(request, stored_lines, BOOKED_DROPPED_LINE_KEYS) if with_lines else []
+    if lines:  # no lines, no `lines` (create_draft_invoice.json)
         document["lines"] = lines
     document["pdf"] = {"download": link(request, "invoices", "booked", number, "pdf")}
     document["sent"] = link(request, "invoices", "booked", number, "sent")
     document["self"] = link(request, "invoices", "booked", number)
     return without_empty(document)
+
+
+def collection_page(
+    request: Request, stored: list[dict], render: Callable[..., dict], *, schema: str, path: str
+) -> Response:
+    """A collection answer that filters, sorts and pages the stored documents (their filterable
+    properties are the answered ones) and renders only the page: answering 1000 of 10,000
+    invoices renders 1000."""
+    without_lines = [{key: value for key, value in doc.items() if key != "lines"} for doc in stored]
+    response = collection_response(request, without_lines, schema=schema, path=path)
+    response.body["collection"] = [
+        render(request, document, with_lines=False) for document in response.body["collection"]
+    ]
+    return response
 
 
 def delete_body(request: Request, number: int) -> dict[str, Any]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 
 from economic_sandbox import errors, schemas
-from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, created, json_response
 from economic_sandbox.resources import documents, draft_build
-from economic_sandbox.resources.invoice_render import delete_body, render_draft
+from economic_sandbox.resources.invoice_render import collection_page, delete_body, render_draft
 from economic_sandbox.resources.lookups import add_all, link
 from economic_sandbox.routing import Router
 
@@ -69,9 +68,9 @@ def invoices_root(request: Request) -> Response:
 @router.route("GET", "/invoices/drafts")
 def drafts_list(request: Request) -> Response:
     table = request.agreement.table(DRAFTS)
-    answered = [render_draft(request, table[key], with_lines=False) for key in sorted(table)]
-    return collection_response(
-        request, answered, schema="invoices.drafts.get", path="/invoices/drafts"
+    drafts = [table[key] for key in sorted(table)]
+    return collection_page(
+        request, drafts, render_draft, schema="invoices.drafts.get", path="/invoices/drafts"
     )
 
 
