@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
-# Runs the product for a demo: the web server in the foreground, the django-q2 worker beside it.
-# Ctrl-C stops all of them.
+# Runs the product for a demo: the e-conomic sandbox and the django-q2 worker in the background,
+# the web server in the foreground. Ctrl-C stops all of them.
 set -euo pipefail
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+SANDBOX_PORT="${SANDBOX_PORT:-8765}"
+export SANDBOX_URL="${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"  # where the product looks
+mkdir -p .demo
+sandbox_args=(--port "$SANDBOX_PORT" --state .demo/sandbox-state.json)
+# SANDBOX_WEBHOOK_URL: e.g. "Day book booked=http://127.0.0.1:8000/...[DAYBOOKNO]" to get webhooks.
+if [ -n "${SANDBOX_WEBHOOK_URL:-}" ]; then sandbox_args+=(--webhook-url "$SANDBOX_WEBHOOK_URL"); fi
+"$BIN/python" -m economic_sandbox "${sandbox_args[@]}" > .demo/sandbox.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+  if "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health" 2>/dev/null; then break; fi
+  sleep 0.2
+done
+
 "$BIN/python" manage.py demo_admin
 "$BIN/python" manage.py qcluster &
 pids+=($!)
+echo "e-conomic sandbox: http://127.0.0.1:$SANDBOX_PORT  (state in .demo/sandbox-state.json, log in .demo/sandbox.log)"
+echo "  X-AppSecretToken:      sandbox-app-secret"
+echo "  X-AgreementGrantToken: sandbox-grant-1  (agreement 9000001, projects on)"
+echo "                         sandbox-grant-2  (agreement 9000002, no projects module)"
+echo "                         demo / demo      (agreement 1118081, read-only)"
 echo "Ledger Bridge: http://$HOST:$PORT/admin/  (Ctrl-C stops it)"
 "$BIN/python" manage.py runserver "$HOST:$PORT" --noreload
