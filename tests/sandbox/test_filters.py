@@ -1,6 +1,8 @@
 """The filter grammar of REFERENCE §3.1, operator by operator, escape by escape."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from economic_sandbox.filters import FilterError, parse_filter, sort_documents
 
@@ -213,3 +215,23 @@ def test_sort_refuses_an_unsortable_property():
     with pytest.raises(FilterError) as raised:
         sort_documents([], "secret", frozenset({"name"}))
     assert raised.value.detail == "Sorting is not allowed on property 'secret'."
+
+
+def escaped(value: str) -> str:
+    """How a client escapes a filter value (REFERENCE §3.1)."""
+    return "".join("$" + character if character in "$()*,[]" else character for character in value)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+def test_any_escaped_value_matches_exactly_itself(value):
+    document = {"name": value, "customerNumber": 1}
+    assert parse_filter(f"name$eq:{escaped(value)}")(document)
+    assert not parse_filter(f"name$eq:{escaped(value)}x")(document)
+    assert parse_filter(f"name$like:{escaped(value)}")(document)
+
+
+@given(st.lists(st.integers(min_value=-(10**9), max_value=10**9), min_size=1, max_size=200))
+def test_in_matches_exactly_the_listed_numbers(numbers):
+    predicate = parse_filter(f"customerNumber$in:[{','.join(map(str, numbers))}]")
+    assert all(predicate({"customerNumber": number}) for number in numbers)
+    assert not predicate({"customerNumber": max(numbers) + 1})
