@@ -197,3 +197,5 @@ ECONOMIC_RATE_LIMIT = {
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
+# The sandbox agreement the demo connects to (`manage.py demo_connect`).
+SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")

@@ -1,0 +1,102 @@
+"""The demo's connection to the local sandbox, set up the way a finance team would do it once:
+test, refresh, defaults, pairings, mappings, customer matching. Safe to run again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from accounts_app.models import SalesAccount, ServiceType, VatCode
+from integration.models import (
+    Connection,
+    RemoteKind,
+    RemoteRecord,
+    SalesAccountMapping,
+    ServiceTypeMapping,
+    VatCodePairing,
+)
+from integration.models.connection import PaymentSync
+from integration.services.connections import connection_client, connection_test
+from integration.services.mappings import customers_auto_match, payment_conditions_pair
+from integration.services.reference import reference_refresh
+
+DEMO_NAME = "e-conomic sandbox"
+# The demo ledger's codes and the sandbox agreement's: VAT codes by meaning, sales accounts to
+# the service product groups (with and without VAT), travel sold as the mileage product.
+VAT_PAIRS = {"S25": "U25", "RC0": "UEUV", "EXEMPT": "UV0"}
+SALES_ACCOUNT_GROUPS = {1010: 3, 1020: 4, 1030: 4, 1050: 3}
+SERVICE_PRODUCTS = {"Travel": "2"}
+DEFAULTS = {
+    "default_layout_number": 19,
+    "default_payment_terms_number": 2,
+    "default_vat_zone_number": 1,
+    "default_customer_group_number": 1,
+    "default_product_number": "1",
+}
+
+
+@dataclass
+class DemoSetup:
+    connection: Connection
+    ready: bool
+    message: str
+
+
+def demo_connection_setup(*, grant_token: str) -> DemoSetup:
+    connection, _ = Connection.objects.get_or_create(
+        name=DEMO_NAME,
+        defaults={
+            "endpoint": "sandbox",
+            "grant_token": grant_token,
+            "include_pdf": True,
+            "payment_sync": PaymentSync.PARTIAL,
+            **DEFAULTS,
+        },
+    )
+    if not connection_test(connection=connection):
+        return DemoSetup(connection, False, connection.test_error)
+    client = connection_client(connection=connection, purpose="demo set-up")
+    result = reference_refresh(connection=connection, client=client)
+    _pair_and_map(connection)
+    payment_conditions_pair(connection=connection)
+    matched = customers_auto_match(connection=connection)
+    message = (
+        f"agreement {connection.agreement_number} ({connection.company_name}): "
+        f"{sum(result.counts.values())} reference records in {result.api_calls} calls, "
+        f"{matched.linked} customers linked"
+    )
+    return DemoSetup(connection, True, message)
+
+
+def _record(connection: Connection, kind: str, number) -> RemoteRecord | None:
+    return RemoteRecord.objects.filter(connection=connection, kind=kind, number=str(number)).first()
+
+
+def _pair_and_map(connection: Connection) -> None:
+    for code, remote_code in VAT_PAIRS.items():
+        vat_code = VatCode.objects.filter(code=code).first()
+        record = _record(connection, RemoteKind.VAT_ACCOUNT, remote_code)
+        if vat_code and record:
+            VatCodePairing.objects.update_or_create(
+                connection=connection, vat_code=vat_code, defaults={"vat_account": record}
+            )
+    for number, group in SALES_ACCOUNT_GROUPS.items():
+        account = SalesAccount.objects.filter(number=number).first()
+        if account:
+            SalesAccountMapping.objects.update_or_create(
+                connection=connection,
+                sales_account=account,
+                defaults={"product_group_number": group},
+            )
+    for name, product_number in SERVICE_PRODUCTS.items():
+        service_type = ServiceType.objects.filter(name=name).first()
+        product = _record(connection, RemoteKind.PRODUCT, product_number)
+        if service_type and product:
+            ServiceTypeMapping.objects.update_or_create(
+                connection=connection, service_type=service_type, defaults={"product": product}
+            )
+
+
+def demo_grant_token() -> str:
+    return getattr(settings, "SANDBOX_DEMO_GRANT_TOKEN", "sandbox-grant-1")
