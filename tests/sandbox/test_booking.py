@@ -213,3 +213,15 @@ def test_booked_invoices_payments_and_numbering_survive_a_killed_sandbox(sandbox
     after = Api(sandbox_process.restart(kill=True).base_url, *WITH_PROJECTS)
     assert after.get(booked["self"]).json()["remainder"] == booked["grossAmount"] - 25
     assert after.booked_invoice()["bookedInvoiceNumber"] == booked["bookedInvoiceNumber"] + 1
+
+
+def test_a_retried_booking_with_the_same_idempotency_key_books_once(api):
+    draft = api.create_draft()
+    body = {"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}
+    headers = {"Idempotency-Key": "book-draft-once"}
+    first = api.post("/invoices/booked", body, headers=headers)
+    again = api.post("/invoices/booked", body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("X-ResultFromCache") == "true"
+    assert again.json()["bookedInvoiceNumber"] == first.json()["bookedInvoiceNumber"]
+    assert len(api.get("/invoices/booked").json()["collection"]) == 1
