@@ -21,6 +21,8 @@ for _ in $(seq 1 50); do
 done
 
 "$BIN/python" manage.py demo_admin
+# The demo ledger's connection to the sandbox agreement, ready to export (see its setup check).
+"$BIN/python" manage.py demo_connect || echo "The sandbox connection is not set up; see the message above."
 "$BIN/python" manage.py qcluster &
 pids+=($!)
 echo "e-conomic sandbox: http://127.0.0.1:$SANDBOX_PORT  (state in .demo/sandbox-state.json, log in .demo/sandbox.log)"
