@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from economic_sandbox import errors
+from economic_sandbox import errors, schemas
 from economic_sandbox.resources import invoice_math, lookups
 from economic_sandbox.resources.draft_build import exchange_rate_for
 from economic_sandbox.state import Agreement
@@ -94,7 +94,11 @@ def voucher_errors(
         found += _given_number_errors(
             agreement, journal, str(year), voucher["voucherNumber"], taken
         )
-    found += _entries_errors(agreement, journal, voucher.get("entries") or {})
+    entries = voucher.get("entries") or {}
+    if not any(entries.values()):
+        message = "A voucher needs at least one entry."
+        found.append((["entries"], _error("entries", message, schemas.REQUIRED)))
+    found += _entries_errors(agreement, journal, entries)
     return found
 
 

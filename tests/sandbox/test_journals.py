@@ -170,3 +170,17 @@ def test_deleting_an_entry_follows_its_delete_link_and_drops_an_empty_voucher(ap
     assert api.get(entry["self"]).status_code == 404
     assert api.get(voucher["self"]).status_code == 404
     assert api.delete(entry["metaData"]["delete"]["href"]).status_code == 404
+
+
+def test_a_voucher_without_entries_is_refused(api):
+    errors = errors_of(api.post("/journals/1/vouchers", {"accountingYear": {"year": YEAR}}))
+    assert first_error(errors, "entries")["errorCode"] == "E04020"
+
+
+def test_a_posted_payment_voucher_is_a_draft_and_leaves_the_invoice_unpaid(api):
+    invoice = api.booked_invoice()
+    voucher = a_payment_voucher(
+        customerInvoice=invoice["bookedInvoiceNumber"], amount=-invoice["grossAmount"]
+    )
+    assert api.post("/journals/2/vouchers", voucher).status_code == 201
+    assert api.get(invoice["self"]).json()["remainder"] == invoice["grossAmount"]
