@@ -34,6 +34,7 @@ VOUCHER_NUMBER_RANGE = "E04320"
 VOUCHER_NUMBER_USED = "E04330"
 JOURNAL_MISMATCH = "E04340"
 NOT_SUPPORTED = "E04350"
+DATE_OUTSIDE_YEAR = "E04360"
 
 
 def voucher_key(journal: int, year: str, number: int) -> str:
@@ -99,6 +100,23 @@ def voucher_errors(
         message = "A voucher needs at least one entry."
         found.append((["entries"], _error("entries", message, schemas.REQUIRED)))
     found += _entries_errors(agreement, journal, entries)
+    found += _outside_year_errors(agreement, str(year), entries)
+    return found
+
+
+def _outside_year_errors(agreement: Agreement, year: str, entries: dict) -> list:
+    """Entries dated outside the voucher's accounting year (E04360, the sandbox's code)."""
+    span = agreement.table("accounting-years").get(year)
+    if span is None:
+        return []
+    found = []
+    for group, items in entries.items():
+        for index, entry in enumerate(items if isinstance(items, list) else []):
+            day = invoice_math.parse_date(entry["date"]).isoformat()
+            if not span["fromDate"] <= day <= span["toDate"]:
+                message = f"The date {day} is outside accounting year {year}."
+                error = _error("date", message, DATE_OUTSIDE_YEAR, entry["date"])
+                found.append((["entries", group, index, "date"], error))
     return found
 
 

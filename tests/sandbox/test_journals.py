@@ -184,3 +184,10 @@ def test_a_posted_payment_voucher_is_a_draft_and_leaves_the_invoice_unpaid(api):
     )
     assert api.post("/journals/2/vouchers", voucher).status_code == 201
     assert api.get(invoice["self"]).json()["remainder"] == invoice["grossAmount"]
+
+
+def test_an_entry_dated_outside_the_vouchers_accounting_year_is_refused(api):
+    next_year = str(int(YEAR) + 1)
+    voucher = a_payment_voucher(date=f"{next_year}-01-15")
+    errors = errors_of(api.post("/journals/2/vouchers", voucher))
+    assert first_error(errors, "entries", "customerPayments", 0, "date")["errorCode"] == "E04360"
