@@ -147,14 +147,17 @@ class SandboxApp:
         entry = {"method": request.method, "path": request.path, "query": request.query,
                  "idempotencyKey": request.idempotency_key, "fault": decision.name, "cost": 0.0,
                  "agreement": None, "route": ""}
+        response = None
         try:
             response = self._answer(request, decision, entry)
+            self._after_answer(request, decision)
         except DropConnection:
-            self._log(entry, started, status=0)
+            # status 0: the client got nothing; appliedStatus: what the handler had answered
+            self._log(entry, started, status=0,
+                      appliedStatus=response.status if response else None)
             raise
         self._log(entry, started, status=response.status,
                   fromCache=response.headers.get("X-ResultFromCache") == "true")
-        self._after_answer(request, decision, response)
         return response
 
     def _answer(self, request: Request, decision: Decision, entry: dict) -> Response:
@@ -195,7 +198,7 @@ class SandboxApp:
         with request.agreement.lock:
             return _call(route, request, params)
 
-    def _after_answer(self, request: Request, decision: Decision, response: Response) -> None:
+    def _after_answer(self, request: Request, decision: Decision) -> None:
         fault = self.faults.config
         if decision.drop_after_apply and request.method not in READS:
             raise DropConnection()

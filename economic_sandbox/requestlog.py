@@ -2,7 +2,8 @@
 (`GET /_sandbox/requests?since=<id>`) so tests and benchmarks can count calls.
 
 Entries: id (increasing, never reused, not even after a reset), time, method, path, query,
-route, status, cost, idempotencyKey, fromCache, durationMs, agreement, fault ("" when none).
+route, status (0 when the connection was dropped; then appliedStatus is what the handler
+answered), cost, idempotencyKey, fromCache, durationMs, agreement, fault ("" when none).
 """
 from __future__ import annotations
 

@@ -83,6 +83,16 @@ def test_a_body_that_is_not_json_is_415(sandbox):
     assert answer.status_code == 415
 
 
+def test_a_body_that_does_not_parse_is_400(sandbox):
+    answer = sandbox.post("/customers", data="{not json")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "The request body is not valid JSON."
+
+
+def test_a_body_that_is_not_an_object_is_400(sandbox):
+    assert sandbox.post("/customers", json=[A_CUSTOMER]).status_code == 400
+
+
 def test_put_replaces_the_whole_customer(sandbox):
     number = create(sandbox, email="old@acme.dk", city="Aarhus").json()["customerNumber"]
     answer = sandbox.put(f"/customers/{number}", json={**A_CUSTOMER, "name": "Acme A/S"})

@@ -75,6 +75,44 @@ def test_a_single_reference_resource_links_itself(sandbox, path):
     assert body["self"] == sandbox.url(path)
 
 
+THIS_YEAR = str(datetime.date.today().year)
+SINGLES = [
+    ("/layouts/19", "layouts.layoutNumber.get"),
+    ("/payment-terms/1", "payment-terms.paymentTermsNumber.get"),
+    ("/vat-zones/4", "vat-zones.vatZoneNumber.get"),
+    ("/units/2", "units.unitNumber.get"),
+    ("/customer-groups/2", "customer-groups.customerGroupNumber.get"),
+    ("/product-groups/3", "product-groups.productGroupNumber.get"),
+    ("/vat-accounts/UEUV", "vat-accounts.id.get"),
+    ("/vat-types/3", "vat-types.id.get"),
+    ("/accounts/5600", "accounts.accountNumber.get"),
+    ("/currencies/SEK", "currencies.code.get"),
+    (f"/accounting-years/{THIS_YEAR}", "accounting-years.accountingYear.get"),
+    (f"/accounting-years/{THIS_YEAR}/periods", "accounting-years.accountingYear.periods.get"),
+    (f"/accounting-years/{THIS_YEAR}/periods/12",
+     "accounting-years.accountingYear.periods.accountingYearPeriod.get"),
+    ("/product-groups/1/products", "product-groups.productGroupNumber.products.get"),
+    ("/customer-groups/1/customers", "customer-groups.customerGroupNumber.customers.get"),
+]
+
+
+@pytest.mark.parametrize("path, schema", SINGLES)
+def test_a_reference_resource_validates_against_its_schema(sandbox, path, schema):
+    answer = sandbox.get(path)
+    assert answer.status_code == 200
+    assert schema_errors(answer.json(), schema) == []
+
+
+def test_the_reference_data_is_read_only(sandbox):
+    answer = sandbox.delete("/layouts/19")
+    assert answer.status_code == 405
+    assert answer.json()["httpStatusCode"] == 405
+
+
+def test_an_unknown_path_is_404(sandbox):
+    assert sandbox.get("/no-such-thing").status_code == 404
+
+
 def test_an_unknown_reference_resource_is_404(sandbox):
     assert sandbox.get("/layouts/999").status_code == 404
     assert sandbox.get("/currencies/XXX").status_code == 404
