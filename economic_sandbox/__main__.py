@@ -1,4 +1,5 @@
 """`python -m economic_sandbox --port 8765 [--state FILE] [--seed N] [...]`: run the sandbox.
+`python -m economic_sandbox control ...` talks to a running one (see `remote.py`).
 
 Every fault and rate-limit setting has a flag; the control API can change them while it runs.
 SIGTERM and Ctrl-C stop it after writing the state file.
@@ -75,6 +76,11 @@ def webhook_from(text: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["control"]:
+        from economic_sandbox import remote
+
+        sys.exit(remote.main(argv[1:]))
     arguments = parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")

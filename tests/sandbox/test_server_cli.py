@@ -1,4 +1,5 @@
 """`python -m economic_sandbox`: flags reach the running server."""
+import json
 import subprocess
 import sys
 
@@ -46,3 +47,26 @@ def test_the_process_serves_the_api_with_the_flags_it_was_given(tmp_path):
         process.stop()
     assert process.process.returncode == 0
     assert (tmp_path / "state.json").exists()  # written at shutdown
+
+
+def control(base_url: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "economic_sandbox", "control", "--url", base_url,
+                           *arguments], capture_output=True, text=True, timeout=30)
+
+
+def test_the_control_command_sets_faults_revokes_and_reads_the_log(sandbox):
+    done = control(sandbox.base_url, "faults", '{"error_503": 1.0}')
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["error_503"] == 1.0
+    assert sandbox.get("/self").status_code == 503
+    assert control(sandbox.base_url, "reset").returncode == 0
+    assert control(sandbox.base_url, "revoke", "9000001").returncode == 0
+    assert sandbox.get("/self").status_code == 401
+    logged = json.loads(control(sandbox.base_url, "requests").stdout)["requests"]
+    assert [entry["status"] for entry in logged] == [401]
+
+
+def test_the_control_command_reports_a_refusal(sandbox):
+    done = control(sandbox.base_url, "faults", '{"error_503": 5}')
+    assert done.returncode == 1
+    assert "probability" in done.stderr
