@@ -14,6 +14,7 @@ from economic_sandbox.resources import (
     customers,
     invoices,
     journals,
+    ledger_entries,
     payments,
     products,
     projects,
@@ -33,5 +34,6 @@ ALL_ROUTERS: list[Router] = [
     voucher_attachments.router,
     projects.router,
     customer_invoices.router,
+    ledger_entries.router,
 ]
 CONTROL_ROUTERS: list[Router] = [payments.router]

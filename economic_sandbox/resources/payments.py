@@ -12,8 +12,9 @@ to make that happen on demand, so the sandbox offers, under its control prefix:
   answers 409.
 * `GET /_sandbox/agreements/{agreementNumber}/payments` → the payments registered.
 
-Each registration or reversal is recorded as a booked customer-payment entry in the
-"Indbetalinger" journal's voucher range (journal 2 in the seed, or the first journal restricted
+Each registration or reversal is recorded as a booked customer-payment entry
+(`/accounting-years/{year}/entries`, ledger_entries.py) in the "Indbetalinger" journal's voucher
+range (journal 2 in the seed, or the first journal restricted
 to customer payments), the customer's balance follows, and the "Day book booked" webhook fires
 with that journal and voucher number.
 """
@@ -25,14 +26,13 @@ from decimal import Decimal
 
 from economic_sandbox import errors, webhooks
 from economic_sandbox.http import Request, Response, created, json_response
-from economic_sandbox.resources import invoice_math, vouchers
+from economic_sandbox.resources import invoice_math, ledger_entries, vouchers
 from economic_sandbox.resources.booked import BOOKED
 from economic_sandbox.routing import Router
 
 router = Router()
 
 PAYMENTS = "payments"
-BOOKED_ENTRIES = "booked-customer-payments"
 BASE = "/agreements/{agreementNumber:int}/payments"
 
 
@@ -110,32 +110,21 @@ def _book_entry(request: Request, invoice: dict, amount: Decimal, day: datetime.
     """Record the booked customer-payment entry and fire "Day book booked"."""
     agreement = request.agreement
     journal = _payments_journal(request)
-    year = str(day.year)
-    taken = {
-        entry["voucherNumber"]
-        for entry in agreement.table(BOOKED_ENTRIES).values()
-        if entry["journalNumber"] == journal["journalNumber"] and entry["year"] == year
-    }
+    number = journal["journalNumber"]
+    year = ledger_entries.year_of(agreement, day)
+    taken = ledger_entries.vouchers_used(agreement, number, year)
     voucher = vouchers.next_voucher_number(agreement, journal, year, taken)
-    number = agreement.next_number(BOOKED_ENTRIES)
-    agreement.table(BOOKED_ENTRIES)[number] = {
-        "entryNumber": number,
-        "entryType": "customerPayment",
-        "journalNumber": journal["journalNumber"],
-        "year": year,
-        "voucherNumber": voucher,
-        "date": day.isoformat(),
-        "text": text,
-        "amount": float(-amount),
-        "customerNumber": invoice["customer"]["customerNumber"],
-        "invoiceNumber": invoice["bookedInvoiceNumber"],
-    }
-    webhooks.notify(
+    ledger_entries.record_payment(
         agreement,
-        "Day book booked",
-        DAYBOOKNO=journal["journalNumber"],
-        FROMSERIALNO=voucher,
-        TOSERIALNO=voucher,
+        invoice=invoice,
+        amount=amount,
+        day=day,
+        journal_number=number,
+        voucher=voucher,
+        text=text,
+    )
+    webhooks.notify(
+        agreement, "Day book booked", DAYBOOKNO=number, FROMSERIALNO=voucher, TOSERIALNO=voucher
     )
     return voucher
 
