@@ -191,3 +191,16 @@ def test_an_entry_dated_outside_the_vouchers_accounting_year_is_refused(api):
     voucher = a_payment_voucher(date=f"{next_year}-01-15")
     errors = errors_of(api.post("/journals/2/vouchers", voucher))
     assert first_error(errors, "entries", "customerPayments", 0, "date")["errorCode"] == "E04360"
+
+
+def test_entries_can_be_found_by_their_text(api):
+    api.post(
+        "/journals/1/vouchers",
+        [
+            an_invoice_voucher(text="inv-1"),
+            an_invoice_voucher(text="inv-2"),
+            an_invoice_voucher(text="inv-3"),
+        ],
+    )
+    found = api.get("/journals/1/entries", params={"filter": "text$eq:inv-1$or:text$eq:INV-3"})
+    assert sorted(entry["text"] for entry in found.json()["collection"]) == ["inv-1", "inv-3"]
