@@ -1,7 +1,9 @@
 """The agreement grant token is stored encrypted and shown nowhere."""
 
 import logging
+from pathlib import Path
 
+import pytest
 from django.db import connection as database
 from django.urls import reverse
 
@@ -83,3 +85,19 @@ def test_a_refused_token_leaves_no_trace_of_itself(connection, caplog):
     texts = [connection.test_error, caplog.text]
     texts += [call.error + call.path for call in ApiCall.objects.all()]
     assert all(GRANT_TOKEN not in text for text in texts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_file_never_holds_the_token_in_plain_text():
+    """Committed rows, read back as the bytes on disk (SQLite), or as the server stores them."""
+    saved = Connection.objects.create(name="On disk", endpoint="sandbox", grant_token=GRANT_TOKEN)
+    if database.vendor == "sqlite":
+        path = Path(database.settings_dict["NAME"])
+        files = [path, path.with_name(path.name + "-wal")]
+        content = b"".join(file.read_bytes() for file in files if file.exists())
+        assert b"On disk" in content  # the row is there to be found
+    else:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT * FROM integration_connection WHERE id = %s", [saved.pk])
+            content = repr(cursor.fetchall()).encode()
+    assert GRANT_TOKEN.encode() not in content

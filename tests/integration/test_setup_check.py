@@ -301,3 +301,25 @@ def test_the_command_lists_blockers_with_their_fix_and_fails(connection, capsys)
 def test_the_command_passes_when_ready(complete, capsys):
     call_command("economic_check", connection="Main agreement")
     assert "ready to export" in capsys.readouterr().out
+
+
+def test_a_pdf_that_cannot_be_rendered_blocks(complete, settings, monkeypatch):
+    """A renderer failure cannot be provoked with valid ledger data; the renderer is replaced by
+    one that fails the way reportlab does, to show the check turns it into a blocker."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from integration.services import setup_check as module
+
+    def failing_render(*, invoice):
+        raise LayoutError("Flowable too large on page 1")
+
+    settings.LEDGER_SELLER_NAME = "Nordlys Consulting ApS"
+    complete.include_pdf = True
+    complete.save()
+    finalized_invoice()
+    monkeypatch.setattr(module, "invoice_render_pdf", failing_render)
+    report = setup_check(connection=complete)
+    failure = next(f for f in report.blockers if f.code == "pdf_render_failed")
+    assert "Flowable too large" in failure.message
+    monkeypatch.undo()
+    assert "pdf_render_failed" not in codes(complete)
