@@ -10,7 +10,8 @@ without `*` means "contains", `*` is the wildcard; `$null:` as a value tests for
 (`customer.customerNumber$eq:1001`).
 
 Where e-conomic does not say, the sandbox chose (README_RESOURCES.md): `$and:` binds tighter than
-`$or:`; an absent property matches only `$ne:` and `$nin:` (and `$eq:$null:`); an unescaped `(`
+`$or:`; an absent property matches only `$ne:` and `$nin:` (and `$eq:$null:`), except that it
+counts as `false` against `true`/`false` (answers leave false booleans out); an unescaped `(`
 or `[` inside a value is a parse error.
 
 Sort (§3.1): `sort=name`, `-name` (descending), `-name,age`, `~name` (alphabetical, also on
@@ -255,6 +256,8 @@ def _condition(name: str, operator: str, value: _Value) -> Callable[[dict], bool
 
     def test(document: dict) -> bool:
         actual = lookup(document, name)
+        if actual is _MISSING and value.text.strip().lower() in ("true", "false"):
+            actual = False  # e-conomic leaves false booleans out (REFERENCE §2)
         if actual is _MISSING:
             return operator == "ne"
         pair = _comparable(actual, value.text)

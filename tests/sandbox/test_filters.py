@@ -29,6 +29,12 @@ def test_eq_matches_booleans():
     assert matching("barred$eq:true", ACME, BETA) == [7]
 
 
+def test_an_absent_boolean_counts_as_false():
+    assert matching("barred$eq:false", ACME, BETA) == [12]
+    assert matching("barred$ne:true", ACME, BETA) == [12]
+    assert matching("barred$ne:false", ACME, BETA) == [7]
+
+
 def test_ne_matches_the_others_and_absent_properties():
     assert matching("city$ne:aarhus", ACME, BETA) == [12]
     assert matching("balance$ne:1", ACME, BETA) == [7, 12]
