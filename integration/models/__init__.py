@@ -4,11 +4,21 @@ A `Connection` is one e-conomic agreement with its settings and tokens (the gran
 rest). `RemoteRecord` caches e-conomic's reference data (customers, products, layouts, ...) so
 admin pickers never call e-conomic per keystroke. The mapping models pair our ledger's service
 types, VAT codes, payment conditions, sales accounts and customers with e-conomic's. `ApiCall`
-is the log of every call the client made, with the tokens left out.
+is the log of every call the client made, with the tokens left out. `ExportRun` and
+`ExportJob` are the export outbox (see integration/models/exports.py).
 """
 
 from integration.models.calls import ApiCall, RateLimitBucket
 from integration.models.connection import Connection
+from integration.models.exports import (
+    ExportJob,
+    ExportRun,
+    InvoiceExport,
+    JobKind,
+    JobState,
+    ProjectLink,
+    RunState,
+)
 from integration.models.mappings import (
     CustomerLink,
     PaymentConditionPairing,
@@ -22,10 +32,17 @@ __all__ = [
     "ApiCall",
     "Connection",
     "CustomerLink",
+    "ExportJob",
+    "ExportRun",
+    "InvoiceExport",
+    "JobKind",
+    "JobState",
     "PaymentConditionPairing",
+    "ProjectLink",
     "RateLimitBucket",
     "RemoteKind",
     "RemoteRecord",
+    "RunState",
     "SalesAccountMapping",
     "ServiceTypeMapping",
     "VatCodePairing",

@@ -18,6 +18,14 @@ class ApiCall(models.Model):
     from_cache = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     purpose = models.CharField(max_length=100, blank=True, help_text="What the call was part of.")
+    export_run = models.ForeignKey(
+        "integration.ExportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="api_calls",
+        help_text="The export run the call was made for, so calls are counted per run.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -65,6 +65,10 @@ class Connection(models.Model):
     number_policy = models.CharField(
         max_length=10, choices=NumberPolicy.choices, default=NumberPolicy.KEEP_BOTH
     )
+    auto_export = models.BooleanField(
+        default=False,
+        help_text="Export each invoice as soon as it is finalized (otherwise: export runs only).",
+    )
     include_pdf = models.BooleanField(default=False, help_text="Attach our invoice PDF.")
     push_on_change = models.BooleanField(
         default=False, help_text="Create and update customers and projects as they change here."

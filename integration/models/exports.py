@@ -1,0 +1,205 @@
+"""Exports: the outbox that makes every remote write happen exactly once.
+
+An `ExportRun` is what a person (or the automatic export) asked for: a selection of invoices,
+a method, the overrides of the export dialog, and progress. An `ExportJob` is one remote write
+to make (a customer card, a project, an invoice): written in the same transaction as the change
+that causes it, claimed by a conditional UPDATE, sent outside any transaction, recorded in a
+short one. Its `reference` goes inside the document (`references.other` for invoices) so an
+ambiguous failure is resolved by looking the document up, never by sending it blindly again.
+
+`InvoiceExport` and `ProjectLink` map our rows to e-conomic's numbers (the ledger app knows
+nothing of them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from integration.models.connection import ExportMethod
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    DONE_WITH_ERRORS = "done_with_errors", "Done, with invoices that need attention"
+
+
+class ExportRun(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.PROTECT, related_name="export_runs"
+    )
+    method = models.CharField(max_length=10, choices=ExportMethod.choices)
+    selection = models.CharField(max_length=255, help_text="What was chosen, in words.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(max_length=20, choices=RunState.choices, default=RunState.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    overrides = models.JSONField(
+        default=dict, blank=True, help_text="Layout, payment terms, VAT zone, customer chosen."
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="The dry run's findings.")
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")) & Q(failed__lte=models.F("total")),
+                name="export_run_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} to {self.connection} ({self.get_method_display()})"
+
+
+class JobKind(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    PROJECT = "project", "Project"
+    INVOICE = "invoice", "Invoice"
+
+
+class JobState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_FLIGHT = "in_flight", "Being sent"
+    DONE = "done", "Done"
+    NEEDS_RECONCILE = "needs_reconcile", "Answer lost: to be looked up"
+    FAILED = "failed", "Failed: a person must act"
+    DEAD = "dead", "Gave up after repeated errors"
+
+
+TERMINAL_STATES = (JobState.DONE, JobState.FAILED, JobState.DEAD)
+
+
+class ExportJob(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    run = models.ForeignKey(
+        ExportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    kind = models.CharField(max_length=10, choices=JobKind.choices)
+    object_id = models.PositiveBigIntegerField(help_text="Our customer, project or invoice id.")
+    revision = models.PositiveIntegerField(default=1)
+    method = models.CharField(max_length=10, choices=ExportMethod.choices, blank=True)
+    key = models.CharField(max_length=100, unique=True, help_text="The Idempotency-Key.")
+    reference = models.CharField(
+        max_length=100, help_text="Ours, inside the document: how a lost answer is looked up."
+    )
+    state = models.CharField(max_length=20, choices=JobState.choices, default=JobState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    draft_number = models.PositiveIntegerField(null=True, blank=True)
+    booked_number = models.PositiveIntegerField(null=True, blank=True)
+    voucher_number = models.PositiveIntegerField(null=True, blank=True)
+    voucher_year = models.CharField(max_length=9, blank=True)
+    remote_number = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The customer's or project's number in e-conomic."
+    )
+    pdf_attached = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "object_id", "revision"],
+                name="export_job_one_per_revision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="in_flight") | Q(lease_until__isnull=False),
+                name="export_job_in_flight_has_lease",
+            ),
+        ]
+        indexes = [
+            # The claim query and the sweeper's re-enqueue:
+            # ExportJob.objects.filter(state="pending", not_before__lte=now).
+            models.Index(
+                fields=["not_before"],
+                condition=Q(state="pending"),
+                name="export_job_claimable",
+            ),
+            # The sweeper's lost-lease query:
+            # ExportJob.objects.filter(state="in_flight", lease_until__lt=now).
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(state="in_flight"),
+                name="export_job_leased",
+            ),
+            # Progress and the run page: a run's jobs counted by state.
+            models.Index(fields=["run", "state"], name="export_job_run_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} → {self.get_state_display()}"
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+
+class InvoiceExport(models.Model):
+    """Where one of our invoices went in e-conomic, and e-conomic's number for it."""
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    invoice = models.ForeignKey(
+        "accounts_app.Invoice", on_delete=models.CASCADE, related_name="economic_exports"
+    )
+    job = models.ForeignKey(ExportJob, null=True, on_delete=models.SET_NULL, related_name="+")
+    method = models.CharField(max_length=10, choices=ExportMethod.choices)
+    draft_number = models.PositiveIntegerField(null=True, blank=True)
+    booked_number = models.PositiveIntegerField(null=True, blank=True)
+    voucher_number = models.PositiveIntegerField(null=True, blank=True)
+    economic_number = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="e-conomic's number, shown beside ours (never replaces our gap-free number).",
+    )
+    exported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "invoice"], name="invoice_export_once_per_connection"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} → {self.economic_number or '?'}"
+
+
+class ProjectLink(models.Model):
+    """Our project and its number in e-conomic's projects API."""
+
+    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    project = models.ForeignKey(
+        "accounts_app.Project", on_delete=models.CASCADE, related_name="economic_links"
+    )
+    remote_number = models.PositiveBigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "project"], name="project_link_unique"),
+            models.UniqueConstraint(
+                fields=["connection", "remote_number"], name="project_link_one_remote"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.remote_number}"
