@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
-from integration.economic import errors
+from integration.economic import errors, filters
 from integration.economic.encoding import encode_id
 from integration.economic.filters import Filter
 from integration.economic.ratelimit import EndpointCosts, RateLimiter
@@ -241,6 +241,117 @@ class EconomicClient:
     def customer_replace(self, customer_number: int, body: dict, *, idempotency_key: str) -> dict:
         """PUT replaces the whole card. https://restdocs.e-conomic.com/#put-customers-customernumber"""
         return self.put(f"/customers/{int(customer_number)}", body, idempotency_key=idempotency_key)
+
+    # -- exports -------------------------------------------------------------------------------
+    # Every write takes the job's Idempotency-Key; every document carries our reference, so a
+    # write whose answer was lost is found again by the `*_find` methods.
+
+    def draft_invoice_create(self, body: dict, *, idempotency_key: str) -> dict:
+        """https://restdocs.e-conomic.com/#post-invoices-drafts"""
+        return self.post("/invoices/drafts", body, idempotency_key=idempotency_key)
+
+    def draft_invoice_get(self, draft_number: int) -> dict:
+        """https://restdocs.e-conomic.com/#get-invoices-drafts-draftinvoicenumber"""
+        return self.get(f"/invoices/drafts/{int(draft_number)}")
+
+    def draft_invoice_delete(self, draft_number: int, *, idempotency_key: str) -> dict:
+        """https://restdocs.e-conomic.com/#delete-invoices-drafts-draftinvoicenumber"""
+        return self.delete(f"/invoices/drafts/{int(draft_number)}", idempotency_key=idempotency_key)
+
+    def draft_invoices_find(self, reference: str) -> list[dict]:
+        """Drafts whose references.other is `reference`.
+        https://restdocs.e-conomic.com/#get-invoices-drafts"""
+        return list(
+            self.iterate("/invoices/drafts", filter=filters.eq("references.other", reference))
+        )
+
+    def draft_invoice_attach(self, draft_number: int, pdf: bytes, *, idempotency_key: str) -> Any:
+        """Merge a PDF into the draft (multipart, PDF only, at most 9 MB).
+        https://restdocs.e-conomic.com/#post-invoices-drafts-draftinvoicenumber-attachment-file"""
+        return self.request(
+            "POST",
+            f"/invoices/drafts/{int(draft_number)}/attachment/file",
+            files={"file": ("invoice.pdf", pdf, "application/pdf")},
+            idempotency_key=idempotency_key,
+        )
+
+    def invoice_book(self, body: dict, *, idempotency_key: str) -> dict:
+        """Book a draft; the draft is consumed. https://restdocs.e-conomic.com/#post-invoices-booked"""
+        return self.post("/invoices/booked", body, idempotency_key=idempotency_key)
+
+    def booked_invoice_get(self, booked_number: int) -> dict:
+        """https://restdocs.e-conomic.com/#get-invoices-booked-bookedinvoicenumber"""
+        return self.get(f"/invoices/booked/{int(booked_number)}")
+
+    def booked_invoices_find(self, reference: str) -> list[dict]:
+        """Booked invoices whose references.other is `reference` (booking keeps the draft's
+        references). https://restdocs.e-conomic.com/#get-invoices-booked"""
+        return list(
+            self.iterate("/invoices/booked", filter=filters.eq("references.other", reference))
+        )
+
+    def vouchers_create(
+        self, journal_number: int, vouchers: list[dict], *, idempotency_key: str
+    ) -> list[dict]:
+        """Many vouchers in one call; the answer is an array in the same order.
+        https://restdocs.e-conomic.com/#post-journals-journalnumber-vouchers"""
+        answer = self.post(
+            f"/journals/{int(journal_number)}/vouchers", vouchers, idempotency_key=idempotency_key
+        )
+        return answer if isinstance(answer, list) else [answer]
+
+    def journal_entries_find(self, journal_number: int, texts: list[str]) -> list[dict]:
+        """Entries of a journal whose text is one of `texts`.
+        https://restdocs.e-conomic.com/#get-journals-journalnumber-entries"""
+        condition = filters.eq("text", texts[0])
+        for text in texts[1:]:
+            condition = condition | filters.eq("text", text)
+        return list(self.iterate(f"/journals/{int(journal_number)}/entries", filter=condition))
+
+    def voucher_attach(
+        self,
+        journal_number: int,
+        year: str,
+        voucher_number: int,
+        pdf: bytes,
+        *,
+        idempotency_key: str,
+    ) -> Any:
+        """Upload the voucher's document (replaces an earlier one).
+        https://restdocs.e-conomic.com/#post-journals-journalnumber-vouchers-accountingyear-vouchernumber-attachment-file"""
+        voucher = encode_id(f"{year}-{int(voucher_number)}")
+        return self.request(
+            "POST",
+            f"/journals/{int(journal_number)}/vouchers/{voucher}/attachment/file",
+            files={"file": ("invoice.pdf", pdf, "application/pdf")},
+            idempotency_key=idempotency_key,
+        )
+
+    def project_get(self, project_number: int) -> dict:
+        """https://apis.e-conomic.com/api/redoc.html (Projects)"""
+        return self.request(
+            "GET", f"{PROJECTS_API}/projects/{int(project_number)}", base=self.openapi_url
+        )
+
+    def project_create(self, body: dict, *, idempotency_key: str) -> dict:
+        """https://apis.e-conomic.com/api/redoc.html (Projects: POST /projects)"""
+        return self.request(
+            "POST",
+            f"{PROJECTS_API}/projects",
+            json=body,
+            idempotency_key=idempotency_key,
+            base=self.openapi_url,
+        )
+
+    def project_update(self, body: dict, *, idempotency_key: str) -> Any:
+        """PUT needs the current objectVersion. https://apis.e-conomic.com/api/redoc.html"""
+        return self.request(
+            "PUT",
+            f"{PROJECTS_API}/projects",
+            json=body,
+            idempotency_key=idempotency_key,
+            base=self.openapi_url,
+        )
 
 
 def _retry_after(response: requests.Response) -> float | None:
