@@ -7,7 +7,11 @@ class IntegrationConfig(AppConfig):
     verbose_name = "e-conomic"
 
     def ready(self) -> None:
+        from accounts_app.signals import invoice_finalized
         from integration.schedules import schedules_ensure
+        from integration.services.exports.sweeper import invoice_finalized_receiver
 
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
+        # Automatic export: the job is written inside the finalizing transaction.
+        invoice_finalized.connect(invoice_finalized_receiver, dispatch_uid="economic-auto-export")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django_q.models import Schedule
 
 REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
+EXPORTS_SWEEP = "e-conomic: sweep the export outbox (every minute)"
 
 
 def schedules_ensure(**_signal_arguments) -> None:
@@ -15,6 +16,16 @@ def schedules_ensure(**_signal_arguments) -> None:
             "func": "integration.tasks.reference_refresh_all_task",
             "schedule_type": Schedule.CRON,
             "cron": "0 6 * * *",
+            "repeats": -1,
+        },
+    )
+    # The outbox's safety net: lost tasks and expired leases are picked up within a minute.
+    Schedule.objects.update_or_create(
+        name=EXPORTS_SWEEP,
+        defaults={
+            "func": "integration.tasks.exports_sweep_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
     )

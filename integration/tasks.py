@@ -18,3 +18,43 @@ def reference_refresh_all_task() -> list[str]:
     """The daily refresh: every active, tested connection."""
     connections = Connection.objects.filter(active=True, tested_at__isnull=False)
     return [reference_refresh_task(connection.pk) for connection in connections]
+
+
+def export_run_task(run_id: int) -> str:
+    """Work through an export run's due jobs (several of these may run at once)."""
+    from integration.models import ExportRun
+    from integration.services.exports import export_process, export_run_refresh
+
+    run = ExportRun.objects.select_related("connection").get(pk=run_id)
+    handled = export_process(connection=run.connection, run=run)
+    run = export_run_refresh(run=run)
+    return f"{handled} jobs handled; {run.done} done, {run.failed} failed of {run.total}"
+
+
+def export_job_task(job_id: int) -> str:
+    """Send one job queued by the automatic export (its customer first, if it waits for one)."""
+    from integration.models import ExportJob
+    from integration.services.exports import export_process
+
+    job = ExportJob.objects.select_related("connection").get(pk=job_id)
+    related = list(
+        ExportJob.objects.filter(connection=job.connection, run=None, kind="customer")
+        .exclude(state__in=("done", "failed", "dead"))
+        .values_list("pk", flat=True)
+    )
+    handled = export_process(connection=job.connection, job_ids=[job_id, *related])
+    return f"{handled} jobs handled"
+
+
+def export_connection_task(connection_id: int) -> str:
+    """Send every due job of a connection that belongs to no run (the sweeper rings this)."""
+    from integration.services.exports import export_process
+
+    connection = Connection.objects.get(pk=connection_id)
+    return f"{export_process(connection=connection)} jobs handled"
+
+
+def exports_sweep_task() -> dict:
+    from integration.services.exports import exports_sweep
+
+    return exports_sweep()

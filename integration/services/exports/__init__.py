@@ -1,0 +1,31 @@
+"""Exports to e-conomic: the outbox (jobs), runs, the dry run and the sweeper.
+
+Public services (keyword-only): `export_run_start`, `export_process`, `export_run_refresh`,
+`export_run_status`, `export_job_retry`, `exports_sweep`, `invoice_finalized_export`.
+"""
+
+from integration.services.exports.context import Blocker, ExportContext, Refused
+from integration.services.exports.jobs import export_job_claim, export_job_retry
+from integration.services.exports.runner import export_process
+from integration.services.exports.runs import (
+    export_run_enqueue,
+    export_run_refresh,
+    export_run_start,
+    export_run_status,
+)
+from integration.services.exports.sweeper import exports_sweep, invoice_finalized_export
+
+__all__ = [
+    "Blocker",
+    "ExportContext",
+    "Refused",
+    "export_job_claim",
+    "export_job_retry",
+    "export_process",
+    "export_run_enqueue",
+    "export_run_refresh",
+    "export_run_start",
+    "export_run_status",
+    "exports_sweep",
+    "invoice_finalized_export",
+]

@@ -1,0 +1,131 @@
+"""What an export decides before anything is sent: which product each line is sold as, which
+terms, layout and VAT zone an invoice gets, which e-conomic customer it goes to, and every
+reason it cannot go (a blocker naming invoice, line, field and fix).
+
+The mappings of a connection are read once per `ExportContext`, so a run of a thousand invoices
+does not read them a thousand times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from accounts_app.models import Customer, Invoice, InvoiceLine, PaymentCondition
+from integration.economic import payloads
+from integration.models import (
+    Connection,
+    CustomerLink,
+    ProjectLink,
+    RemoteKind,
+    RemoteRecord,
+)
+from integration.models.mappings import CustomerLinkState
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason an invoice cannot be exported, in a bookkeeper's words."""
+
+    invoice: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.invoice}: {self.problem} Fix: {self.fix}"
+
+
+class Refused(Exception):
+    """Blockers found before anything was sent."""
+
+    def __init__(self, blockers: list[Blocker]):
+        self.blockers = blockers
+        super().__init__("\n".join(str(blocker) for blocker in blockers))
+
+
+@dataclass
+class ExportContext:
+    connection: Connection
+    overrides: dict = field(default_factory=dict)
+    products: dict[int, str] = field(default_factory=dict)  # service type id -> product number
+    terms: dict[int, int] = field(default_factory=dict)  # payment condition id -> terms number
+    terms_types: dict[int, str] = field(default_factory=dict)  # terms number -> type
+    customers: dict[int, int] = field(default_factory=dict)  # customer id -> e-conomic number
+    ambiguous: set[int] = field(default_factory=set)  # customer ids
+    projects: dict[int, int] = field(default_factory=dict)  # project id -> e-conomic number
+    cached: dict[str, set[str]] = field(default_factory=dict)  # kind -> numbers present
+
+    @classmethod
+    def load(cls, *, connection: Connection, overrides: dict | None = None) -> ExportContext:
+        context = cls(connection=connection, overrides=overrides or {})
+        context.refresh()
+        return context
+
+    def refresh(self) -> None:
+        connection = self.connection
+        self.products = dict(
+            connection.servicetypemapping_set.values_list("service_type_id", "product__number")
+        )
+        self.terms = {
+            pairing.payment_condition_id: int(pairing.payment_terms.number)
+            for pairing in connection.paymentconditionpairing_set.select_related("payment_terms")
+        }
+        self.cached = {}
+        for kind, number, data in RemoteRecord.objects.filter(
+            connection=connection, present=True
+        ).values_list("kind", "number", "data"):
+            self.cached.setdefault(kind, set()).add(number)
+            if kind == RemoteKind.PAYMENT_TERMS:
+                self.terms_types[int(number)] = data.get("paymentTermsType", "")
+        self.refresh_links()
+
+    def refresh_links(self) -> None:
+        links = CustomerLink.objects.filter(connection=self.connection)
+        self.customers = dict(
+            links.filter(state=CustomerLinkState.LINKED).values_list("customer_id", "remote_number")
+        )
+        self.ambiguous = set(
+            links.filter(state=CustomerLinkState.AMBIGUOUS).values_list("customer_id", flat=True)
+        )
+        self.projects = dict(
+            ProjectLink.objects.filter(connection=self.connection).values_list(
+                "project_id", "remote_number"
+            )
+        )
+
+    def has(self, kind: str, number: object) -> bool:
+        return str(number) in self.cached.get(kind, set())
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def product_for(self, line: InvoiceLine) -> str:
+        return self.products.get(line.service_type_id) or self.connection.default_product_number
+
+    def payment_terms_for(self, condition: PaymentCondition) -> int | None:
+        chosen = self.overrides.get("payment_terms_number")
+        return (
+            chosen or self.terms.get(condition.pk) or self.connection.default_payment_terms_number
+        )
+
+    def layout_for(self) -> int | None:
+        return self.overrides.get("layout_number") or self.connection.default_layout_number
+
+    def vat_zone_for(self, customer: Customer) -> int:
+        return self.overrides.get("vat_zone_number") or payloads.vat_zone_for(
+            customer.vat_situation
+        )
+
+    def customer_group(self) -> int | None:
+        return self.connection.default_customer_group_number
+
+
+def invoices_for_export(invoice_ids) -> list[Invoice]:
+    """The invoices with everything a snapshot reads, in three queries."""
+    lines = Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
+    return list(
+        Invoice.objects.filter(pk__in=list(invoice_ids))
+        .select_related("customer", "payment_condition", "credited_invoice", "project")
+        .prefetch_related(lines)
+        .order_by("number")
+    )

@@ -1,0 +1,166 @@
+"""One invoice to e-conomic as a draft (a person books it) or booked at once.
+
+Each step keeps what it produced on the job before the next one starts (draft number, PDF
+attached), so a later attempt goes on where the last one stopped. Before any step that may
+have happened already (an earlier answer was lost), the document is looked up by our
+reference in `references.other`: adopted if it is there, sent only if it is not.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from accounts_app.models import Invoice
+from accounts_app.services import invoice_render_pdf
+from integration.economic import payloads
+from integration.economic.client import EconomicClient
+from integration.economic.errors import EconomicError, NotFoundError
+from integration.models import ExportJob, InvoiceExport
+from integration.models.connection import ExportMethod, NumberPolicy
+from integration.services.exports.context import ExportContext
+from integration.services.exports.jobs import (
+    error_about,
+    export_job_done,
+    export_job_fail,
+    export_job_progress,
+)
+from integration.services.exports.snapshots import invoice_reference
+
+TOLERANCE = Decimal("0.01")
+
+
+class Stop(Exception):
+    """A step failed and the job has been recorded accordingly."""
+
+
+def invoice_export(
+    *, job: ExportJob, invoice: Invoice, snapshot: payloads.InvoiceSnapshot,
+    client: EconomicClient, context: ExportContext, reconcile: bool,
+) -> None:  # fmt: skip
+    """Send one invoice by the job's method (draft or booked). Safe after a lost answer."""
+    try:
+        if reconcile and _adopt_booked(job, invoice, client, context):
+            return
+        draft = _draft(job, snapshot, client, reconcile)
+        if context.connection.include_pdf and not job.pdf_attached:
+            _attach(job, invoice, client)
+        if job.method == ExportMethod.DRAFT:
+            _finish(job, invoice, context, draft_number=job.draft_number)
+            return
+        _compare_totals(job, invoice, draft, client)
+        _book(job, invoice, client, context)
+    except Stop:
+        return
+
+
+def _fail(job: ExportJob, invoice: Invoice, error: EconomicError | str, kind: str = "") -> None:
+    if isinstance(error, EconomicError):
+        error = error_about(error, str(invoice))
+    else:
+        error = f"{invoice}: {error}"
+    export_job_fail(job=job, error=error, kind=kind)
+    raise Stop
+
+
+def _call(job: ExportJob, invoice: Invoice, call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except EconomicError as error:
+        _fail(job, invoice, error)
+
+
+def _adopt_booked(job, invoice, client, context) -> bool:
+    if job.method != ExportMethod.BOOKED:
+        return False
+    found = _call(job, invoice, client.booked_invoices_find, job.reference)
+    if not found:
+        return False
+    _finish(job, invoice, context, booked_number=found[0]["bookedInvoiceNumber"])
+    return True
+
+
+def _draft(job: ExportJob, snapshot, client: EconomicClient, reconcile: bool) -> dict | None:
+    """The draft in e-conomic: the one already recorded, one found by reference, or a new one."""
+    invoice = Invoice.objects.get(pk=job.object_id)
+    if job.draft_number:
+        return None  # known; its totals are read again only when booking needs them
+    found = _call(job, invoice, client.draft_invoices_find, job.reference) if reconcile else []
+    draft = found[0] if found else None
+    if draft is None:
+        body = payloads.draft_invoice_payload(snapshot)
+        draft = _call(job, invoice, client.draft_invoice_create, body, idempotency_key=job.key)
+    export_job_progress(job=job, draft_number=draft["draftInvoiceNumber"])
+    return draft if "grossAmount" in draft else None
+
+
+def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> None:
+    pdf = invoice_render_pdf(invoice=invoice)
+    _call(
+        job, invoice, client.draft_invoice_attach, job.draft_number, pdf,
+        idempotency_key=f"{job.key}:pdf",
+    )  # fmt: skip
+    export_job_progress(job=job, pdf_attached=True)
+
+
+def _compare_totals(job, invoice: Invoice, draft: dict | None, client) -> None:
+    """e-conomic computes VAT itself (product group x VAT zone): book only what adds up to ours."""
+    if draft is None:
+        draft = _call(job, invoice, client.draft_invoice_get, job.draft_number)
+    theirs = Decimal(str(draft.get("grossAmount", 0)))
+    if abs(theirs - invoice.gross_total) > TOLERANCE:
+        _fail(
+            job, invoice, kind="permanent",
+            error=f"e-conomic's draft {job.draft_number} totals {theirs:.2f} {invoice.currency} "
+            f"gross, ours {invoice.gross_total:.2f}; it was not booked. The VAT of a line "
+            "differs: check that each service type's product is in a product group whose sales "
+            "account has the VAT our lines carry, then retry (or book the draft by hand).",
+        )  # fmt: skip
+
+
+def _book(job, invoice: Invoice, client: EconomicClient, context: ExportContext) -> None:
+    ours = context.connection.number_policy == NumberPolicy.OURS
+    body = payloads.booking_payload(
+        draft_number=job.draft_number, book_with_number=invoice.number if ours else None
+    )
+    try:
+        booked = client.invoice_book(body, idempotency_key=f"{job.key}:book")
+    except NotFoundError as error:
+        _fail(job, invoice, error)
+    except EconomicError as error:
+        if not (error.ambiguous or error.code == "E06000"):
+            _fail(job, invoice, error)
+        booked = _booked_after_all(job, invoice, client, error)
+    _finish(job, invoice, context, booked_number=booked["bookedInvoiceNumber"])
+
+
+def _booked_after_all(job, invoice, client, error) -> dict:
+    """The booking's answer was lost, or the draft is gone (booked by an attempt whose answer
+    was lost): the booked invoice is found by our reference."""
+    found = _call(job, invoice, client.booked_invoices_find, job.reference)
+    if not found:
+        _fail(job, invoice, error)
+    return found[0]
+
+
+def _finish(job, invoice: Invoice, context: ExportContext, **numbers) -> None:
+    if export_job_done(job=job, **numbers):
+        invoice_export_record(job=job, invoice=invoice, context=context)
+
+
+def invoice_export_record(*, job: ExportJob, invoice: Invoice, context: ExportContext) -> None:
+    """Show e-conomic's number beside ours. Our gap-free number is never changed: with 'copy
+    back', e-conomic's number is kept as `economic_number` for display and search."""
+    number = job.booked_number or job.voucher_number or job.draft_number
+    InvoiceExport.objects.update_or_create(
+        connection=context.connection,
+        invoice=invoice,
+        defaults={
+            "job": job, "method": job.method, "draft_number": job.draft_number,
+            "booked_number": job.booked_number, "voucher_number": job.voucher_number,
+            "economic_number": str(number or ""),
+        },
+    )  # fmt: skip
+
+
+def reference_of(invoice: Invoice) -> str:
+    return invoice_reference(invoice)

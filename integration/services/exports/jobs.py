@@ -1,0 +1,171 @@
+"""The outbox cycle of one job: claim -> call -> record.
+
+1. claim: a conditional UPDATE that only one worker can win (works on SQLite, where
+   select_for_update does nothing), taking a lease and counting the attempt;
+2. call e-conomic outside any transaction (the callers do that);
+3. record the outcome in a short transaction, again conditionally: a worker whose lease ran
+   out and was taken over records nothing, and the document it may have written is found by
+   its reference by whoever holds the job now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from integration.economic.errors import EconomicError
+from integration.models import ExportJob, ExportRun, JobKind, JobState
+
+CLAIMABLE = (JobState.PENDING, JobState.NEEDS_RECONCILE)
+
+
+def export_settings() -> dict:
+    defaults = {"lease_seconds": 120, "max_attempts": 8, "backoff_seconds": 5, "backoff_cap": 900}
+    return {**defaults, **getattr(settings, "ECONOMIC_EXPORT", {})}
+
+
+def job_key(*, connection_id: int, kind: str, object_id: int, revision: int) -> str:
+    """The Idempotency-Key: one per (connection, object, revision), so every resend of the same
+    write is the same operation to e-conomic for the hour it remembers keys."""
+    return f"lb-{connection_id}-{kind}-{object_id}-r{revision}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: ExportJob
+    reconcile: bool  # the answer to an earlier attempt was lost: look it up before sending
+
+
+def export_job_claim(*, job: ExportJob) -> Claim | None:
+    """Take the job if it is due and nobody holds it. None: another worker has it, or it is
+    not due."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=export_settings()["lease_seconds"])
+    for state in CLAIMABLE:
+        won = ExportJob.objects.filter(pk=job.pk, state=state, not_before__lte=now).update(
+            state=JobState.IN_FLIGHT, lease_until=lease, attempts=F("attempts") + 1, updated_at=now
+        )
+        if won:
+            job.refresh_from_db()
+            return Claim(job=job, reconcile=state == JobState.NEEDS_RECONCILE)
+    return None
+
+
+def _held(job: ExportJob):
+    """The job, only while this worker's claim still stands."""
+    return ExportJob.objects.filter(pk=job.pk, state=JobState.IN_FLIGHT, attempts=job.attempts)
+
+
+def export_job_progress(*, job: ExportJob, **numbers) -> bool:
+    """Keep what a step produced (a draft number, an attached PDF) and renew the lease, so the
+    next step, or a later attempt, goes on from there."""
+    lease = timezone.now() + datetime.timedelta(seconds=export_settings()["lease_seconds"])
+    kept = _held(job).update(lease_until=lease, updated_at=timezone.now(), **numbers)
+    for name, value in numbers.items():
+        setattr(job, name, value)
+    return bool(kept)
+
+
+def export_job_done(*, job: ExportJob, **numbers) -> bool:
+    with transaction.atomic():
+        now = timezone.now()
+        finished = _held(job).update(
+            state=JobState.DONE, lease_until=None, finished_at=now, updated_at=now,
+            last_error="", error_kind="", **numbers,
+        )  # fmt: skip
+        if finished:
+            _count(job, done=1)
+    job.refresh_from_db()
+    return bool(finished)
+
+
+def error_about(error: EconomicError, subject: str) -> EconomicError:
+    """The same error, its message led by what it is about ("Invoice 12: ...")."""
+    return type(error)(
+        f"{subject}: {error.message}", status=error.status, code=error.code, body=error.body,
+        retry_after=error.retry_after, ambiguous=error.ambiguous,
+    )  # fmt: skip
+
+
+def export_job_fail(*, job: ExportJob, error: EconomicError | str, kind: str = "") -> str:
+    """Record a failure and answer the state it left the job in: transient -> pending with
+    backoff (or needs_reconcile when the write may have been applied); permanent or
+    configuration -> failed; attempts spent -> dead."""
+    kind = kind or getattr(error, "kind", "permanent")
+    message = str(error)
+    if kind == "transient":
+        state = _after_transient(job, error)
+    else:
+        state = JobState.FAILED
+    not_before = timezone.now() + _backoff(job, getattr(error, "retry_after", None))
+    with transaction.atomic():
+        changed = _held(job).update(
+            state=state, lease_until=None, not_before=not_before, last_error=message[:4000],
+            error_kind=kind, updated_at=timezone.now(),
+            finished_at=timezone.now() if state in (JobState.FAILED, JobState.DEAD) else None,
+        )  # fmt: skip
+        if changed and state in (JobState.FAILED, JobState.DEAD):
+            _count(job, failed=1)
+    job.refresh_from_db()
+    return job.state
+
+
+def _after_transient(job: ExportJob, error) -> str:
+    if job.attempts >= export_settings()["max_attempts"]:
+        # Spent, but an unanswered write is looked up once more before anyone is told.
+        return JobState.NEEDS_RECONCILE if getattr(error, "ambiguous", False) else JobState.DEAD
+    return JobState.NEEDS_RECONCILE if getattr(error, "ambiguous", False) else JobState.PENDING
+
+
+def _backoff(job: ExportJob, retry_after: float | None) -> datetime.timedelta:
+    config = export_settings()
+    exponential = config["backoff_seconds"] * 2 ** max(job.attempts - 1, 0)
+    seconds = min(config["backoff_cap"], exponential) * random.uniform(0.8, 1.2)
+    return datetime.timedelta(seconds=max(seconds, retry_after or 0))
+
+
+def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:
+    """Give the job back without counting the attempt (what it waits for is not ready yet)."""
+    _held(job).update(
+        state=JobState.PENDING, lease_until=None, attempts=F("attempts") - 1,
+        not_before=timezone.now() + datetime.timedelta(seconds=seconds),
+    )  # fmt: skip
+
+
+def _count(job: ExportJob, *, done: int = 0, failed: int = 0) -> None:
+    # Progress counts invoices only: customers and projects are steps on their way.
+    if job.run_id and job.kind == JobKind.INVOICE:
+        ExportRun.objects.filter(pk=job.run_id).update(
+            done=F("done") + done, failed=F("failed") + failed
+        )
+
+
+def export_job_retry(*, job: ExportJob) -> bool:
+    """A person fixed the cause: the job goes again, looked up first (it may have been sent).
+    The key changes, because e-conomic replays the first answer (the refusal) to the old one
+    for an hour; the lookup by reference is what keeps the document single."""
+    with transaction.atomic():
+        retried = ExportJob.objects.filter(
+            pk=job.pk, state__in=(JobState.FAILED, JobState.DEAD)
+        ).update(
+            state=JobState.NEEDS_RECONCILE, attempts=0, not_before=timezone.now(),
+            key=f"{job.key.split('~')[0]}~{timezone.now().strftime('%Y%m%d%H%M%S%f')}",
+            finished_at=None,
+        )  # fmt: skip
+        if retried and job.run_id and job.kind == JobKind.INVOICE:
+            ExportRun.objects.filter(pk=job.run_id, failed__gt=0).update(failed=F("failed") - 1)
+    return bool(retried)
+
+
+def export_jobs_expire_leases() -> int:
+    """In-flight jobs whose worker vanished: their write may have happened, so they are looked
+    up, never simply sent again."""
+    return ExportJob.objects.filter(
+        state=JobState.IN_FLIGHT, lease_until__lt=timezone.now()
+    ).update(state=JobState.NEEDS_RECONCILE, lease_until=None, not_before=timezone.now())

@@ -1,0 +1,128 @@
+"""Customer cards and projects an invoice needs in e-conomic before it can be sent.
+
+A customer is created once and linked (`CustomerLink`), never matched by name afterwards. A lost
+answer is resolved by looking the card up: by our number when we are master of the numbers,
+otherwise by the CVR/VAT number or the exact name and e-mail we sent (the card e-conomic numbered
+last wins, being the one our lost call made).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from accounts_app.models import Customer, Project
+from integration.economic import filters, payloads
+from integration.economic.client import EconomicClient
+from integration.economic.errors import EconomicError, NotFoundError
+from integration.models import CustomerLink, ExportJob, ProjectLink
+from integration.models.connection import NumberPolicy
+from integration.models.mappings import CustomerLinkState
+from integration.services.exports.context import ExportContext
+from integration.services.exports.jobs import error_about, export_job_done, export_job_fail
+from integration.services.exports.snapshots import customer_snapshot
+
+PROJECT_GROUP_INVOICEABLE = 2  # e-conomic's external, invoiceable project group
+
+
+def customer_find(*, client: EconomicClient, body: dict) -> dict | None:
+    """The card a lost create made, if it was made."""
+    if "customerNumber" in body:
+        try:
+            return client.customer_get(body["customerNumber"])
+        except NotFoundError:
+            return None
+    identification = body.get("corporateIdentificationNumber") or body.get("vatNumber")
+    if identification:
+        field = (
+            "corporateIdentificationNumber"
+            if "corporateIdentificationNumber" in body
+            else "vatNumber"
+        )
+        condition = filters.eq(field, identification)
+    else:
+        condition = filters.eq("name", body["name"])
+        if body.get("email"):
+            condition = condition & filters.eq("email", body["email"])
+    found = client.customers_find(condition)
+    return max(found, key=lambda card: card["customerNumber"], default=None)
+
+
+def customer_export(
+    *, job: ExportJob, client: EconomicClient, context: ExportContext, reconcile: bool
+) -> None:
+    """Create the customer's card in e-conomic (after a lost answer: adopt it if it is there)."""
+    customer = Customer.objects.select_related("payment_condition").get(pk=job.object_id)
+    body = payloads.customer_payload(customer_snapshot(customer, context))
+    try:
+        card = customer_find(client=client, body=body) if reconcile else None
+        card = card or client.customer_create(body, idempotency_key=job.key)
+    except EconomicError as error:
+        export_job_fail(job=job, error=_about_customer(customer, error))
+        return
+    _link_created(job, customer, card["customerNumber"], context)
+
+
+def _about_customer(customer: Customer, error: EconomicError) -> EconomicError:
+    return error_about(error, f"Customer {customer} could not be created in e-conomic")
+
+
+def _link_created(job: ExportJob, customer: Customer, number: int, context: ExportContext) -> None:
+    try:
+        with transaction.atomic():
+            CustomerLink.objects.update_or_create(
+                connection=context.connection,
+                customer=customer,
+                defaults={"state": CustomerLinkState.LINKED, "remote_number": number,
+                          "candidates": [], "matched_by": "created"},
+            )  # fmt: skip
+    except IntegrityError:
+        export_job_fail(
+            job=job,
+            kind="permanent",
+            error=f"e-conomic customer {number} is already linked to another of our customers; "
+            f"link {customer} to its own card on the customer links screen.",
+        )
+        return
+    context.customers[customer.pk] = number
+    export_job_done(job=job, remote_number=number)
+
+
+def project_export(
+    *, job: ExportJob, client: EconomicClient, context: ExportContext, reconcile: bool
+) -> None:
+    """Create the project in e-conomic's projects API with our number (we are master)."""
+    project = Project.objects.get(pk=job.object_id)
+    try:
+        found = _project_find(client, project.number) if reconcile else None
+        if found is None:
+            client.project_create(_project_body(project, context), idempotency_key=job.key)
+    except EconomicError as error:
+        export_job_fail(
+            job=job, error=error_about(error, f"Project {project} could not be created")
+        )
+        return
+    ProjectLink.objects.update_or_create(
+        connection=context.connection, project=project, defaults={"remote_number": project.number}
+    )
+    context.projects[project.pk] = project.number
+    export_job_done(job=job, remote_number=project.number)
+
+
+def _project_find(client: EconomicClient, number: int) -> dict | None:
+    try:
+        return client.project_get(number)
+    except NotFoundError:
+        return None
+
+
+def _project_body(project: Project, context: ExportContext) -> dict:
+    return payloads.project_payload(
+        number=project.number,
+        name=project.name,
+        customer_number=context.customers[project.customer_id],
+        project_group_number=PROJECT_GROUP_INVOICEABLE,
+    )
+
+
+def number_policy_ours(context: ExportContext) -> bool:
+    return context.connection.number_policy == NumberPolicy.OURS

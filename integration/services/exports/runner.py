@@ -1,0 +1,170 @@
+"""Working through the outbox: claim due jobs one by one, customers and projects before the
+invoices that need them, vouchers in batches. Any number of workers may run this at once; the
+claim decides who sends what.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from integration.economic.client import EconomicClient
+from integration.models import ApiCall, ExportJob, ExportRun, JobKind, JobState
+from integration.models.connection import ExportMethod
+from integration.services.connections import connection_client
+from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.exports.invoices import invoice_export
+from integration.services.exports.jobs import (
+    CLAIMABLE,
+    Claim,
+    export_job_claim,
+    export_job_fail,
+    export_job_release,
+)
+from integration.services.exports.parties import customer_export, project_export
+from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
+from integration.services.exports.vouchers import vouchers_export
+
+VOUCHER_BATCH = 50
+KIND_ORDER = (JobKind.CUSTOMER, JobKind.PROJECT, JobKind.INVOICE)
+
+
+def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
+    """The connection's client, its calls counted against the run."""
+    client = connection_client(connection=connection, purpose="export")
+    if run is not None:
+        client.recorder = _run_recorder(connection, run)
+    return client
+
+
+def _run_recorder(connection, run: ExportRun):
+    def record(call) -> None:
+        ApiCall.objects.create(
+            connection=connection, method=call.method, path=call.path[:500], status=call.status,
+            duration_ms=call.duration_ms, cost=call.cost, idempotency_key=call.idempotency_key,
+            from_cache=call.from_cache, error=call.error, purpose="export", export_run=run,
+        )  # fmt: skip
+
+    return record
+
+
+def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[ExportJob]:
+    jobs = ExportJob.objects.filter(
+        connection=connection, kind=kind, state__in=CLAIMABLE, not_before__lte=timezone.now()
+    )
+    return jobs.filter(run=run) if run is not None else jobs
+
+
+def export_process(
+    *, connection, run: ExportRun | None = None, client: EconomicClient | None = None,
+    context: ExportContext | None = None, job_ids: list[int] | None = None,
+) -> int:  # fmt: skip
+    """Send every due job of the run (or of the connection) until none is left due; answer how
+    many were handled. Jobs waiting for a backoff are left to the sweeper."""
+    client = client or run_client(connection=connection, run=run)
+    context = context or ExportContext.load(
+        connection=connection, overrides=run.overrides if run else {}
+    )
+    handled = 0
+    while True:
+        progress = sum(
+            _process_kind(connection, run, kind, client, context, job_ids) for kind in KIND_ORDER
+        )
+        handled += progress
+        if not progress:
+            return handled
+
+
+def _process_kind(connection, run, kind, client, context, job_ids) -> int:
+    jobs = due_jobs(connection=connection, run=run, kind=kind)
+    if job_ids is not None:
+        jobs = jobs.filter(pk__in=job_ids)
+    candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
+    voucher = kind == JobKind.INVOICE and _method(run, connection) == ExportMethod.VOUCHER
+    claims = [claim for job in candidates if (claim := export_job_claim(job=job))]
+    if voucher:
+        for start in range(0, len(claims), VOUCHER_BATCH):
+            _send_vouchers(claims[start : start + VOUCHER_BATCH], client, context)
+    else:
+        for claim in claims:
+            _send_one(claim, client, context)
+    return len(claims)
+
+
+def _method(run, connection) -> str:
+    return run.method if run is not None else connection.export_method
+
+
+def _send_one(claim: Claim, client, context: ExportContext) -> None:
+    job = claim.job
+    if job.kind == JobKind.CUSTOMER:
+        customer_export(job=job, client=client, context=context, reconcile=claim.reconcile)
+    elif job.kind == JobKind.PROJECT:
+        project_export(job=job, client=client, context=context, reconcile=claim.reconcile)
+    else:
+        prepared = _prepare(job, context)
+        if prepared is not None:
+            invoice, snapshot = prepared
+            invoice_export(
+                job=job, invoice=invoice, snapshot=snapshot, client=client, context=context,
+                reconcile=claim.reconcile,
+            )  # fmt: skip
+
+
+def _send_vouchers(claims: list[Claim], client, context: ExportContext) -> None:
+    items = []
+    invoices = {
+        invoice.pk: invoice for invoice in invoices_for_export(c.job.object_id for c in claims)
+    }
+    for claim in claims:
+        prepared = _prepare(claim.job, context, invoices.get(claim.job.object_id))
+        if prepared is not None:
+            items.append((claim.job, *prepared, claim.reconcile))
+    if items:
+        vouchers_export(items=items, client=client, context=context)
+
+
+def _prepare(job: ExportJob, context: ExportContext, invoice=None):
+    """The invoice and its snapshot, or None when the job cannot go now (and was recorded so)."""
+    invoice = invoice or invoices_for_export([job.object_id])[0]
+    if not _parties_ready(job, invoice, context):
+        return None
+    blockers = invoice_blockers(invoice, context)
+    if blockers:
+        message = "\n".join(str(blocker) for blocker in blockers)
+        export_job_fail(job=job, error=message, kind="configuration")
+        return None
+    return invoice, invoice_snapshot(invoice, context)
+
+
+def _parties_ready(job: ExportJob, invoice, context: ExportContext) -> bool:
+    """The customer (and project) exist in e-conomic; if they are still on their way, the
+    invoice waits; if they failed, the invoice fails with their reason."""
+    waits = [(JobKind.CUSTOMER, invoice.customer_id, invoice.customer_id not in context.customers)]
+    if context.connection.sync_projects and invoice.project_id:
+        waits.append(
+            (JobKind.PROJECT, invoice.project_id, invoice.project_id not in context.projects)
+        )
+    for kind, object_id, missing in waits:
+        if not missing:
+            continue
+        context.refresh_links()
+        if _linked(context, kind, object_id):
+            continue
+        party = ExportJob.objects.filter(
+            connection=job.connection_id, kind=kind, object_id=object_id
+        )
+        failed = party.filter(state__in=(JobState.FAILED, JobState.DEAD)).first()
+        if failed is not None or not party.exists():
+            reason = failed.last_error if failed else f"no {kind} job exists for it"
+            message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
+            export_job_fail(job=job, kind="configuration", error=message)
+        else:
+            export_job_release(job=job)
+        return False
+    return True
+
+
+def _linked(context: ExportContext, kind: str, object_id: int) -> bool:
+    known = context.customers if kind == JobKind.CUSTOMER else context.projects
+    return object_id in known

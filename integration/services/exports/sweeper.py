@@ -1,0 +1,74 @@
+"""The sweeper and the automatic export.
+
+django-q2 is the doorbell, not the ledger: a task may be lost (a worker killed, a broker
+restarted), so a scheduled sweep turns expired leases into lookups and rings again for every
+connection with due jobs. Automatic export writes an invoice's job in the transaction that
+finalizes it (the `invoice_finalized` signal is sent inside it) and rings after the commit.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts_app.models import Invoice
+from integration.models import Connection, CustomerLink, ExportJob, JobKind
+from integration.models.mappings import CustomerLinkState
+from integration.services.exports.jobs import CLAIMABLE, export_jobs_expire_leases, job_key
+from integration.services.exports.snapshots import invoice_reference
+
+
+def exports_sweep() -> dict:
+    """Expired leases become lookups; every connection and run with due jobs is rung again."""
+    from django_q.tasks import async_task
+
+    expired = export_jobs_expire_leases()
+    due = ExportJob.objects.filter(state__in=CLAIMABLE, not_before__lte=timezone.now())
+    targets = set(due.values_list("connection_id", "run_id").distinct())
+    for connection_id, run_id in targets:
+        if run_id:
+            async_task("integration.tasks.export_run_task", run_id)
+        else:
+            async_task("integration.tasks.export_connection_task", connection_id)
+    return {"expired": expired, "rung": len(targets)}
+
+
+def _job_for(connection: Connection, kind: str, object_id: int, reference: str) -> ExportJob:
+    job, _ = ExportJob.objects.get_or_create(
+        connection=connection, kind=kind, object_id=object_id, revision=1,
+        defaults={
+            "method": connection.export_method, "reference": reference,
+            "not_before": timezone.now(),
+            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1),
+        },
+    )  # fmt: skip
+    return job
+
+
+def invoice_finalized_export(*, invoice: Invoice) -> list[ExportJob]:
+    """Queue the invoice (and its customer, if it has no card yet) for every connection that
+    exports automatically. Runs inside the finalizing transaction."""
+    jobs = []
+    for connection in Connection.objects.filter(active=True, auto_export=True):
+        linked = CustomerLink.objects.filter(
+            connection=connection, customer=invoice.customer_id, state=CustomerLinkState.LINKED
+        ).exists()
+        if not linked:
+            _job_for(
+                connection, JobKind.CUSTOMER, invoice.customer_id, f"LB-CUS-{invoice.customer_id}"
+            )
+        jobs.append(_job_for(connection, JobKind.INVOICE, invoice.pk, invoice_reference(invoice)))
+    if jobs:
+        transaction.on_commit(lambda: _ring([job.pk for job in jobs]))
+    return jobs
+
+
+def _ring(job_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    for job_id in job_ids:
+        async_task("integration.tasks.export_job_task", job_id)
+
+
+def invoice_finalized_receiver(sender, invoice, **_kwargs) -> None:
+    invoice_finalized_export(invoice=invoice)

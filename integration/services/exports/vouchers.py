@@ -1,0 +1,124 @@
+"""Invoices as vouchers in a journal: many in one bulk POST (e-conomic takes an array), the
+PDF uploaded to each voucher afterwards.
+
+A batch is claimed job by job, sent in one call, recorded in one short transaction. If the
+answer is lost, every job of the batch is looked up by its entry text (which holds our
+reference) before anything is sent again.
+"""
+
+from __future__ import annotations
+
+from accounts_app.models import Invoice
+from accounts_app.services import invoice_render_pdf
+from integration.economic import payloads
+from integration.economic.client import EconomicClient
+from integration.economic.errors import EconomicError
+from integration.models import ExportJob
+from integration.services.exports.context import ExportContext
+from integration.services.exports.invoices import invoice_export_record
+from integration.services.exports.jobs import (
+    error_about,
+    export_job_done,
+    export_job_fail,
+    export_job_progress,
+)
+
+LOOKUP_CHUNK = 20  # texts per `$or` filter: keeps the URL short
+
+
+def accounting_year(invoice: Invoice) -> str:
+    # The sandbox and the demo agreement use calendar years; split years are named in the
+    # accounting-year cache and would need its lookup here.
+    return str(invoice.issue_date.year)
+
+
+def vouchers_export(
+    *, items: list[tuple[ExportJob, Invoice, payloads.InvoiceSnapshot, bool]],
+    client: EconomicClient, context: ExportContext,
+) -> None:  # fmt: skip
+    """Send a batch of claimed voucher jobs: (job, invoice, snapshot, reconcile) each."""
+    journal = context.connection.voucher_journal_number
+    for job, invoice, _, _ in [item for item in items if item[0].voucher_number]:
+        # Sent before; only what came after (the PDF) is left to do.
+        _record(job, invoice, job.voucher_number, job.voucher_year, client, context)
+    items = [item for item in items if not item[0].voucher_number]
+    pending = _adopt_found(items, client, context, journal)
+    if not pending:
+        return
+    body = [
+        payloads.voucher_payload(snapshot, accounting_year=accounting_year(invoice),
+                                 journal_number=journal)
+        for _, invoice, snapshot, _ in pending
+    ]  # fmt: skip
+    try:
+        answer = client.vouchers_create(journal, body, idempotency_key=_batch_key(pending))
+    except EconomicError as error:
+        _fail_batch(pending, error)
+        return
+    for (job, invoice, _, _), voucher in zip(pending, answer, strict=True):
+        _record(
+            job,
+            invoice,
+            voucher["voucherNumber"],
+            voucher["accountingYear"]["year"],
+            client,
+            context,
+        )
+
+
+def _batch_key(items) -> str:
+    # The same batch resent is the same operation; a batch made of other jobs is another one.
+    return "vouchers:" + ",".join(job.key for job, *_ in items)
+
+
+def _adopt_found(items, client, context, journal) -> list:
+    """Jobs whose earlier answer was lost are looked up by entry text; found ones are done."""
+    lost = [item for item in items if item[3]]
+    if not lost:
+        return items
+    texts = {payloads.voucher_text(snapshot): (job, invoice) for job, invoice, snapshot, _ in lost}
+    found: dict[str, dict] = {}
+    names = list(texts)
+    try:
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            for entry in client.journal_entries_find(journal, names[start : start + LOOKUP_CHUNK]):
+                found.setdefault(entry.get("text", ""), entry)
+    except EconomicError as error:
+        _fail_batch(lost, error)
+        return [item for item in items if not item[3]]
+    for text, entry in found.items():
+        job, invoice = texts[text]
+        voucher = entry["voucher"]
+        _record(
+            job,
+            invoice,
+            voucher["voucherNumber"],
+            voucher["accountingYear"]["year"],
+            client,
+            context,
+        )
+    return [item for item in items if payloads.voucher_text(item[2]) not in found]
+
+
+def _fail_batch(items, error: EconomicError) -> None:
+    # e-conomic validates the whole array before storing any of it: one refusal fails the batch,
+    # and the message names the voucher (arrayIndex) it was about.
+    for job, invoice, _, _ in items:
+        export_job_fail(job=job, error=error_about(error, str(invoice)))
+
+
+def _record(job, invoice, number: int, year: str, client, context: ExportContext) -> None:
+    export_job_progress(job=job, voucher_number=number, voucher_year=str(year))
+    if context.connection.include_pdf and not job.pdf_attached:
+        try:
+            client.voucher_attach(
+                context.connection.voucher_journal_number, str(year), number,
+                invoice_render_pdf(invoice=invoice), idempotency_key=f"{job.key}:pdf",
+            )  # fmt: skip
+        except EconomicError as error:
+            # The voucher stands; the next attempt only uploads the PDF (the number is kept).
+            export_job_fail(job=job, error=error_about(error, f"{invoice}: the PDF upload failed"))
+            return
+        export_job_progress(job=job, pdf_attached=True)
+    if export_job_done(job=job):
+        invoice_export_record(job=job, invoice=invoice, context=context)
