@@ -66,6 +66,7 @@ class SandboxApp:
         self.requests = RequestLog()
         self.webhooks = WebhookDispatcher()
         self.world = self._initial_world()
+        self.epoch = 0  # bumped by reset: requests begun before it stay out of the new log
 
     # --- state ----------------------------------------------------------------------------
 
@@ -94,6 +95,7 @@ class SandboxApp:
     def reset(self) -> None:
         """Back to the seed: data, idempotency cache, buckets, counters, log, deliveries, and
         the fault and rate-limit settings the sandbox was started with."""
+        self.epoch += 1
         self.world = self._seeded_world()
         self.idempotency.clear()
         self.limiter.reset()
@@ -142,7 +144,7 @@ class SandboxApp:
             return error_response(errors.ApiError(500, errors.error_body(500, str(error))))
 
     def _product(self, request: Request) -> Response:
-        started = time.monotonic()
+        started, epoch = time.monotonic(), self.epoch
         decision = self.faults.decide(request.method, request.path)
         entry = {"method": request.method, "path": request.path, "query": request.query,
                  "idempotencyKey": request.idempotency_key, "fault": decision.name, "cost": 0.0,
@@ -153,10 +155,10 @@ class SandboxApp:
             self._after_answer(request, decision)
         except DropConnection:
             # status 0: the client got nothing; appliedStatus: what the handler had answered
-            self._log(entry, started, status=0,
+            self._log(entry, started, epoch, status=0,
                       appliedStatus=response.status if response else None)
             raise
-        self._log(entry, started, status=response.status,
+        self._log(entry, started, epoch, status=response.status,
                   fromCache=response.headers.get("X-ResultFromCache") == "true")
         return response
 
@@ -207,7 +209,9 @@ class SandboxApp:
             if fault.hang_then == "drop":
                 raise DropConnection()
 
-    def _log(self, entry: dict, started: float, **fields) -> None:
+    def _log(self, entry: dict, started: float, epoch: int, **fields) -> None:
+        if epoch != self.epoch:
+            return  # a request from before a reset (a hang outliving its test) is not counted
         duration = round((time.monotonic() - started) * 1000.0, 2)
         self.requests.add(**entry, **fields, durationMs=duration)
 
