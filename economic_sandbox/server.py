@@ -60,6 +60,8 @@ class RequestHandler(WSGIRequestHandler):
         self.close_connection = True
         try:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # Close now: socketserver would first shut the socket down for writing (a FIN).
+            self.connection.close()
         except OSError:
             pass
 
