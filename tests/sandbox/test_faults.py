@@ -141,3 +141,21 @@ def test_invalid_fault_settings_are_refused(sandbox):
     assert answer.status_code == 400
     answer = sandbox.control.put(sandbox.url("/_sandbox/faults"), json={"bogus": 1})
     assert answer.status_code == 400
+
+
+def test_a_dropped_answer_is_a_tcp_reset_with_no_bytes(sandbox):
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    sandbox.set_faults(drop_after_apply=1.0)
+    body = json.dumps(A_CUSTOMER).encode()
+    head = (f"POST /customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"X-AppSecretToken: {sandbox.app_token}\r\n"
+            f"X-AgreementGrantToken: {sandbox.grant_token}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    address = urlsplit(sandbox.base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(head + body)
+        with pytest.raises(ConnectionResetError):
+            connection.recv(1024)
