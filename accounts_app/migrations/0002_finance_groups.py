@@ -39,7 +39,10 @@ def create_finance_groups(apps, schema_editor) -> None:
         if permissions.count() != len(wanted):
             raise RuntimeError(f"Permissions missing for group {name!r}; expected {wanted}.")
         group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.set(permissions)
+        # Exactly these of the ledger's permissions; other apps' grants to the group stay.
+        ledger = group.permissions.filter(content_type__app_label="accounts_app")
+        group.permissions.remove(*ledger.exclude(pk__in=permissions))
+        group.permissions.add(*permissions)
 
 
 def create_invoice_series(apps, schema_editor) -> None:

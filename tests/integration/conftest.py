@@ -3,45 +3,12 @@ tests of the mappings and the setup check fill the reference-data cache directly
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from integration.models import Connection, RemoteRecord
 
-ledger_groups = importlib.import_module("accounts_app.migrations.0002_finance_groups")
-integration_groups = importlib.import_module(
-    "integration.migrations.0002_finance_group_permissions"
-)
-
 GRANT_TOKEN = "grant-token-that-must-never-leak-7f3a9c"
-
-
-@pytest.fixture
-def finance_groups(db):
-    """Both apps' group permissions, re-applied because transactional tests flush tables."""
-    ledger_groups.create_finance_groups(django_apps, schema_editor=None)
-    integration_groups.grant(django_apps, schema_editor=None)
-    return {group.name: group for group in Group.objects.filter(name__startswith="Finance")}
-
-
-def _staff(username: str, group: Group) -> User:
-    user = User.objects.create_user(username=username, password="pw", is_staff=True)
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def clerk(finance_groups):
-    return _staff("clerk", finance_groups["Finance clerk"])
-
-
-@pytest.fixture
-def manager(finance_groups):
-    return _staff("manager", finance_groups["Finance manager"])
 
 
 @pytest.fixture

@@ -323,3 +323,8 @@ def test_a_pdf_that_cannot_be_rendered_blocks(complete, settings, monkeypatch):
     assert "Flowable too large" in failure.message
     monkeypatch.undo()
     assert "pdf_render_failed" not in codes(complete)
+
+
+def test_the_command_names_the_connections_there_are_for_an_unknown_name(connection):
+    with pytest.raises(CommandError, match="No connection is named 'Nope' \\(there are: Main agreement\\)"):
+        call_command("economic_check", connection="Nope")

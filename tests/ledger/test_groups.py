@@ -6,8 +6,10 @@ from tests.ledger.conftest import group_migration
 pytestmark = pytest.mark.django_db
 
 
-def codenames(group: Group) -> set[str]:
-    return set(group.permissions.values_list("codename", flat=True))
+def codenames(group: Group, app_label: str = "accounts_app") -> set[str]:
+    """The group's permissions within one app (the e-conomic side grants its own)."""
+    permissions = group.permissions.filter(content_type__app_label=app_label)
+    return set(permissions.values_list("codename", flat=True))
 
 
 def test_the_data_migration_creates_both_groups_from_nothing():
@@ -35,10 +37,10 @@ def test_the_manager_may_do_everything_in_the_ledger_including_delete(finance_gr
     assert manager == ledger
 
 
-def test_neither_group_gets_anything_outside_the_ledger(finance_groups):
+def test_neither_group_gets_anything_of_the_task_queue_or_user_management(finance_groups):
     for group in finance_groups.values():
         labels = set(group.permissions.values_list("content_type__app_label", flat=True))
-        assert labels == {"accounts_app"}, group.name
+        assert labels == {"accounts_app", "integration"}, group.name
 
 
 def test_running_the_migration_again_restores_exactly_the_same_permissions(finance_groups):
@@ -49,3 +51,4 @@ def test_running_the_migration_again_restores_exactly_the_same_permissions(finan
 
     group_migration.create_finance_groups(apps, schema_editor=None)
     assert codenames(clerk) == before
+    assert codenames(clerk, "integration"), "the e-conomic side's grants stay"

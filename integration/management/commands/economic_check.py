@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from integration.models import Connection
+from integration.selectors import UnknownConnection, connections_chosen
 from integration.services.setup_check import setup_check
 
 
@@ -13,11 +13,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, connection=None, **options):
-        connections = Connection.objects.filter(active=True)
-        if connection:
-            connections = Connection.objects.filter(name=connection)
-            if not connections:
-                raise CommandError(f"No connection is named {connection!r}.")
+        try:
+            connections = connections_chosen(name=connection)
+        except UnknownConnection as error:
+            raise CommandError(str(error)) from None
         blocked = False
         for each in connections:
             report = setup_check(connection=each)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from integration.economic.errors import EconomicError
-from integration.models import Connection
+from integration.selectors import UnknownConnection, connections_chosen
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.reference import reference_refresh
 
@@ -15,11 +15,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, connection=None, **options):
-        connections = Connection.objects.filter(active=True)
-        if connection:
-            connections = Connection.objects.filter(name=connection)
-            if not connections:
-                raise CommandError(f"No connection is named {connection!r}.")
+        try:
+            connections = connections_chosen(name=connection)
+        except UnknownConnection as error:
+            raise CommandError(str(error)) from None
         for each in connections:
             try:
                 client = connection_client(connection=each, purpose="reference refresh")
