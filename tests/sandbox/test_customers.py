@@ -139,3 +139,12 @@ def test_the_collection_validates_against_the_schema(sandbox):
 def test_a_customer_groups_customers_are_listed(sandbox):
     body = sandbox.get("/customer-groups/2/customers").json()
     assert [customer["customerNumber"] for customer in body["collection"]] == [2]
+
+
+def test_a_recorded_customer_sent_back_is_accepted_and_answered_with_the_same_keys(sandbox):
+    document = recorded("customer.json")
+    document.update(customerNumber=600, layout={"layoutNumber": 19})  # 16 is not in the seed
+    answer = sandbox.post("/customers", json=document)
+    assert answer.status_code == 201, answer.json()
+    assert set(answer.json()) == set(document)
+    assert answer.json()["balance"] == 0.0  # read-only: what the client sent is ignored

@@ -68,3 +68,11 @@ def test_the_collection_filters_on_the_group_and_validates(sandbox):
     body = sandbox.get("/products", params={"filter": "productGroup.productGroupNumber$eq:3"}).json()
     assert [product["productNumber"] for product in body["collection"]] == ["1"]
     assert schema_errors(sandbox.get("/products").json(), "products.get") == []
+
+
+def test_a_recorded_product_sent_back_is_accepted_and_answered_with_the_same_keys(sandbox):
+    document = recorded("product.json")
+    answer = sandbox.post("/products", json=document)
+    assert answer.status_code == 201, answer.json()
+    assert set(answer.json()) == set(document)
+    assert answer.json()["self"] == sandbox.url("/products/01CF8D2E-A6A6-4")
