@@ -62,6 +62,13 @@ def _fail(job: ExportJob, invoice: Invoice, error: EconomicError | str, kind: st
     raise Stop
 
 
+def _keep(job: ExportJob, **numbers) -> None:
+    """Record a step; a worker that lost its lease (the job was taken over) stops here, and
+    the one holding the job now finds what this one wrote by its reference."""
+    if not export_job_progress(job=job, **numbers):
+        raise Stop
+
+
 def _call(job: ExportJob, invoice: Invoice, call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
@@ -89,7 +96,7 @@ def _draft(job: ExportJob, snapshot, client: EconomicClient, reconcile: bool) ->
     if draft is None:
         body = payloads.draft_invoice_payload(snapshot)
         draft = _call(job, invoice, client.draft_invoice_create, body, idempotency_key=job.key)
-    export_job_progress(job=job, draft_number=draft["draftInvoiceNumber"])
+    _keep(job, draft_number=draft["draftInvoiceNumber"])
     return draft if "grossAmount" in draft else None
 
 
@@ -99,7 +106,7 @@ def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> None:
         job, invoice, client.draft_invoice_attach, job.draft_number, pdf,
         idempotency_key=f"{job.key}:pdf",
     )  # fmt: skip
-    export_job_progress(job=job, pdf_attached=True)
+    _keep(job, pdf_attached=True)
 
 
 def _compare_totals(job, invoice: Invoice, draft: dict | None, client) -> None:

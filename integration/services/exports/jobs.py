@@ -118,8 +118,8 @@ def export_job_fail(*, job: ExportJob, error: EconomicError | str, kind: str = "
 
 def _after_transient(job: ExportJob, error) -> str:
     if job.attempts >= export_settings()["max_attempts"]:
-        # Spent, but an unanswered write is looked up once more before anyone is told.
-        return JobState.NEEDS_RECONCILE if getattr(error, "ambiguous", False) else JobState.DEAD
+        # Spent. A person's Retry looks the document up first (see export_job_retry).
+        return JobState.DEAD
     return JobState.NEEDS_RECONCILE if getattr(error, "ambiguous", False) else JobState.PENDING
 
 
@@ -159,7 +159,10 @@ def export_job_retry(*, job: ExportJob) -> bool:
             finished_at=None,
         )  # fmt: skip
         if retried and job.run_id and job.kind == JobKind.INVOICE:
-            ExportRun.objects.filter(pk=job.run_id, failed__gt=0).update(failed=F("failed") - 1)
+            # The run is open again until the retried invoice is done or fails once more.
+            ExportRun.objects.filter(pk=job.run_id, failed__gt=0).update(
+                failed=F("failed") - 1, finished_at=None, state="running"
+            )
     return bool(retried)
 
 

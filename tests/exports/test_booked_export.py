@@ -1,0 +1,107 @@
+"""The booked method (Moment's: booked at once, optionally with our numbers) and credit notes."""
+
+from decimal import Decimal
+
+from accounts_app.models import Invoice
+from accounts_app.services import invoice_credit
+from integration.models import ApiCall, ExportJob, InvoiceExport, JobState, ServiceTypeMapping
+from integration.models.connection import NumberPolicy
+from integration.models.reference import RemoteKind, RemoteRecord
+from integration.services.exports import (
+    export_job_retry,
+    export_process,
+    export_run_refresh,
+    export_run_start,
+)
+from tests.exports.conftest import booked_with, drafts_with, make_customer, make_invoice
+from tests.ledger.factories import ServiceTypeFactory
+
+
+def _export(connection, invoices, **options):
+    run = export_run_start(connection=connection, invoices=invoices, method="booked", **options)
+    export_process(connection=connection, run=run)
+    return export_run_refresh(run=run)
+
+
+def test_an_invoice_is_booked_with_our_number_when_we_are_master(exporting, sandbox):
+    exporting.number_policy = NumberPolicy.OURS
+    exporting.save()
+    invoice = make_invoice(prices=("400.00",))
+    run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    assert (run.done, run.failed) == (1, 0)
+    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    assert booked["bookedInvoiceNumber"] == invoice.number
+    assert Decimal(str(booked["grossAmount"])) == invoice.gross_total == Decimal("1000.00")
+    assert drafts_with(sandbox, f"LB-INV-{invoice.number}") == []  # booking consumed the draft
+    assert InvoiceExport.objects.get(invoice=invoice).booked_number == invoice.number
+
+
+def test_keep_both_lets_economic_number_the_booked_invoice(exporting, sandbox):
+    invoice = make_invoice()
+    _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    export = InvoiceExport.objects.get(invoice=invoice)
+    assert export.economic_number == str(booked["bookedInvoiceNumber"])
+
+
+def test_booking_costs_two_calls_per_invoice_with_a_linked_customer(exporting, sandbox):
+    customer = make_customer()
+    first = make_invoice(customer)
+    _export(exporting, Invoice.objects.filter(pk=first.pk))  # creates and links the customer
+    invoices = [make_invoice(customer) for _ in range(4)]
+    run = _export(exporting, Invoice.objects.filter(pk__in=[i.pk for i in invoices]))
+    assert ApiCall.objects.filter(export_run=run).count() == 8
+
+
+def test_a_gross_difference_stops_before_booking_and_says_so(exporting, sandbox):
+    # Product 2 books to a sales account without VAT: e-conomic's gross misses our 25 %.
+    service_type = ServiceTypeFactory(name="Driving")
+    ServiceTypeMapping.objects.create(
+        connection=exporting, service_type=service_type,
+        product=RemoteRecord.objects.get(connection=exporting, kind=RemoteKind.PRODUCT, number="2"),
+    )  # fmt: skip
+    invoice = make_invoice()
+    invoice.lines.model.objects.filter(invoice=invoice).update(service_type=service_type)
+    run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    assert job.state == JobState.FAILED and (run.failed, run.done) == (1, 0)
+    assert "totals 200.00 DKK gross, ours 250.00; it was not booked" in job.last_error
+    assert booked_with(sandbox, f"LB-INV-{invoice.number}") == []
+    assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+
+
+def test_after_the_cause_is_fixed_a_retry_books_the_same_draft(exporting, sandbox):
+    service_type = ServiceTypeFactory(name="Driving")
+    mapping = ServiceTypeMapping.objects.create(
+        connection=exporting, service_type=service_type,
+        product=RemoteRecord.objects.get(connection=exporting, kind=RemoteKind.PRODUCT, number="2"),
+    )  # fmt: skip
+    invoice = make_invoice()
+    invoice.lines.model.objects.filter(invoice=invoice).update(service_type=service_type)
+    run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    sandbox.put(f"/invoices/drafts/{draft['draftInvoiceNumber']}", json={
+        "recipient": {"name": invoice.customer.name, "vatZone": {"vatZoneNumber": 1}},
+        "references": {"other": f"LB-INV-{invoice.number}"},
+        "lines": [{"product": {"productNumber": "1"}, "description": "Consulting",
+                   "quantity": 2, "unitNetPrice": 100}],
+    })  # a person corrects the draft in e-conomic  # fmt: skip
+    mapping.delete()
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    assert export_job_retry(job=job)
+    export_process(connection=exporting, run=run)
+    run = export_run_refresh(run=run)
+    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    assert (run.done, run.failed) == (1, 0)
+    assert booked["orderNumber"] == draft["draftInvoiceNumber"]
+
+
+def test_a_credit_note_goes_with_negative_quantities_and_names_the_invoice(exporting, sandbox):
+    invoice = make_invoice(prices=("100.00",))
+    credit_note = invoice_credit(invoice=invoice)
+    _export(exporting, Invoice.objects.filter(pk__in=[invoice.pk, credit_note.pk]))
+    [booked] = booked_with(sandbox, f"LB-CN-{credit_note.number}")
+    full = sandbox.get(f"/invoices/booked/{booked['bookedInvoiceNumber']}").json()
+    assert full["grossAmount"] == -250.0
+    assert [line["quantity"] for line in full["lines"]] == [-2.0]
+    assert full["notes"]["textLine1"] == f"Credits invoice {invoice.number}."
