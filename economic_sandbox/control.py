@@ -11,7 +11,8 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | GET /_sandbox/counters | calls today per agreement and the daily cap |
 | PUT /_sandbox/counters/{agreementNumber} | `{"callsToday": n}` |
 | GET, POST /_sandbox/agreements | list; create one (all optional: `agreementNumber`, |
-| | `grantToken`, `companyName`, `projects`: bool, `baseCurrency`) |
+| | `grantToken`, `companyName`, `projects`: bool, `baseCurrency`, `modules`: [{moduleNumber, |
+| | name}] replacing the standard set) |
 | GET /_sandbox/agreements/{n} | one agreement |
 | POST /_sandbox/agreements/{n}/revoke, /restore | revoke the grant (401 from then on), undo |
 | GET, PUT, POST /_sandbox/agreements/{n}/webhooks | list; replace; add one `{"event", "url"}` |
@@ -210,9 +211,13 @@ def create_agreement(request: Request) -> Response:
         if not isinstance(number, int) or world.get(number) or world.by_grant(grant):
             raise errors.bad_request("Invalid agreement.",
                                      ["agreementNumber and grantToken must be new."])
-        agreement = new_agreement(number, grant, data.get("companyName") or f"Agreement {number}",
-                                  projects=bool(data.get("projects", True)),
-                                  base_currency=data.get("baseCurrency", "DKK"))
+        try:
+            agreement = new_agreement(
+                number, grant, data.get("companyName") or f"Agreement {number}",
+                projects=bool(data.get("projects", True)), modules=data.get("modules"),
+                base_currency=data.get("baseCurrency", "DKK"))
+        except (KeyError, TypeError, ValueError) as error:
+            raise errors.bad_request("Invalid agreement.", [f"modules: {error!r}"]) from None
         agreement.notifier = request.sandbox.webhooks
         world.add(agreement)
     return json_response(201, agreement_view(agreement))

@@ -53,11 +53,17 @@ def new_agreement(
     projects: bool = True,
     read_only: bool = False,
     base_currency: str = "DKK",
+    modules: list[dict] | None = None,
 ) -> Agreement:
-    """An agreement with the standard Danish reference data, two customers and some products."""
-    modules = [dict(module) for module in _DATA["modules"]]
-    if projects:
-        modules.append(dict(PROJECTS_MODULE))
+    """An agreement with the standard Danish reference data, two customers and some products.
+    `modules` (as in GET /self) replaces the standard set; else `projects` adds Projektstyring."""
+    if modules is not None:
+        modules = [{"moduleNumber": int(module["moduleNumber"]), "name": str(module["name"])}
+                   for module in modules]
+    else:
+        modules = [dict(module) for module in _DATA["modules"]]
+        if projects:
+            modules.append(dict(PROJECTS_MODULE))
     agreement = Agreement(
         number=number,
         grant_token=grant_token,

@@ -66,6 +66,14 @@ def test_a_created_agreement_without_projects_works_with_its_own_grant(sandbox):
     assert session.post(sandbox.url("/customers"), json=A_CUSTOMER).status_code == 201
 
 
+def test_a_created_agreement_can_have_exactly_the_modules_given(sandbox):
+    sandbox.create_agreement(grantToken="bare", modules=[{"moduleNumber": 4,
+                                                          "name": "Projektstyring"}])
+    me = sandbox.session_for("bare").get(sandbox.url("/self")).json()
+    assert [module["name"] for module in me["modules"]] == ["Projektstyring"]
+    assert me["agreementNumber"] == 9000003  # the next after the seeded writable ones
+
+
 def test_an_agreement_number_in_use_cannot_be_created_again(sandbox):
     answer = sandbox.control.post(sandbox.url("/_sandbox/agreements"),
                                   json={"agreementNumber": 9000001})
