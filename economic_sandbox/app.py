@@ -168,18 +168,11 @@ class SandboxApp:
         try:
             if decision.status:
                 raise _injected(decision.status)
-            agreement = authenticate(request, self.world)
-            entry["agreement"] = agreement.number
-            request.agreement = agreement
-            route, params = self.router.resolve(request.method, request.path)
-            request.route_name = entry["route"] = route.name
-            check_write_allowed(request, agreement)
-            entry["cost"] = self.limiter.cost(request.method, route.name, route.cost)
-            self.limiter.charge(agreement.number, entry["cost"])
+            route, params = self._admit(request, entry)
             if request.method in READS:
                 return self._execute(request, route, params, decision)
-            scope = (request.header("X-AppSecretToken"), agreement.number, request.method,
-                     request.path)
+            scope = (request.header("X-AppSecretToken"), request.agreement.number,
+                     request.method, request.path)
             response = self.idempotency.run(
                 scope, request.idempotency_key,
                 lambda: self._execute(request, route, params, decision))
@@ -188,6 +181,19 @@ class SandboxApp:
             return response
         except errors.ApiError as error:
             return error_response(error)
+
+    def _admit(self, request: Request, entry: dict):
+        """Auth, routing, the demo's read-only rule and the rate limit; the route and its
+        parameters, or an ApiError."""
+        agreement = authenticate(request, self.world)
+        entry["agreement"] = agreement.number
+        request.agreement = agreement
+        route, params = self.router.resolve(request.method, request.path)
+        request.route_name = entry["route"] = route.name
+        check_write_allowed(request, agreement)
+        entry["cost"] = self.limiter.cost(request.method, route.name, route.cost)
+        self.limiter.charge(agreement.number, entry["cost"])
+        return route, params
 
     def _execute(self, request: Request, route, params: dict, decision: Decision) -> Response:
         """The handler under the agreement's lock; a hang "before" sleeps first (holding no
