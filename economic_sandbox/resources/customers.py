@@ -1,6 +1,7 @@
 """Customers (REFERENCE §2.1): GET collection and single, POST (number assigned when omitted),
 PUT (replaces the whole document), PATCH (only `eInvoicingDisabledByDefault`), DELETE (204),
-and `/customer-groups/{n}/customers`.
+and `/customer-groups/{n}/customers`. Creating or changing a customer fires the classic
+"Customer updated" webhook with `[NEWNUMBER]` and `[OLDNUMBER]` (both the customer's number).
 
 Requests are validated against e-conomic's schemas (`schemas.check`, E04300 envelope); then
 references are checked against the agreement's data, all errors reported together:
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from economic_sandbox import errors, schemas
+from economic_sandbox import errors, schemas, webhooks
 from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, created, json_response
 from economic_sandbox.resources.reference import get_or_404, reference
@@ -143,6 +144,7 @@ def create_customer(request: Request) -> Response:
     document = {"customerNumber": number, **document, "balance": 0.0, "dueAmount": 0.0,
                 "lastUpdated": now_stamp()}
     agreement.table("customers")[number] = document
+    webhooks.notify(agreement, "Customer updated", NEWNUMBER=number, OLDNUMBER=number)
     answer = present_customer(request, document)
     return created(answer, answer["self"])
 
@@ -174,6 +176,7 @@ def replace_customer(request: Request, number: int) -> Response:
     if current.get("eInvoicingDisabledByDefault"):
         document["eInvoicingDisabledByDefault"] = True
     agreement.table("customers")[number] = document
+    webhooks.notify(agreement, "Customer updated", NEWNUMBER=number, OLDNUMBER=number)
     return json_response(200, present_customer(request, document))
 
 
@@ -194,6 +197,7 @@ def patch_customer(request: Request, number: int) -> Response:
     for operation in operations:
         document["eInvoicingDisabledByDefault"] = operation["value"]
     document["lastUpdated"] = now_stamp()
+    webhooks.notify(request.agreement, "Customer updated", NEWNUMBER=number, OLDNUMBER=number)
     return json_response(200, present_customer(request, document))
 
 

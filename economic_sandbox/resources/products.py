@@ -5,11 +5,12 @@ scheme (`/` → `_6_`, `%` → `_3_`, ...); the URL segment is decoded with `enc
 and every `self` link is built with `encoding.encode_id`.
 
 References are checked like customers': product group and unit → `E06000` "<x> does not exist".
-A product number that is taken answers `E06010` (sandbox choice, as for customers).
+A product number that is taken answers `E06010` (sandbox choice, as for customers). Creating or
+replacing a product fires the classic "Product updated" webhook (`[NEWNUMBER]`, `[OLDNUMBER]`).
 """
 from __future__ import annotations
 
-from economic_sandbox import errors, schemas
+from economic_sandbox import errors, schemas, webhooks
 from economic_sandbox.collections import collection_response
 from economic_sandbox.encoding import decode_id, encode_id
 from economic_sandbox.http import Request, Response, created, json_response
@@ -112,6 +113,7 @@ def create_product(request: Request) -> Response:
             number)]}})
     document["lastUpdated"] = now_stamp()
     agreement.table("products")[number] = document
+    webhooks.notify(agreement, "Product updated", NEWNUMBER=number, OLDNUMBER=number)
     answer = present_product(request, document)
     return created(answer, answer["self"])
 
@@ -129,6 +131,8 @@ def replace_product(request: Request, number: str) -> Response:
     _check_references(agreement, document)
     document.update({"productNumber": product_number, "lastUpdated": now_stamp()})
     agreement.table("products")[product_number] = document
+    webhooks.notify(agreement, "Product updated", NEWNUMBER=product_number,
+                    OLDNUMBER=product_number)
     return json_response(200, present_product(request, document))
 
 

@@ -116,6 +116,22 @@ def test_merge_fields_are_url_encoded():
         "DAYBOOKNO": 2, "FROMSERIALNO": "a b"}) == "http://x/2/a%20b"
 
 
+def test_creating_and_changing_a_customer_fires_customer_updated(sandbox, receiver):
+    sandbox.add_webhook("Customer updated", f"{receiver.url}/c?new=[NEWNUMBER]&old=[OLDNUMBER]")
+    number = sandbox.post("/customers", json=A_CUSTOMER).json()["customerNumber"]
+    sandbox.put(f"/customers/{number}", json=A_CUSTOMER)
+    wait_for(lambda: len(receiver.calls) == 2)
+    assert receiver.calls == [("POST", f"/c?new={number}&old={number}")] * 2
+
+
+def test_creating_a_product_fires_product_updated_with_the_number_encoded(sandbox, receiver):
+    sandbox.add_webhook("Product updated", f"{receiver.url}/p/[NEWNUMBER]")
+    sandbox.post("/products", json={"productNumber": "A/B", "name": "x",
+                                    "productGroup": {"productGroupNumber": 1}})
+    wait_for(lambda: receiver.calls)
+    assert receiver.calls == [("POST", "/p/A%2FB")]
+
+
 def test_writes_that_fire_nothing_leave_no_deliveries(sandbox, receiver):
     sandbox.add_webhook("Invoice booked", f"{receiver.url}/[INVOICENO]")
     sandbox.post("/customers", json=A_CUSTOMER)
