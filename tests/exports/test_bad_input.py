@@ -1,0 +1,112 @@
+"""Bad input is refused before anything is written, in either system, with the fix named."""
+
+import datetime
+
+import pytest
+
+from accounts_app.models import Invoice
+from integration.models import ExportJob, ExportRun, RemoteRecord, VatCodePairing
+from integration.models.reference import RemoteKind
+from integration.services.exports import Refused, export_run_start
+from integration.services.setup_check import SetupBlocked
+from tests.exports.conftest import make_customer, make_invoice, remote_writes
+from tests.ledger.factories import ServiceTypeFactory, VatCodeFactory
+
+
+@pytest.fixture
+def nothing_written(exporting, sandbox):
+    """After the test: no write reached e-conomic, no run or job was stored here."""
+    since = sandbox.last_request_id()
+    yield
+    assert remote_writes(sandbox, since) == []
+    assert not ExportRun.objects.exists() and not ExportJob.objects.exists()
+
+
+def _start(connection, invoice):
+    return export_run_start(connection=connection, invoices=Invoice.objects.filter(pk=invoice.pk))
+
+
+def test_an_unmapped_service_type_without_default_product(exporting, nothing_written):
+    exporting.default_product_number = ""
+    exporting.save()
+    ServiceTypeFactory(name="Design")
+    invoice = make_invoice()
+    with pytest.raises(
+        SetupBlocked, match="Service type 'Design' has no e-conomic product"
+    ) as raised:
+        _start(exporting, invoice)
+    assert "Map the service type to a product, or set a default product" in str(raised.value)
+
+
+def test_a_line_without_product_names_invoice_and_line(exporting, nothing_written):
+    exporting.default_product_number = ""
+    exporting.save()
+    invoice = make_invoice()
+    with pytest.raises(Refused) as raised:
+        _start(exporting, invoice)
+    message = str(raised.value)
+    assert f"Invoice {invoice.number}" in message and "line 1 'Consulting 1'" in message
+    assert "set a default product on the connection" in message
+
+
+def test_an_unpaired_vat_code(exporting, nothing_written):
+    VatCodePairing.objects.all().delete()
+    invoice = make_invoice()
+    with pytest.raises(SetupBlocked, match="VAT code S25 .* is used on invoices but not paired"):
+        _start(exporting, invoice)
+
+
+def test_a_customer_missing_what_economic_needs(exporting, nothing_written):
+    customer = make_customer(name="Nordlys", address="", zip_code="", city="")
+    invoice = make_invoice(customer)
+    with pytest.raises(Refused) as raised:
+        _start(exporting, invoice)
+    assert f"has no address, zip code, city" in str(raised.value)
+    assert f"Fill in address, zip code, city on customer {customer.number}" in str(raised.value)
+
+
+def test_a_date_in_a_barred_accounting_year(exporting, nothing_written):
+    two_years_ago = datetime.date(datetime.date.today().year - 2, 6, 1)
+    invoice = make_invoice(issue_date=two_years_ago)
+    with pytest.raises(SetupBlocked, match=f"dated {two_years_ago.isoformat()}, outside an open"):
+        _start(exporting, invoice)
+
+
+def test_a_currency_economic_does_not_have(exporting, nothing_written):
+    RemoteRecord.objects.filter(
+        connection=exporting, kind=RemoteKind.CURRENCY, number="SEK"
+    ).delete()
+    invoice = make_invoice(make_customer(currency="SEK"))
+    with pytest.raises(Refused) as raised:
+        _start(exporting, invoice)
+    assert "is in SEK, a currency e-conomic does not have" in str(raised.value)
+    assert "Add SEK in e-conomic (Settings > Currencies)" in str(raised.value)
+
+
+def test_one_bad_invoice_refuses_the_whole_run(exporting, nothing_written):
+    good = make_invoice()
+    bad = make_invoice(make_customer(address=""))
+    with pytest.raises(Refused) as raised:
+        export_run_start(
+            connection=exporting, invoices=Invoice.objects.filter(pk__in=[good.pk, bad.pk])
+        )
+    assert [blocker.invoice for blocker in raised.value.blockers] == [
+        f"{bad} ({bad.customer.name})"
+    ]
+
+
+def test_a_draft_invoice_cannot_be_exported(exporting, nothing_written):
+    invoice = make_invoice()
+    draft = Invoice.objects.create(
+        customer=invoice.customer, payment_condition=invoice.payment_condition
+    )
+    with pytest.raises(Refused, match="is a draft"):
+        export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=draft.pk))
+
+
+def test_an_unpaired_vat_code_used_only_here_is_named(exporting, nothing_written):
+    other = VatCodeFactory(code="S0", name="No VAT", rate="0.00")
+    invoice = make_invoice()
+    invoice.lines.model.objects.filter(invoice=invoice).update(vat_code=other)
+    with pytest.raises(SetupBlocked, match="VAT code S0"):
+        _start(exporting, invoice)
