@@ -108,3 +108,13 @@ def test_sorting_on_a_property_that_is_not_sortable_is_400(sandbox):
     answer = sandbox.get("/customers?sort=barred")
     assert answer.status_code == 400
     assert "customerNumber" in answer.json()["allowedSortingFields"]
+
+
+def test_following_next_page_links_keeps_the_filter_and_reaches_every_match(thirty_customers):
+    url = thirty_customers.url("/customers?pagesize=4&filter=name$like:Customer*&sort=-name")
+    names = []
+    while url:
+        body = thirty_customers.session.get(url, timeout=5).json()
+        names += [customer["name"] for customer in body["collection"]]
+        url = body["pagination"].get("nextPage")
+    assert names == [f"Customer {index:02d}" for index in reversed(range(28))]
