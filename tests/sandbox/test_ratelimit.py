@@ -68,3 +68,9 @@ def test_the_control_api_is_never_limited(sandbox):
     sandbox.set_rate_limit(capacity=1, refill_per_second=0.01)
     for _ in range(5):
         sandbox.counters()
+
+
+def test_heavy_routes_cost_five_whatever_their_parameters_are_called(sandbox):
+    sandbox.post("/journals/1/vouchers", json=[])
+    sandbox.get("/invoices/booked/1/pdf")
+    assert [entry["cost"] for entry in sandbox.request_log()] == [5.0, 5.0]
