@@ -188,8 +188,10 @@ class SandboxProcess:
                    *self.extra_args]
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
+        # From the folder that holds the package, wherever pytest was started.
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, env={**os.environ})
+                                        stderr=subprocess.DEVNULL, env={**os.environ},
+                                        cwd=Path(__file__).resolve().parents[1])
         self._wait_until_up()
         return self
 
