@@ -24,6 +24,7 @@ from economic_sandbox.http import Response
 
 TTL_SECONDS = 3600.0
 WAIT_SECONDS = 600.0  # a waiting duplicate gives up after this long (longer than any hang)
+PURGE_ABOVE = 10_000  # entries; expired ones are dropped once the cache grows past this
 Scope = tuple[str, int, str, str]
 
 
@@ -61,6 +62,8 @@ class IdempotencyStore:
             # the first ended without a cacheable answer: claim again and execute ourselves
 
     def _claim(self, full_key: tuple) -> tuple[Entry, bool]:
+        if len(self.entries) > PURGE_ABOVE:
+            self.purge()  # keys live an hour; without this a long run would keep them all
         with self.lock:
             entry = self.entries.get(full_key)
             if entry is not None and (not entry.done.is_set() or entry.expires > self.clock()):
