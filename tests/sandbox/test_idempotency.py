@@ -94,3 +94,24 @@ def test_a_duplicate_arriving_while_the_first_runs_waits_and_replays(sandbox):
     assert answers["second"].json() == answers["first"].json()
     assert answers["second"].headers["X-ResultFromCache"] == "true"
     assert customer_count(sandbox) == 3
+
+
+def test_a_key_expires_after_an_hour():
+    from economic_sandbox.http import Response
+    from economic_sandbox.idempotency import IdempotencyStore
+
+    now = [1000.0]
+    store = IdempotencyStore(clock=lambda: now[0])
+    calls = []
+
+    def execute():
+        calls.append(1)
+        return Response(201, {"number": len(calls)})
+
+    scope = ("app", 1, "POST", "/customers")
+    store.run(scope, "k", execute)
+    now[0] += 3599
+    assert store.run(scope, "k", execute).headers["X-ResultFromCache"] == "true"
+    now[0] += 2
+    assert store.run(scope, "k", execute).body == {"number": 2}
+    assert len(calls) == 2
