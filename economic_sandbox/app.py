@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from economic_sandbox import errors, persistence
-from economic_sandbox.auth import authenticate, check_write_allowed
+from economic_sandbox.auth import authenticate, check_role, check_write_allowed
 from economic_sandbox.collections import clean
 from economic_sandbox.faults import Decision, FaultConfig, Faults
 from economic_sandbox.http import Request, Response
@@ -191,6 +191,7 @@ class SandboxApp:
         route, params = self.router.resolve(request.method, request.path)
         request.route_name = entry["route"] = route.name
         check_write_allowed(request, agreement)
+        check_role(request, agreement)
         entry["cost"] = self.limiter.cost(request.method, route.name, route.cost)
         self.limiter.charge(agreement.number, entry["cost"])
         return route, params

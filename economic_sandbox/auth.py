@@ -54,6 +54,21 @@ def _demo(world: World, app_token: str, grant_token: str) -> Agreement:
     return agreement
 
 
+# e-conomic's role names (REFERENCE §1.4); the numbers other than SuperUser's 2 are the sandbox's.
+ROLES = {"Bookkeeping": 1, "SuperUser": 2, "Sales": 3, "ProjectEmployee": 4}
+# "An app with the Bookkeeping role cannot read customers or products" (REFERENCE §1.4, 3P).
+BOOKKEEPING_DENIED = ("/customers", "/products")
+
+
+def check_role(request: Request, agreement: Agreement) -> None:
+    """403 where the app's role gives no access; only the documented Bookkeeping rule."""
+    if agreement.app_role == "Bookkeeping" and request.path.startswith(BOOKKEEPING_DENIED):
+        raise errors.forbidden(
+            "The app's role Bookkeeping does not give access to this resource.",
+            "Customers and products need an app with the SuperUser or Sales role.",
+        )
+
+
 def check_write_allowed(request: Request, agreement: Agreement) -> None:
     """The demo agreement is read-only: 403 for anything but GET (README: "Choices")."""
     if agreement.read_only and request.method not in ("GET", "HEAD"):

@@ -12,7 +12,7 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | PUT /_sandbox/counters/{agreementNumber} | `{"callsToday": n}` |
 | GET, POST /_sandbox/agreements | list; create one (all optional: `agreementNumber`, |
 | | `grantToken`, `companyName`, `projects`: bool, `baseCurrency`, `modules`: [{moduleNumber, |
-| | name}] replacing the standard set) |
+| | name}] replacing the standard set, `appRole`: SuperUser/Bookkeeping/Sales/ProjectEmployee) |
 | GET /_sandbox/agreements/{n} | one agreement |
 | POST /_sandbox/agreements/{n}/revoke, /restore | revoke the grant (401 from then on), undo |
 | GET, PUT, POST /_sandbox/agreements/{n}/webhooks | list; replace; add one `{"event", "url"}` |
@@ -25,6 +25,7 @@ import json
 from dataclasses import asdict
 
 from economic_sandbox import errors
+from economic_sandbox.auth import ROLES
 from economic_sandbox.faults import FaultConfig
 from economic_sandbox.http import Request, Response, json_response
 from economic_sandbox.ratelimit import RateLimitConfig, today
@@ -188,6 +189,7 @@ def agreement_view(agreement: Agreement) -> dict:
         "readOnly": agreement.read_only,
         "revoked": agreement.revoked,
         "projects": agreement.has_module(PROJECTS_MODULE["name"]),
+        "appRole": agreement.app_role,
         "modules": [module["name"] for module in agreement.modules],
         "webhooks": agreement.webhooks,
     }
@@ -215,12 +217,19 @@ def create_agreement(request: Request) -> Response:
             agreement = new_agreement(
                 number, grant, data.get("companyName") or f"Agreement {number}",
                 projects=bool(data.get("projects", True)), modules=data.get("modules"),
-                base_currency=data.get("baseCurrency", "DKK"))
+                base_currency=data.get("baseCurrency", "DKK"),
+                app_role=_role(data.get("appRole", "SuperUser")))
         except (KeyError, TypeError, ValueError) as error:
-            raise errors.bad_request("Invalid agreement.", [f"modules: {error!r}"]) from None
+            raise errors.bad_request("Invalid agreement.", [str(error)]) from None
         agreement.notifier = request.sandbox.webhooks
         world.add(agreement)
     return json_response(201, agreement_view(agreement))
+
+
+def _role(name: str) -> str:
+    if name not in ROLES:
+        raise ValueError(f"appRole is one of {', '.join(ROLES)}")
+    return name
 
 
 @router.route("GET", "/agreements/{agreementNumber:int}")

@@ -65,7 +65,7 @@ def agreement_to_json(agreement: Agreement) -> dict:
             "companyName": agreement.company_name, "baseCurrency": agreement.base_currency,
             "readOnly": agreement.read_only, "revoked": agreement.revoked,
             "modules": agreement.modules, "counters": agreement.counters,
-            "webhooks": agreement.webhooks,
+            "webhooks": agreement.webhooks, "appRole": agreement.app_role,
             "tables": {name: [[_key_out(key), document] for key, document in table.items()]
                        for name, table in agreement.tables.items()},
         }
@@ -76,6 +76,7 @@ def agreement_from_json(data: dict) -> Agreement:
         number=data["number"], grant_token=data["grantToken"], company_name=data["companyName"],
         base_currency=data["baseCurrency"], read_only=data["readOnly"], revoked=data["revoked"],
         modules=data["modules"], counters=data["counters"], webhooks=data.get("webhooks", []),
+        app_role=data.get("appRole", "SuperUser"),
         tables={name: {_key_in(key): document for key, document in rows}
                 for name, rows in data["tables"].items()},
     )

@@ -54,6 +54,7 @@ def new_agreement(
     read_only: bool = False,
     base_currency: str = "DKK",
     modules: list[dict] | None = None,
+    app_role: str = "SuperUser",
 ) -> Agreement:
     """An agreement with the standard Danish reference data, two customers and some products.
     `modules` (as in GET /self) replaces the standard set; else `projects` adds Projektstyring."""
@@ -71,6 +72,7 @@ def new_agreement(
         base_currency=base_currency,
         read_only=read_only,
         modules=modules,
+        app_role=app_role,
     )
     _fill_tables(agreement)
     return agreement

@@ -21,6 +21,7 @@ class Agreement:
     read_only: bool = False  # the demo agreement: GET only
     revoked: bool = False  # the grant was revoked: every call answers 401
     modules: list[dict] = field(default_factory=list)  # as in GET /self
+    app_role: str = "SuperUser"  # the role of the app this grant was given to (GET /app-roles)
     tables: dict[str, dict[Any, dict]] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)

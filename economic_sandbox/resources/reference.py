@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from economic_sandbox import errors
+from economic_sandbox.auth import ROLES
 from economic_sandbox.collections import collection_response
 from economic_sandbox.http import Request, Response, json_response
 from economic_sandbox.routing import Router
@@ -154,8 +155,9 @@ def _sorted_values(table: dict) -> list[dict]:
 def get_self(request: Request) -> Response:
     agreement = request.agreement
     demo = agreement.grant_token == DEMO_TOKEN
+    role = agreement.app_role
     application = {**(DEMO_APP if demo else SANDBOX_APP),
-                   "requiredRoles": [{"roleNumber": 2, "name": "SuperUser"}]}
+                   "requiredRoles": [{"roleNumber": ROLES.get(role, 2), "name": role}]}
     application["self"] = request.url(f"/apps/{application['appNumber']}")
     body = {
         "agreementNumber": agreement.number,

@@ -74,6 +74,22 @@ def test_a_created_agreement_can_have_exactly_the_modules_given(sandbox):
     assert me["agreementNumber"] == 9000003  # the next after the seeded writable ones
 
 
+def test_an_agreement_for_a_bookkeeping_app_shows_the_role_and_cannot_read_customers(sandbox):
+    sandbox.create_agreement(grantToken="books", appRole="Bookkeeping")
+    session = sandbox.session_for("books")
+    me = session.get(sandbox.url("/self")).json()
+    assert me["application"]["requiredRoles"] == [{"roleNumber": 1, "name": "Bookkeeping"}]
+    answer = session.get(sandbox.url("/customers"))
+    assert answer.status_code == 403
+    assert "Bookkeeping" in answer.json()["message"]
+    assert session.get(sandbox.url("/accounts")).status_code == 200
+
+
+def test_an_unknown_app_role_is_refused(sandbox):
+    answer = sandbox.control.post(sandbox.url("/_sandbox/agreements"), json={"appRole": "Boss"})
+    assert answer.status_code == 400
+
+
 def test_an_agreement_number_in_use_cannot_be_created_again(sandbox):
     answer = sandbox.control.post(sandbox.url("/_sandbox/agreements"),
                                   json={"agreementNumber": 9000001})
