@@ -66,3 +66,22 @@ def test_concurrent_writes_are_all_in_the_file_after_a_kill(sandbox_process):
     assert answers == [201] * 24
     sandbox_process.restart(kill=True)
     assert client.get("/customers").json()["pagination"]["results"] == 26
+
+
+def test_invoices_vouchers_and_payments_survive_a_kill_and_restart(sandbox_process):
+    client = sandbox_process.client()
+    draft = client.post("/invoices/drafts", json={
+        "date": "2026-03-02", "currency": "DKK", "customer": {"customerNumber": 1},
+        "layout": {"layoutNumber": 19}, "paymentTerms": {"paymentTermsNumber": 1},
+        "recipient": {"name": "Horsens Kommune", "vatZone": {"vatZoneNumber": 1}},
+        "lines": [{"product": {"productNumber": "1"}, "quantity": 2}]}).json()
+    booked = client.post("/invoices/booked", json={
+        "draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}).json()
+    number = booked["bookedInvoiceNumber"]
+    client.register_payment(number, 100.0, "2026-03-05")
+    before = client.get(f"/invoices/booked/{number}").json()
+    sandbox_process.restart(kill=True)
+    after = client.get(f"/invoices/booked/{number}").json()
+    assert after == before
+    assert after["remainder"] == booked["grossAmount"] - 100.0
+    assert len(client.call_control("GET", "/agreements/9000001/payments")) >= 1
