@@ -137,3 +137,15 @@ def test_writes_that_fire_nothing_leave_no_deliveries(sandbox, receiver):
     sandbox.post("/customers", json=A_CUSTOMER)
     time.sleep(0.2)
     assert sandbox.webhook_deliveries() == []
+
+
+def test_a_webhook_given_on_the_command_line_is_called(receiver):
+    from economic_sandbox.pytest_plugin import SandboxProcess
+
+    process = SandboxProcess(None, "--webhook-url", f"{receiver.url}/cli/[INVOICENO]").start()
+    try:
+        number = book_an_invoice(process.client())
+        wait_for(lambda: receiver.calls)
+        assert receiver.calls == [("POST", f"/cli/{number}")]
+    finally:
+        process.kill()
