@@ -1,3 +1,4 @@
-"""Screens for finance staff: connections, reference data, mappings, setup check, call log."""
+"""Screens for finance staff: connections, reference data, mappings, setup check, call log,
+export runs and jobs."""
 
-from integration.admin import calls, connections, mappings, reference  # noqa: F401
+from integration.admin import calls, connections, exports, mappings, reference  # noqa: F401

@@ -61,7 +61,7 @@ def test_a_customer_missing_what_economic_needs(exporting, nothing_written):
     invoice = make_invoice(customer)
     with pytest.raises(Refused) as raised:
         _start(exporting, invoice)
-    assert f"has no address, zip code, city" in str(raised.value)
+    assert "has no address, zip code, city" in str(raised.value)
     assert f"Fill in address, zip code, city on customer {customer.number}" in str(raised.value)
 
 

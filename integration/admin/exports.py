@@ -1,0 +1,312 @@
+"""Export screens: the "Export to e-conomic" action on the invoice list (with the dialog that
+chooses method, customer, layout, payment terms and VAT zone), the run page with a progress bar
+that follows the run, and the jobs that need a person, with their reason and a Retry action.
+
+The ledger app knows nothing of e-conomic, so the action and the e-conomic number column are
+added to its invoice admin from here.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from accounts_app.models import Invoice
+from integration.models import Connection, ExportJob, ExportRun, InvoiceExport, JobState
+from integration.models.connection import ExportMethod
+from integration.models.reference import RemoteKind, RemoteRecord
+from integration.services.exports import (
+    Refused,
+    export_job_retry,
+    export_run_start,
+    export_run_status,
+)
+from integration.services.setup_check import SetupBlocked
+
+EXPORT_PERMISSION = "integration.add_exportrun"
+
+
+def _records(kind: str):
+    records = RemoteRecord.objects.filter(kind=kind, present=True, connection__active=True)
+    choices = [("", "— the connection's default —")]
+    return choices + [
+        (record.pk, f"{record.connection}: {record.number} {record.name}")
+        for record in records.select_related("connection").order_by("connection", "number")
+    ]
+
+
+class ExportForm(forms.Form):
+    """Productive's export dialog: what e-conomic gets, chosen from e-conomic's own lists (read
+    from the reference-data cache, never per keystroke from e-conomic)."""
+
+    connection = forms.ModelChoiceField(Connection.objects.filter(active=True), empty_label=None)
+    method = forms.ChoiceField(choices=ExportMethod.choices)
+    customer = forms.ChoiceField(required=False, help_text="Only for one customer's invoices.")
+    layout = forms.ChoiceField(required=False)
+    payment_terms = forms.ChoiceField(required=False)
+    vat_zone = forms.ChoiceField(required=False, label="VAT zone")
+    dry_run = forms.BooleanField(required=False, help_text="Show what would be sent; send nothing.")
+
+    FIELDS = {
+        "customer": RemoteKind.CUSTOMER,
+        "layout": RemoteKind.LAYOUT,
+        "payment_terms": RemoteKind.PAYMENT_TERMS,
+        "vat_zone": RemoteKind.VAT_ZONE,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kind in self.FIELDS.items():
+            self.fields[name].choices = _records(kind)
+
+    def clean(self):
+        cleaned = super().clean()
+        connection = cleaned.get("connection")
+        for name in self.FIELDS:
+            record = RemoteRecord.objects.filter(pk=cleaned.get(name) or None).first()
+            if (
+                record is not None
+                and connection is not None
+                and record.connection_id != connection.pk
+            ):
+                self.add_error(
+                    name, f"{record} belongs to {record.connection}; pick {connection}'s."
+                )
+            cleaned[f"{name}_number"] = int(record.number) if record else None
+        return cleaned
+
+    def overrides(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "customer_number": data["customer_number"],
+            "layout_number": data["layout_number"],
+            "payment_terms_number": data["payment_terms_number"],
+            "vat_zone_number": data["vat_zone_number"],
+        }
+
+
+@admin.action(description="Export to e-conomic")
+def export_to_economic(modeladmin, request, queryset):
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        modeladmin.message_user(request, "You may not export invoices.", messages.ERROR)
+        return None
+    form, blockers = ExportForm(request.POST if "confirm" in request.POST else None), []
+    if "confirm" not in request.POST:
+        connection = Connection.objects.filter(active=True).first()
+        form = ExportForm(
+            initial={
+                "connection": connection,
+                "method": connection.export_method if connection else "",
+            }
+        )
+    elif form.is_valid():
+        try:
+            run = _start(request, queryset, form)
+        except (SetupBlocked, Refused) as error:
+            blockers = str(error).splitlines()
+        else:
+            return HttpResponseRedirect(
+                reverse("admin:integration_exportrun_change", args=[run.pk])
+            )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "form": form,
+        "blockers": blockers,
+        "invoices": queryset,
+        "title": "Export to e-conomic",
+        "opts": modeladmin.opts,
+        "action": "export_to_economic",
+    }
+    return TemplateResponse(request, "admin/integration/export/confirm.html", context)
+
+
+def _start(request, queryset, form: ExportForm) -> ExportRun:
+    data = form.cleaned_data
+    numbers = sorted(number for number in queryset.values_list("number", flat=True) if number)
+    shown = ", ".join(str(number) for number in numbers[:10]) + ("…" if len(numbers) > 10 else "")
+    return export_run_start(
+        connection=data["connection"],
+        invoices=queryset,
+        method=data["method"],
+        overrides=form.overrides(),
+        user=request.user,
+        dry_run=data["dry_run"],
+        selection=f"{queryset.count()} invoices ({shown})"
+        if shown
+        else f"{queryset.count()} invoices",
+    )
+
+
+@admin.display(description="e-conomic no.")
+def economic_number(invoice: Invoice) -> str:
+    return getattr(invoice, "economic_number_shown", None) or "—"
+
+
+def _extend_invoice_admin() -> None:
+    invoice_admin = admin.site._registry[Invoice]
+    invoice_admin.actions = [*invoice_admin.actions, export_to_economic]
+    invoice_admin.list_display = [*invoice_admin.list_display, economic_number]
+    plain = invoice_admin.get_queryset
+
+    def get_queryset(request):
+        # One subquery for the whole page instead of a query per row.
+        shown = InvoiceExport.objects.filter(invoice=OuterRef("pk")).values("economic_number")[:1]
+        return plain(request).annotate(economic_number_shown=Subquery(shown))
+
+    invoice_admin.get_queryset = get_queryset
+
+
+_extend_invoice_admin()
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttentionInline(ReadOnly, admin.TabularInline):
+    model = ExportJob
+    verbose_name_plural = "Invoices, customers and projects that need a person"
+    fields = ["kind", "object_id", "state", "attempts", "last_error"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(state__in=(JobState.FAILED, JobState.DEAD))
+
+
+@admin.register(ExportRun)
+class ExportRunAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "created_at",
+        "connection",
+        "method",
+        "selection",
+        "state",
+        "done",
+        "failed",
+        "total",
+        "dry_run",
+    ]
+    list_filter = ["state", "method", "dry_run", "connection"]
+    readonly_fields = [
+        "connection",
+        "method",
+        "selection",
+        "created_by",
+        "state",
+        "dry_run",
+        "overrides",
+        "total",
+        "done",
+        "failed",
+        "started_at",
+        "finished_at",
+        "calls",
+        "dry_run_report",
+    ]
+    inlines = [AttentionInline]
+    change_form_template = "admin/integration/exportrun/change_form.html"
+
+    @admin.display(description="API calls")
+    def calls(self, run: ExportRun) -> int:
+        return run.api_calls.count()
+
+    @admin.display(description="Dry run: what would be sent")
+    def dry_run_report(self, run: ExportRun):
+        if not run.dry_run:
+            return "—"
+        report = run.report or {}
+        setup = format_html_join(
+            "", "<li>{}</li>", ((item,) for item in report.get("setup_blockers", []))
+        )
+        rows = format_html_join(
+            "", "<li>{}</li>", ((_describe(entry),) for entry in report.get("invoices", []))
+        )
+        return format_html("<ul>{}</ul><ul>{}</ul>", setup, rows)
+
+    def get_urls(self):
+        status = self.admin_site.admin_view(self.status_view)
+        return [
+            path("<int:run_id>/status/", status, name="integration_exportrun_status"),
+            *super().get_urls(),
+        ]
+
+    def status_view(self, request, run_id: int):
+        """The progress bar's JSON: done, failed, total and an estimate of the seconds left."""
+        return JsonResponse(export_run_status(run=get_object_or_404(ExportRun, pk=run_id)))
+
+
+def _describe(entry: dict) -> str:
+    if entry.get("blockers"):
+        return f"{entry['invoice']}: BLOCKED: " + " | ".join(entry["blockers"])
+    lines = "; ".join(
+        f"{line['description']} ×{line['quantity']} @ {line['unit_price']} as product "
+        f"{line['product_number']}"
+        for line in entry.get("lines", [])
+    )
+    return (
+        f"{entry['invoice']}: customer {entry['customer']}, layout {entry['layout']}, payment "
+        f"terms {entry['payment_terms']}, VAT zone {entry['vat_zone']}, net {entry['net']} + VAT "
+        f"{entry['vat']} = {entry['gross']} {entry['currency']}; lines: {lines}"
+    )
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "object_id",
+        "state",
+        "attempts",
+        "reference",
+        "draft_number",
+        "booked_number",
+        "voucher_number",
+        "run",
+        "short_error",
+    ]
+    list_filter = ["state", "kind", "error_kind", "connection"]
+    search_fields = ["reference", "last_error", "=object_id"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
+    actions = ["retry"]
+
+    @admin.display(description="Reason")
+    def short_error(self, job: ExportJob) -> str:
+        return job.last_error[:200]
+
+    @admin.action(description="Retry (looked up in e-conomic first)", permissions=["retry"])
+    def retry(self, request, queryset):
+        retried = [job for job in queryset if export_job_retry(job=job)]
+        runs = {job.run_id for job in retried if job.run_id}
+        transaction.on_commit(
+            lambda: _ring(runs, {job.connection_id for job in retried if not job.run_id})
+        )
+        self.message_user(request, f"{len(retried)} jobs will be sent again.", messages.SUCCESS)
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+
+def _ring(run_ids: set[int], connection_ids: set[int]) -> None:
+    from django_q.tasks import async_task
+
+    for run_id in run_ids:
+        async_task("integration.tasks.export_run_task", run_id)
+    for connection_id in connection_ids:
+        async_task("integration.tasks.export_connection_task", connection_id)

@@ -1,0 +1,142 @@
+"""Export finalized invoices from the command line, with a progress bar, or show in a dry run
+what would be sent. The work is done here, by `--workers` threads claiming jobs side by side
+(the claim keeps them from doing anything twice), not by the task queue."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection as database
+from tqdm import tqdm
+
+from accounts_app.models import Invoice
+from integration.models import ExportJob, ExportRun, InvoiceExport
+from integration.models.exports import TERMINAL_STATES
+from integration.selectors import UnknownConnection, connections_chosen
+from integration.services.exports import (
+    Refused,
+    export_process,
+    export_run_refresh,
+    export_run_start,
+)
+from integration.services.setup_check import SetupBlocked
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Export finalized invoices to e-conomic (those not exported yet), or dry-run it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", type=_date, help="Issued on or after (YYYY-MM-DD).")
+        parser.add_argument("--until", type=_date, help="Issued on or before (YYYY-MM-DD).")
+        parser.add_argument("--invoice", type=int, action="append", help="Our invoice number.")
+        parser.add_argument("--connection", help="Connection name (needed when there are several).")
+        parser.add_argument("--method", choices=["draft", "booked", "voucher"])
+        parser.add_argument("--dry-run", action="store_true", help="Show, send nothing.")
+        parser.add_argument("--workers", type=int, default=1, help="Threads sending at once.")
+
+    def handle(self, *args, **options):
+        connection = self._connection(options["connection"])
+        invoices = self._invoices(connection, options)
+        if not invoices.exists():
+            self.stdout.write("No invoice to export.")
+            return
+        try:
+            run = export_run_start(
+                connection=connection,
+                invoices=invoices,
+                method=options["method"] or "",
+                dry_run=options["dry_run"],
+                selection=self._selection(options),
+            )
+        except (SetupBlocked, Refused) as error:
+            raise CommandError(f"Nothing was exported.\n{error}") from None
+        if run.dry_run:
+            self._show(run)
+            return
+        self._work(run, options["workers"])
+
+    def _connection(self, name):
+        try:
+            chosen = list(connections_chosen(name=name))
+        except UnknownConnection as error:
+            raise CommandError(str(error)) from None
+        if len(chosen) != 1:
+            raise CommandError("Name the connection with --connection (there are several).")
+        return chosen[0]
+
+    def _invoices(self, connection, options):
+        invoices = Invoice.objects.exclude(state=Invoice.State.DRAFT)
+        if options["invoice"]:
+            return invoices.filter(number__in=options["invoice"])
+        if options["since"]:
+            invoices = invoices.filter(issue_date__gte=options["since"])
+        if options["until"]:
+            invoices = invoices.filter(issue_date__lte=options["until"])
+        exported = InvoiceExport.objects.filter(connection=connection).values("invoice")
+        return invoices.exclude(pk__in=exported)
+
+    def _selection(self, options) -> str:
+        if options["invoice"]:
+            return "invoices " + ", ".join(str(number) for number in options["invoice"])
+        return f"issued {options['since'] or 'any time'} to {options['until'] or 'now'}"
+
+    def _work(self, run: ExportRun, workers: int) -> None:
+        threads = [threading.Thread(target=_worker, args=(run,)) for _ in range(max(workers, 1))]
+        for thread in threads:
+            thread.start()
+        with tqdm(total=run.total, unit="invoice", desc=f"Export {run.pk}") as bar:
+            while any(thread.is_alive() for thread in threads):
+                time.sleep(0.2)
+                bar.update(self._finished(run) - bar.n)
+            run = export_run_refresh(run=run)
+            bar.update(run.done + run.failed - bar.n)
+        self.stdout.write(f"{run.done} exported, {run.failed} need attention, of {run.total}.")
+        for job in run.jobs.filter(state__in=("failed", "dead")):
+            self.stdout.write(f"- {job.last_error}")
+
+    def _finished(self, run: ExportRun) -> int:
+        run.refresh_from_db(fields=["done", "failed"])
+        return run.done + run.failed
+
+    def _show(self, run: ExportRun) -> None:
+        for blocker in run.report["setup_blockers"]:
+            self.stdout.write(f"Set-up blocker: {blocker}")
+        for entry in run.report["invoices"]:
+            if entry["blockers"]:
+                self.stdout.write(f"{entry['invoice']}: would be refused:")
+                for blocker in entry["blockers"]:
+                    self.stdout.write(f"    {blocker}")
+                continue
+            self.stdout.write(
+                f"{entry['invoice']} as {entry['method']}: customer {entry['customer']}, layout "
+                f"{entry['layout']}, payment terms {entry['payment_terms']}, VAT zone "
+                f"{entry['vat_zone']}, {entry['net']} + VAT {entry['vat']} = {entry['gross']} "
+                f"{entry['currency']}"
+            )
+            for line in entry["lines"]:
+                self.stdout.write(
+                    f"    product {line['product_number']}: {line['description']} "
+                    f"{line['quantity']} x {line['unit_price']} less {line['discount_percent']} %"
+                )
+        self.stdout.write("Dry run: nothing was sent to e-conomic.")
+
+
+def _worker(run: ExportRun) -> None:
+    """Send until every job of the run is finished: a job that waits (for its customer, or a
+    backoff) is taken up again when it is due, as the sweeper would."""
+    try:
+        while ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES).exists():
+            if not export_process(connection=run.connection, run=run):
+                time.sleep(0.2)
+    finally:
+        database.close()  # each thread has its own database connection
