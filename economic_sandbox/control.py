@@ -16,6 +16,7 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | GET /_sandbox/agreements/{n} | one agreement |
 | POST /_sandbox/agreements/{n}/revoke, /restore | revoke the grant (401 from then on), undo |
 | GET, PUT, POST /_sandbox/agreements/{n}/webhooks | list; replace; add one `{"event", "url"}` |
+| PUT /_sandbox/agreements/{n}/accounting-years/{year}/periods/{p} | `{"barred": bool}` |
 | GET /_sandbox/webhooks/deliveries?since=ID&agreement=N | delivery records |
 | POST /_sandbox/save | write the state file now |
 """
@@ -275,6 +276,25 @@ def _checked(hooks) -> list[dict]:
         return [check_webhook(hook) for hook in hooks]
     except (AttributeError, ValueError) as error:
         raise errors.bad_request("Invalid webhooks.", [str(error)]) from None
+
+
+PERIOD = "/agreements/{agreementNumber:int}/accounting-years/{year:str}/periods/{period:int}"
+
+
+@router.route("PUT", PERIOD)
+def put_period(request: Request, agreementNumber: int, year: str, period: int) -> Response:  # noqa: N803
+    """Bar or open one period, `{"barred": true}`, so a test can date an entry in a barred
+    period (e-conomic's E04041) without going back to the closed year."""
+    barred = body_of(request).get("barred")
+    if not isinstance(barred, bool):
+        raise errors.bad_request("Invalid period.", ["barred must be true or false."])
+    periods = request.agreement.table("accounting-year-periods").get(year, {"periods": []})
+    for entry in periods["periods"]:
+        if entry["periodNumber"] == period:
+            entry.pop("barred", None)
+            entry.update({"barred": True} if barred else {})
+            return json_response(200, entry)
+    raise errors.not_found()
 
 
 @router.route("GET", "/webhooks/deliveries")
