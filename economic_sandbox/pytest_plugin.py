@@ -115,6 +115,12 @@ class SandboxClient:
     def webhook_deliveries(self, since: int = 0) -> list[dict]:
         return self.call_control("GET", "/webhooks/deliveries", since=since)["deliveries"]
 
+    def bar_period(self, year: int | str, period: int, barred: bool = True) -> dict:
+        """Bar (or with `barred=False` reopen) one accounting period of the agreement."""
+        return self.call_control(
+            "PUT", f"/agreements/{self.agreement_number}/accounting-years/{year}/periods/{period}",
+            {"barred": barred})
+
     def register_payment(self, booked_invoice_number: int, amount, date: str | None = None) -> dict:
         body = {"bookedInvoiceNumber": booked_invoice_number, "amount": amount}
         if date:

@@ -109,12 +109,11 @@ def test_a_barred_period_refuses_booking_into_it_until_opened_again(sandbox):
         "date": today.isoformat(), "currency": "DKK", "customer": {"customerNumber": 1},
         "layout": {"layoutNumber": 19}, "paymentTerms": {"paymentTermsNumber": 1},
         "recipient": {"name": "Horsens Kommune", "vatZone": {"vatZoneNumber": 1}}}).json()
-    path = f"/agreements/9000001/accounting-years/{today.year}/periods/{today.month}"
-    assert sandbox.call_control("PUT", path, {"barred": True})["barred"] is True
+    assert sandbox.bar_period(today.year, today.month)["barred"] is True
     assert sandbox.get(f"/accounting-years/{today.year}/periods/{today.month}").json()["closed"]
     booking = {"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}
     refused = sandbox.post("/invoices/booked", json=booking)
     assert refused.status_code == 400
     assert "E04041" in refused.text
-    sandbox.call_control("PUT", path, {"barred": False})
+    sandbox.bar_period(today.year, today.month, barred=False)
     assert sandbox.post("/invoices/booked", json=booking).status_code == 201
