@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class IntegrationConfig(AppConfig):
@@ -9,9 +9,14 @@ class IntegrationConfig(AppConfig):
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
         from integration.schedules import schedules_ensure
+        from integration.services.exports.changes import customer_saved_receiver
         from integration.services.exports.sweeper import invoice_finalized_receiver
 
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
         # Automatic export: the job is written inside the finalizing transaction.
         invoice_finalized.connect(invoice_finalized_receiver, dispatch_uid="economic-auto-export")
+        # Pushed customers: the job is written in the transaction that saves the customer.
+        post_save.connect(
+            customer_saved_receiver, sender="accounts_app.Customer", dispatch_uid="economic-push"
+        )

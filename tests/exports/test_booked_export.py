@@ -105,3 +105,35 @@ def test_a_credit_note_goes_with_negative_quantities_and_names_the_invoice(expor
     assert full["grossAmount"] == -250.0
     assert [line["quantity"] for line in full["lines"]] == [-2.0]
     assert full["notes"]["textLine1"] == f"Credits invoice {invoice.number}."
+
+
+def test_with_pdf_our_invoice_is_attached_to_the_draft_before_booking(exporting, sandbox):
+    exporting.include_pdf = True
+    exporting.save()
+    invoice = make_invoice()
+    since = sandbox.last_request_id()
+    run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    assert run.done == 1
+    paths = [(entry["method"], entry["path"]) for entry in sandbox.request_log(since)
+             if entry["method"] != "GET"]  # fmt: skip
+    draft = ExportJob.objects.get(kind="invoice").draft_number
+    assert paths.index(("POST", f"/invoices/drafts/{draft}/attachment/file")) < paths.index(
+        ("POST", "/invoices/booked")
+    )
+
+
+def test_with_project_sync_the_project_is_created_and_referenced(exporting, sandbox):
+    from accounts_app.models import Project
+
+    exporting.sync_projects = True
+    exporting.save()
+    customer = make_customer()
+    project = Project.objects.create(number=4711, name="Harbour bridge", customer=customer)
+    invoice = make_invoice(customer, project=project)
+    run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    assert run.done == 1
+    remote = sandbox.get("/api/v22.0.0/projects/4711").json()
+    assert remote["name"] == "Harbour bridge"
+    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    full = sandbox.get(f"/invoices/booked/{booked['bookedInvoiceNumber']}").json()
+    assert full["project"]["projectNumber"] == 4711

@@ -16,10 +16,16 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import CustomerLink, ExportJob, ProjectLink
 from integration.models.connection import NumberPolicy
+from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports.context import ExportContext
-from integration.services.exports.jobs import error_about, export_job_done, export_job_fail
-from integration.services.exports.snapshots import customer_snapshot
+from integration.services.exports.jobs import (
+    error_about,
+    export_job_done,
+    export_job_fail,
+    export_job_release,
+)
+from integration.services.exports.snapshots import customer_blockers, customer_snapshot
 
 PROJECT_GROUP_INVOICEABLE = 2  # e-conomic's external, invoiceable project group
 
@@ -50,16 +56,41 @@ def customer_find(*, client: EconomicClient, body: dict) -> dict | None:
 def customer_export(
     *, job: ExportJob, client: EconomicClient, context: ExportContext, reconcile: bool
 ) -> None:
-    """Create the customer's card in e-conomic (after a lost answer: adopt it if it is there)."""
+    """Create the customer's card in e-conomic (after a lost answer: adopt it if it is there);
+    a customer that has its card already has it updated (a change pushed)."""
+    if job.object_id in context.customers:
+        from integration.services.exports.changes import customer_card_update
+
+        customer_card_update(job=job, client=client, context=context)
+        return
+    if job.revision > 1 and _earlier_revision_open(job):
+        export_job_release(job=job)  # the card is still being made: never make a second one
+        return
     customer = Customer.objects.select_related("payment_condition").get(pk=job.object_id)
+    blockers = customer_blockers(customer, context, f"Customer {customer}")
+    if blockers:
+        export_job_fail(job=job, kind="configuration", error="\n".join(map(str, blockers)))
+        return
     body = payloads.customer_payload(customer_snapshot(customer, context))
     try:
-        card = customer_find(client=client, body=body) if reconcile else None
+        lookup = reconcile or job.revision > 1
+        card = customer_find(client=client, body=body) if lookup else None
         card = card or client.customer_create(body, idempotency_key=job.key)
     except EconomicError as error:
         export_job_fail(job=job, error=_about_customer(customer, error))
         return
     _link_created(job, customer, card["customerNumber"], context)
+
+
+def _earlier_revision_open(job: ExportJob) -> bool:
+    return (
+        ExportJob.objects.filter(
+            connection=job.connection_id, kind=job.kind, object_id=job.object_id,
+            revision__lt=job.revision,
+        )
+        .exclude(state__in=TERMINAL_STATES)
+        .exists()
+    )  # fmt: skip
 
 
 def _about_customer(customer: Customer, error: EconomicError) -> EconomicError:

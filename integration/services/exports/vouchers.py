@@ -8,6 +8,8 @@ reference) before anything is sent again.
 
 from __future__ import annotations
 
+import hashlib
+
 from accounts_app.models import Invoice
 from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
@@ -68,7 +70,8 @@ def vouchers_export(
 
 def _batch_key(items) -> str:
     # The same batch resent is the same operation; a batch made of other jobs is another one.
-    return "vouchers:" + ",".join(job.key for job, *_ in items)
+    joined = ",".join(job.key for job, *_ in items)
+    return "lb-vouchers-" + hashlib.sha256(joined.encode()).hexdigest()[:40]
 
 
 def _adopt_found(items, client, context, journal) -> list:
