@@ -23,10 +23,10 @@ def reference_refresh_all_task() -> list[str]:
 def export_run_task(run_id: int) -> str:
     """Work through an export run's due jobs (several of these may run at once)."""
     from integration.models import ExportRun
-    from integration.services.exports import export_process, export_run_refresh
+    from integration.services.exports import export_run_refresh, export_run_work
 
     run = ExportRun.objects.select_related("connection").get(pk=run_id)
-    handled = export_process(connection=run.connection, run=run)
+    handled = export_run_work(run=run)
     run = export_run_refresh(run=run)
     return f"{handled} jobs handled; {run.done} done, {run.failed} failed of {run.total}"
 

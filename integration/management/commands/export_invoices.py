@@ -18,9 +18,9 @@ from integration.models.exports import TERMINAL_STATES
 from integration.selectors import UnknownConnection, connections_chosen
 from integration.services.exports import (
     Refused,
-    export_process,
     export_run_refresh,
     export_run_start,
+    export_run_work,
 )
 from integration.services.setup_check import SetupBlocked
 
@@ -136,7 +136,6 @@ def _worker(run: ExportRun) -> None:
     backoff) is taken up again when it is due, as the sweeper would."""
     try:
         while ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES).exists():
-            if not export_process(connection=run.connection, run=run):
-                time.sleep(0.2)
+            export_run_work(run=run, patience=3600)
     finally:
         database.close()  # each thread has its own database connection

@@ -6,7 +6,7 @@ Public services (keyword-only): `export_run_start`, `export_process`, `export_ru
 
 from integration.services.exports.context import Blocker, ExportContext, Refused
 from integration.services.exports.jobs import export_job_claim, export_job_retry
-from integration.services.exports.runner import export_process
+from integration.services.exports.runner import export_process, export_run_work
 from integration.services.exports.runs import (
     export_run_enqueue,
     export_run_refresh,
@@ -26,6 +26,7 @@ __all__ = [
     "export_run_refresh",
     "export_run_start",
     "export_run_status",
+    "export_run_work",
     "exports_sweep",
     "invoice_finalized_export",
 ]

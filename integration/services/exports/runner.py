@@ -5,12 +5,16 @@ claim decides who sends what.
 
 from __future__ import annotations
 
+import datetime
+import time
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from integration.economic.client import EconomicClient
 from integration.models import ApiCall, ExportJob, ExportRun, JobKind, JobState
 from integration.models.connection import ExportMethod
+from integration.models.exports import TERMINAL_STATES
 from integration.services.connections import connection_client
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.invoices import invoice_export
@@ -73,6 +77,25 @@ def export_process(
         handled += progress
         if not progress:
             return handled
+
+
+def export_run_work(
+    *, run: ExportRun, client: EconomicClient | None = None, patience: float = 10
+) -> int:
+    """Send the run's jobs until none is left open, waiting for jobs due within `patience`
+    seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper."""
+    client = client or run_client(connection=run.connection, run=run)
+    context = ExportContext.load(connection=run.connection, overrides=run.overrides)
+    handled = 0
+    while True:
+        handled += export_process(
+            connection=run.connection, run=run, client=client, context=context
+        )
+        soon = timezone.now() + datetime.timedelta(seconds=patience)
+        waiting = ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES)
+        if not waiting.filter(not_before__lte=soon).exists():
+            return handled
+        time.sleep(0.2)
 
 
 def _process_kind(connection, run, kind, client, context, job_ids) -> int:
