@@ -41,8 +41,8 @@ def invoice_export(
     try:
         if reconcile and _adopt_booked(job, invoice, client, context):
             return
-        draft = _draft(job, snapshot, client, reconcile)
-        if context.connection.include_pdf and not job.pdf_attached:
+        draft = _draft(job, invoice, snapshot, client, context, reconcile)
+        if _pdf_wanted(job, context):
             _attach(job, invoice, client)
         if job.method == ExportMethod.DRAFT:
             _finish(job, invoice, context, draft_number=job.draft_number)
@@ -86,9 +86,8 @@ def _adopt_booked(job, invoice, client, context) -> bool:
     return True
 
 
-def _draft(job: ExportJob, snapshot, client: EconomicClient, reconcile: bool) -> dict | None:
+def _draft(job: ExportJob, invoice: Invoice, snapshot, client, context, reconcile) -> dict | None:
     """The draft in e-conomic: the one already recorded, one found by reference, or a new one."""
-    invoice = Invoice.objects.get(pk=job.object_id)
     if job.draft_number:
         return None  # known; its totals are read again only when booking needs them
     found = _call(job, invoice, client.draft_invoices_find, job.reference) if reconcile else []
@@ -96,8 +95,15 @@ def _draft(job: ExportJob, snapshot, client: EconomicClient, reconcile: bool) ->
     if draft is None:
         body = payloads.draft_invoice_payload(snapshot)
         draft = _call(job, invoice, client.draft_invoice_create, body, idempotency_key=job.key)
-    _keep(job, draft_number=draft["draftInvoiceNumber"])
+    if job.method == ExportMethod.DRAFT and not _pdf_wanted(job, context):
+        job.draft_number = draft["draftInvoiceNumber"]  # recorded with the job's end, next
+    else:
+        _keep(job, draft_number=draft["draftInvoiceNumber"])  # steps follow: keep it first
     return draft if "grossAmount" in draft else None
+
+
+def _pdf_wanted(job: ExportJob, context: ExportContext) -> bool:
+    return context.connection.include_pdf and not job.pdf_attached
 
 
 def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> None:
@@ -158,14 +164,16 @@ def invoice_export_record(*, job: ExportJob, invoice: Invoice, context: ExportCo
     """Show e-conomic's number beside ours. Our gap-free number is never changed: with 'copy
     back', e-conomic's number is kept as `economic_number` for display and search."""
     number = job.booked_number or job.voucher_number or job.draft_number
-    InvoiceExport.objects.update_or_create(
-        connection=context.connection,
-        invoice=invoice,
-        defaults={
-            "job": job, "method": job.method, "draft_number": job.draft_number,
-            "booked_number": job.booked_number, "voucher_number": job.voucher_number,
-            "economic_number": str(number or ""),
-        },
+    row = InvoiceExport(
+        connection=context.connection, invoice=invoice, job=job, method=job.method,
+        draft_number=job.draft_number, booked_number=job.booked_number,
+        voucher_number=job.voucher_number, economic_number=str(number or ""),
+    )  # fmt: skip
+    # One statement, insert or update: a re-export (another method, a retry) replaces the row.
+    InvoiceExport.objects.bulk_create(
+        [row], update_conflicts=True, unique_fields=["connection", "invoice"],
+        update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
+                       "economic_number", "exported_at"],
     )  # fmt: skip
 
 

@@ -81,7 +81,10 @@ def export_job_done(*, job: ExportJob, **numbers) -> bool:
         )  # fmt: skip
         if finished:
             _count(job, done=1)
-    job.refresh_from_db()
+    if finished:  # what the row now holds, without reading it back
+        job.state, job.lease_until, job.last_error, job.error_kind = JobState.DONE, None, "", ""
+        for name, value in numbers.items():
+            setattr(job, name, value)
     return bool(finished)
 
 
