@@ -52,7 +52,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "auto_match_customers",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "endpoint", "new_grant_token", "token_status", "active"]}),
+        (None, {"fields": ["name", "endpoint", "new_grant_token", "active"]}),
         (
             "Agreement (read by Test connection)",
             {
@@ -97,6 +97,23 @@ class ConnectionAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("new_grant_token")
+        if field is not None and obj is not None and obj.grant_token:
+            field.help_text = ("A token is stored, encrypted; it is never shown. Paste a new one "
+                               "to replace it, or leave the field empty to keep it.")
+        return form
+
+    @admin.display(description="Modules")
+    def module_names(self, connection: Connection) -> str:
+        names = [f"{module['name']} ({module['number']})" for module in connection.modules]
+        return ", ".join(names) or "-"
+
+    @admin.display(description="App roles")
+    def role_names(self, connection: Connection) -> str:
+        return ", ".join(connection.required_roles) or "-"
 
     @admin.display(description="Grant token")
     def token_status(self, connection: Connection) -> str:
