@@ -29,3 +29,11 @@ def schedules_ensure(**_signal_arguments) -> None:
             "repeats": -1,
         },
     )
+    payment_schedules_ensure()
+
+
+def payment_schedules_ensure(**_signal_arguments) -> None:
+    """After migrate: each connection's daily payment import as its settings say."""
+    from integration.services.payments import payment_schedules_sync
+
+    payment_schedules_sync()

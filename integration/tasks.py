@@ -58,3 +58,13 @@ def exports_sweep_task() -> dict:
     from integration.services.exports import exports_sweep
 
     return exports_sweep()
+
+
+def payments_import_task(connection_id: int, trigger: str = "daily", numbers=None) -> str:
+    """The daily schedule, "Import payments now" and webhooks all end here."""
+    from integration.services.payments import payments_import
+
+    connection = Connection.objects.get(pk=connection_id)
+    run = payments_import(connection=connection, trigger=trigger, numbers=numbers or None)
+    counts = f"{run.paid} paid, {run.partial} partial, {run.reversed} reversed"
+    return f"{run.get_state_display()}: {counts}"

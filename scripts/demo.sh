@@ -22,7 +22,8 @@ done
 
 "$BIN/python" manage.py demo_admin
 # The demo ledger's connection to the sandbox agreement, ready to export (see its setup check).
-"$BIN/python" manage.py demo_connect || echo "The sandbox connection is not set up; see the message above."
+# Its webhooks point at this site, so a payment registered in the sandbox arrives in seconds.
+"$BIN/python" manage.py demo_connect --site-url "http://$HOST:$PORT" || echo "The sandbox connection is not set up; see the message above."
 "$BIN/python" manage.py qcluster &
 pids+=($!)
 echo "e-conomic sandbox: http://127.0.0.1:$SANDBOX_PORT  (state in .demo/sandbox-state.json, log in .demo/sandbox.log)"

@@ -290,6 +290,22 @@ class EconomicClient:
             self.iterate("/invoices/booked", filter=filters.eq("references.other", reference))
         )
 
+    # -- payments ------------------------------------------------------------------------------
+    # Booked invoices have no lastUpdated and `remainder` is not filterable, so payments are
+    # found by reading the unpaid collection and confirming what left it by number.
+
+    def unpaid_invoices_iterate(self) -> Iterator[dict]:
+        """Every booked invoice with a remainder, 1,000 a call, in booked-number order (the
+        caller merges it with its own sorted list).
+        https://restdocs.e-conomic.com/#get-invoices-unpaid"""
+        return self.iterate("/invoices/unpaid", sort="bookedInvoiceNumber")
+
+    def booked_invoices_by_numbers(self, numbers: list[int]) -> list[dict]:
+        """The booked invoices among `numbers` (at most 200, one call); unknown ones are left
+        out. https://restdocs.e-conomic.com/#get-invoices-booked"""
+        condition = filters.is_in("bookedInvoiceNumber", numbers)
+        return list(self.iterate("/invoices/booked", filter=condition))
+
     def vouchers_create(
         self, journal_number: int, vouchers: list[dict], *, idempotency_key: str
     ) -> list[dict]:

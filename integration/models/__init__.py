@@ -5,7 +5,8 @@ rest). `RemoteRecord` caches e-conomic's reference data (customers, products, la
 admin pickers never call e-conomic per keystroke. The mapping models pair our ledger's service
 types, VAT codes, payment conditions, sales accounts and customers with e-conomic's. `ApiCall`
 is the log of every call the client made, with the tokens left out. `ExportRun` and
-`ExportJob` are the export outbox (see integration/models/exports.py).
+`ExportJob` are the export outbox (see integration/models/exports.py); `PaymentImport` and
+`SyncedPayment` the payments that come back (integration/models/payments.py).
 """
 
 from integration.models.calls import ApiCall, RateLimitBucket
@@ -26,6 +27,15 @@ from integration.models.mappings import (
     ServiceTypeMapping,
     VatCodePairing,
 )
+from integration.models.payments import (
+    ImportState,
+    ImportTrigger,
+    PaymentImport,
+    PaymentWebhook,
+    SyncedPayment,
+    SyncedPaymentKind,
+    SyncedPaymentState,
+)
 from integration.models.reference import RemoteKind, RemoteRecord
 
 __all__ = [
@@ -37,7 +47,14 @@ __all__ = [
     "InvoiceExport",
     "JobKind",
     "JobState",
+    "ImportState",
+    "ImportTrigger",
     "PaymentConditionPairing",
+    "PaymentImport",
+    "PaymentWebhook",
+    "SyncedPayment",
+    "SyncedPaymentKind",
+    "SyncedPaymentState",
     "ProjectLink",
     "RateLimitBucket",
     "RemoteKind",

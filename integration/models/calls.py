@@ -26,6 +26,14 @@ class ApiCall(models.Model):
         related_name="api_calls",
         help_text="The export run the call was made for, so calls are counted per run.",
     )
+    payment_import = models.ForeignKey(
+        "integration.PaymentImport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        help_text="The payment import the call was made for, so calls are counted per run.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,8 +1,13 @@
 import time
 
+import requests
 from django.core.management.base import BaseCommand, CommandError
 
-from integration.services.demo import demo_connection_setup, demo_grant_token
+from integration.services.demo import (
+    demo_connection_setup,
+    demo_grant_token,
+    demo_webhooks_register,
+)
 
 
 class Command(BaseCommand):
@@ -12,8 +17,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait", type=float, default=20.0, help="Seconds to wait for the sandbox to answer."
         )
+        parser.add_argument(
+            "--site-url",
+            default="",
+            help="Where the sandbox reaches this site (e.g. http://127.0.0.1:8000): its webhooks "
+            "are pointed here, so payments arrive within seconds.",
+        )
 
-    def handle(self, *args, wait: float, **options):
+    def handle(self, *args, wait: float, site_url: str = "", **options):
         deadline = time.monotonic() + wait
         while True:
             setup = demo_connection_setup(grant_token=demo_grant_token())
@@ -23,3 +34,13 @@ class Command(BaseCommand):
         if not setup.ready:
             raise CommandError(f"The sandbox did not accept the demo connection: {setup.message}")
         self.stdout.write(f"Connected '{setup.connection}' to the sandbox: {setup.message}.")
+        if site_url:
+            self._webhooks(setup.connection, site_url)
+
+    def _webhooks(self, connection, site_url: str) -> None:
+        try:
+            count = demo_webhooks_register(connection=connection, site_url=site_url)
+        except requests.RequestException as error:
+            reason = type(error).__name__
+            raise CommandError(f"The sandbox refused the webhooks: {reason}") from None
+        self.stdout.write(f"The sandbox calls {site_url} on {count} events (payments in seconds).")

@@ -1,0 +1,115 @@
+"""Payments from e-conomic: the import log, the synced payments, "Import payments now", and
+the synced payments on the invoice page (added from here: the ledger app knows nothing of
+e-conomic)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+
+from accounts_app.models import Invoice
+from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
+from integration.models.connection import PaymentSync
+from integration.services.payments import payments_import_queue
+
+
+class ReadOnlyLog:
+    """Log screens: nobody adds, edits or deletes a record of what happened."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ImportOutcomeFilter(admin.SimpleListFilter):
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("ok", "OK"), ("error", "Error")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ok":
+            return queryset.filter(state=ImportState.DONE)
+        if self.value() == "error":
+            return queryset.filter(state=ImportState.FAILED)
+        return queryset
+
+
+@admin.register(PaymentImport)
+class PaymentImportAdmin(ReadOnlyLog, admin.ModelAdmin):
+    list_display = ["started", "connection", "trigger", "state", "checked", "paid", "partial",
+                    "reversed", "unchanged", "skipped", "api_calls", "duration"]  # fmt: skip
+    list_filter = [ImportOutcomeFilter, "state", "trigger", "connection"]
+    list_select_related = ["connection"]
+    date_hierarchy = "started"
+    change_list_template = "admin/integration/paymentimport/change_list.html"
+
+    @admin.display(description="Duration")
+    def duration(self, run: PaymentImport) -> str:
+        if run.finished is None:
+            return "—"
+        return f"{(run.finished - run.started).total_seconds():.1f} s"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_now"
+        view = self.admin_site.admin_view(self.import_now_view)
+        return [path("import/<int:connection_id>/", view, name=name), *super().get_urls()]
+
+    def import_now_view(self, request, connection_id: int):
+        """ "Import payments now": queued, so the page does not wait for e-conomic."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:integration_paymentimport_changelist"))
+        connection = get_object_or_404(_syncing_connections(), pk=connection_id)
+        payments_import_queue(connection=connection, trigger=ImportTrigger.MANUAL)
+        self.message_user(request, f"Payment import queued for {connection}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:integration_paymentimport_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "syncing_connections": _syncing_connections()}
+        return super().changelist_view(request, extra_context)
+
+
+def _syncing_connections():
+    return Connection.objects.filter(active=True).exclude(payment_sync=PaymentSync.OFF)
+
+
+@admin.register(SyncedPayment)
+class SyncedPaymentAdmin(ReadOnlyLog, admin.ModelAdmin):
+    list_display = ["detected_at", "invoice", "booked_number", "amount", "currency", "kind",
+                    "state", "connection", "payment_import"]  # fmt: skip
+    list_filter = ["state", "kind", "connection"]
+    search_fields = ["booked_number", "reference", "invoice__number"]
+    list_select_related = ["invoice", "connection", "payment_import"]
+    date_hierarchy = "detected_at"
+
+
+class SyncedPaymentInline(ReadOnlyLog, admin.TabularInline):
+    model = SyncedPayment
+    fk_name = "invoice"
+    fields = ["detected_at", "booked_number", "amount", "currency", "kind", "state", "connection"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name = "payment seen in e-conomic"
+    verbose_name_plural = "payments seen in e-conomic"
+
+
+def _extend_invoice_admin() -> None:
+    invoice_admin = admin.site._registry[Invoice]
+    plain = invoice_admin.get_inlines
+
+    def get_inlines(request, obj):
+        inlines = list(plain(request, obj))
+        return inlines if obj is None or obj.is_draft else [*inlines, SyncedPaymentInline]
+
+    invoice_admin.get_inlines = get_inlines
+
+
+_extend_invoice_admin()

@@ -1,0 +1,150 @@
+"""Payments coming back from e-conomic.
+
+A `PaymentImport` is one look at e-conomic for a connection (daily, on demand or rung by a
+webhook) with what it found. A `SyncedPayment` is one change of an invoice's paid amount that
+e-conomic told us about: cash (mirrored as a ledger Payment) or a credit note settled against
+the invoice (no cash, so no Payment). Its `reference` is derived from what e-conomic showed
+(booked number, reversals so far, amount settled), so a second run, or a run racing this one,
+arrives at the same key and changes nothing. `PaymentWebhook` holds the hash of the secret in
+a connection's webhook URL.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+
+class ImportTrigger(models.TextChoices):
+    DAILY = "daily", "Daily schedule"
+    MANUAL = "manual", "On demand"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class ImportState(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped: another import of this connection was running"
+
+
+class PaymentImport(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="payment_imports"
+    )
+    trigger = models.CharField(max_length=10, choices=ImportTrigger.choices)
+    state = models.CharField(
+        max_length=10, choices=ImportState.choices, default=ImportState.RUNNING
+    )
+    started = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    checked = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    partial = models.PositiveIntegerField(default=0)
+    reversed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    warnings = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+        constraints = [
+            # The per-connection lock: a second import inserting a running row fails here.
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=Q(state="running"),
+                name="payment_import_one_running_per_connection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment import {self.pk} ({self.get_state_display()})"
+
+    @property
+    def ok(self) -> bool:
+        return self.state == ImportState.DONE
+
+
+class SyncedPaymentState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    REVERSED = "reversed", "Reversed"
+
+
+class SyncedPaymentKind(models.TextChoices):
+    CASH = "cash", "Cash payment"
+    CREDIT_NOTE = "credit_note", "Settled by a credit note"
+
+
+class SyncedPayment(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="synced_payments"
+    )
+    invoice = models.ForeignKey(
+        "accounts_app.Invoice", on_delete=models.PROTECT, related_name="synced_payments"
+    )
+    payment = models.OneToOneField(
+        "accounts_app.Payment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="synced",
+        help_text="The ledger payment (none for a credit-note settlement, which is not cash).",
+    )
+    payment_import = models.ForeignKey(
+        PaymentImport, null=True, on_delete=models.SET_NULL, related_name="synced_payments"
+    )
+    booked_number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        max_length=10, choices=SyncedPaymentState.choices, default=SyncedPaymentState.ACTIVE
+    )
+    kind = models.CharField(
+        max_length=12, choices=SyncedPaymentKind.choices, default=SyncedPaymentKind.CASH
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "reference"], name="synced_payment_once_per_reference"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="synced_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="credit_note") | Q(payment__isnull=False),
+                name="synced_cash_payment_has_ledger_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} on e-conomic invoice {self.booked_number}"
+
+
+class PaymentWebhook(models.Model):
+    """The secret in a connection's webhook URL, kept only as its SHA-256."""
+
+    connection = models.OneToOneField(
+        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhook"
+    )
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Webhook of {self.connection}"
+
+
+@receiver(post_save, sender="integration.Connection", dispatch_uid="economic-payment-schedule")
+def connection_saved_receiver(sender, instance, raw=False, **_arguments) -> None:
+    """Keep the connection's daily payment import in step with its payment sync setting."""
+    if raw:
+        return
+    from integration.services.payments import payment_schedule_sync
+
+    payment_schedule_sync(connection=instance)

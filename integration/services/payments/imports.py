@@ -1,0 +1,70 @@
+"""Run a payment import for one connection."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from integration.economic.client import EconomicClient
+from integration.economic.errors import EconomicError
+from integration.models import Connection, ImportState, ImportTrigger, PaymentImport
+from integration.models.connection import PaymentSync
+from integration.services.connections import ConnectionNotReady, connection_client
+from integration.services.payments.runs import (
+    Tally,
+    payment_import_finish,
+    payment_import_start,
+    run_recorder,
+)
+from integration.services.payments.scan import Scan
+
+
+def payments_import(
+    *,
+    connection: Connection,
+    trigger: str = ImportTrigger.MANUAL,
+    numbers: list[int] | None = None,
+    client: EconomicClient | None = None,
+) -> PaymentImport:
+    """Look at e-conomic once and bring our invoices in line: every exported invoice, or only
+    `numbers` (booked invoice numbers a webhook named). Never raises for e-conomic's faults: the
+    run is marked failed with the reason, and each invoice already handled stays consistent."""
+    run = payment_import_start(connection=connection, trigger=trigger)
+    if run.state == ImportState.SKIPPED:
+        return run
+    reason = _not_due(connection)
+    if reason:
+        return payment_import_finish(run=run, tally=Tally(warnings=[reason]))
+    scan = None
+    try:
+        client = client or connection_client(connection=connection, purpose="payment import")
+        client.recorder = run_recorder(run=run)
+        scan = Scan(run=run, client=client)
+        tally = scan.numbers(numbers) if numbers else scan.everything()
+    except (EconomicError, ConnectionNotReady) as error:
+        # What the run got through before it stopped is kept: each of those invoices is whole.
+        tally = scan.tally if scan is not None else Tally()
+        return payment_import_finish(run=run, tally=tally, error=str(error))
+    return payment_import_finish(run=run, tally=tally)
+
+
+def _not_due(connection: Connection) -> str:
+    if connection.payment_sync == PaymentSync.OFF:
+        return "Payment sync is off for this connection."
+    if timezone.localdate() < connection.payments_since:
+        return f"Payments are imported from {connection.payments_since:%Y-%m-%d} on."
+    return ""
+
+
+def payments_import_queue(*, connection: Connection, trigger: str, numbers=None) -> None:
+    """Queue an import once the current transaction commits."""
+    transaction.on_commit(
+        lambda: async_task(
+            "integration.tasks.payments_import_task",
+            connection.pk,
+            trigger,
+            numbers or [],
+            group="e-conomic payments",
+        )  # fmt: skip
+    )

@@ -1,0 +1,170 @@
+"""Bring one invoice in line with what e-conomic shows of it: the settled amount is
+`grossAmount - remainder` (REFERENCE §7.1). Each invoice is changed in its own short transaction
+through the ledger's payment services, never across a call to e-conomic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts_app.errors import PaymentError
+from accounts_app.models import Invoice, Payment
+from accounts_app.services import payment_register
+from integration.models import (
+    InvoiceExport,
+    PaymentImport,
+    SyncedPayment,
+    SyncedPaymentKind,
+    SyncedPaymentState,
+)
+from integration.models.connection import PaymentSync
+
+PAID, PARTIAL, REVERSED, UNCHANGED, SKIPPED = "paid", "partial", "reversed", "unchanged", "skipped"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A booked invoice as e-conomic answered it."""
+
+    booked_number: int
+    gross: Decimal
+    remainder: Decimal
+    currency: str
+
+    @classmethod
+    def from_remote(cls, remote: dict) -> Seen:
+        return cls(
+            booked_number=int(remote["bookedInvoiceNumber"]),
+            gross=Decimal(str(remote["grossAmount"])).quantize(Decimal("0.01")),
+            remainder=Decimal(str(remote["remainder"])).quantize(Decimal("0.01")),
+            currency=remote.get("currency", ""),
+        )
+
+
+class Skip(Exception):
+    """This invoice cannot be brought in line; the reason goes into the run's warnings."""
+
+
+def invoice_payments_sync(*, export: InvoiceExport, seen: Seen, run: PaymentImport) -> str:
+    """Record what changed since the last look; answer the outcome (paid, partial, reversed,
+    unchanged). Raises Skip with the reason when the invoice cannot take it."""
+    try:
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update().get(pk=export.invoice_id)
+            return _sync(invoice=invoice, export=export, seen=seen, run=run)
+    except Invoice.DoesNotExist:
+        raise Skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.") from None
+    except PaymentError as error:
+        raise Skip(f"e-conomic invoice {seen.booked_number}: {error}") from None
+    except IntegrityError:
+        # Another import recorded the same change first (same derived reference): nothing to do.
+        return UNCHANGED
+
+
+def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentImport) -> str:
+    settled = seen.gross - seen.remainder
+    full_only = export.connection.payment_sync == PaymentSync.FULL
+    if full_only and seen.remainder != 0:
+        settled = _credit_total(invoice, export.connection_id)  # partial payments wait
+    change = settled - invoice.amount_paid - _credit_total(invoice, export.connection_id)
+    if change < 0:
+        return _reverse(invoice=invoice, export=export, seen=seen, run=run, amount=-change)
+    if change == 0:
+        return UNCHANGED
+    _settle(invoice=invoice, export=export, seen=seen, run=run, amount=change)
+    return PAID if seen.remainder == 0 else PARTIAL
+
+
+def _synced(invoice: Invoice, connection_id: int, kind: str):
+    return SyncedPayment.objects.filter(
+        connection_id=connection_id, invoice=invoice, kind=kind, state=SyncedPaymentState.ACTIVE
+    )
+
+
+def _credit_total(invoice: Invoice, connection_id: int) -> Decimal:
+    credits = _synced(invoice, connection_id, SyncedPaymentKind.CREDIT_NOTE)
+    return credits.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def _reference(export: InvoiceExport, seen: Seen, what: str) -> str:
+    """Derived from what e-conomic shows, so any run that sees the same thing makes the same
+    key: a second run, or one racing this one, collides on the unique key instead of paying
+    twice. The reversal count tells a payment made again after a reversal from the first."""
+    reversals = SyncedPayment.objects.filter(
+        connection_id=export.connection_id,
+        booked_number=seen.booked_number,
+        state=SyncedPaymentState.REVERSED,
+    ).count()
+    return f"c{export.connection_id}-{seen.booked_number}-r{reversals}-{what}"
+
+
+def _settle(*, invoice, export, seen, run, amount: Decimal) -> None:
+    credit = _unrecorded_credit_notes(invoice, export.connection_id)
+    for credit_note, credit_amount in credit:
+        if amount <= 0:
+            return
+        part = min(amount, credit_amount)
+        reference = f"c{export.connection_id}-{seen.booked_number}-cn{credit_note.pk}"
+        _record(invoice, export, seen, run, part, kind=SyncedPaymentKind.CREDIT_NOTE,
+                reference=reference)  # fmt: skip
+        amount -= part
+    if amount > 0:
+        settled = seen.gross - seen.remainder
+        _record(invoice, export, seen, run, amount, kind=SyncedPaymentKind.CASH,
+                reference=_reference(export, seen, f"to{settled}"))  # fmt: skip
+
+
+def _unrecorded_credit_notes(invoice: Invoice, connection_id: int) -> list[tuple[Invoice, Decimal]]:
+    """Our credit notes for this invoice that went to e-conomic through this connection and are
+    not yet recorded as settling it: in e-conomic they reduce the remainder like a payment, but
+    no cash came in."""
+    exported = InvoiceExport.objects.filter(connection_id=connection_id).values("invoice_id")
+    recorded = _synced(invoice, connection_id, SyncedPaymentKind.CREDIT_NOTE).values_list(
+        "reference", flat=True
+    )
+    notes = invoice.credit_notes.filter(pk__in=exported).exclude(state=Invoice.State.DRAFT)
+    return [
+        (note, -note.gross_total)
+        for note in notes
+        if not any(reference.endswith(f"-cn{note.pk}") for reference in recorded)
+    ]
+
+
+def _record(invoice, export, seen, run, amount: Decimal, *, kind: str, reference: str) -> None:
+    payment = None
+    if kind == SyncedPaymentKind.CASH:
+        payment = payment_register(
+            invoice=invoice, date=timezone.localdate(), amount=amount,
+            source=Payment.Source.ECONOMIC, external_reference=reference,
+        )  # fmt: skip
+    SyncedPayment.objects.create(
+        connection_id=export.connection_id, invoice=invoice, payment=payment,
+        payment_import=run, booked_number=seen.booked_number, reference=reference,
+        amount=amount, currency=seen.currency, kind=kind,
+    )  # fmt: skip
+
+
+def _reverse(*, invoice, export, seen, run, amount: Decimal) -> str:
+    """Mirror a reversal: a negative ledger payment, and the synced payments it undoes (newest
+    first) marked reversed, so the invoice goes back to unpaid or partly paid."""
+    active = list(_synced(invoice, export.connection_id, SyncedPaymentKind.CASH).order_by("-id"))
+    amount = min(amount, sum((synced.amount for synced in active), Decimal("0.00")))
+    if amount <= 0:
+        return UNCHANGED  # what e-conomic no longer shows as paid was never ours to undo
+    reference = _reference(export, seen, f"back{seen.gross - seen.remainder}")
+    payment_register(
+        invoice=invoice, date=timezone.localdate(), amount=-amount,
+        source=Payment.Source.ECONOMIC, external_reference=reference,
+    )  # fmt: skip
+    undone = Decimal("0.00")
+    for synced in active:
+        if undone >= amount:
+            break
+        undone += synced.amount
+        synced.state, synced.reversed_at = SyncedPaymentState.REVERSED, timezone.now()
+        synced.save(update_fields=["state", "reversed_at"])
+    return REVERSED

@@ -1,0 +1,184 @@
+"""Find what changed in e-conomic with few calls (DESIGN §3 Payments, REFERENCE §7).
+
+`/invoices/unpaid` is read in booked-number order and merged with our exported invoices in the
+same order, a chunk at a time, so memory stays flat however many invoices there are:
+- ours and unpaid there: compare the remainder (partial payment, or a reversal of one we hold
+  as paid);
+- ours, open here and gone from unpaid: paid (or settled); confirmed with
+  `bookedInvoiceNumber$in:[...]`, 200 a call;
+- ours and paid here, gone from unpaid: still paid, nothing to do;
+- not ours by number: perhaps a draft we exported that a person booked since (matched by
+  `references.other` or by `orderNumber` = the draft number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts_app.models import Invoice
+from integration.economic.client import EconomicClient
+from integration.economic.filters import MAX_IN_ITEMS
+from integration.models import InvoiceExport, PaymentImport, SyncedPayment
+from integration.services.exports.snapshots import invoice_reference
+from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
+from integration.services.payments.runs import Tally
+
+CHUNK = 1000
+State = Invoice.State
+
+
+class Scan:
+    def __init__(self, *, run: PaymentImport, client: EconomicClient):
+        self.run, self.client, self.tally = run, client, Tally()
+        self.connection = run.connection
+        self.candidates: list[int] = []
+        self.drafts = DraftIndex(connection_id=self.connection.pk)
+
+    def everything(self) -> Tally:
+        local = _local_exports(self.connection.pk)
+        current = next(local, None)
+        for remote in self.client.unpaid_invoices_iterate():
+            number = int(remote["bookedInvoiceNumber"])
+            while current is not None and current[0] < number:
+                self._gone_from_unpaid(current)
+                current = next(local, None)
+            if current is not None and current[0] == number:
+                self._apply(current[1], remote)
+                current = next(local, None)
+            else:
+                self._maybe_booked_draft(remote)
+        while current is not None:
+            self._gone_from_unpaid(current)
+            current = next(local, None)
+        self._confirm()
+        return self.tally
+
+    def numbers(self, numbers: list[int]) -> Tally:
+        """A targeted check (a webhook named these booked invoices)."""
+        for start in range(0, len(numbers), MAX_IN_ITEMS):
+            chunk = numbers[start : start + MAX_IN_ITEMS]
+            found = {int(item["bookedInvoiceNumber"]): item for item in self._booked(chunk)}
+            for number in chunk:
+                self._targeted(number, found.get(number))
+        return self.tally
+
+    def _targeted(self, number: int, remote: dict | None) -> None:
+        export = InvoiceExport.objects.filter(connection=self.connection, booked_number=number)
+        export_id = export.values_list("pk", flat=True).first()
+        if export_id is not None and remote is not None:
+            self._apply(export_id, remote)
+        elif remote is None or not self._maybe_booked_draft(remote):
+            self.tally.skip(f"e-conomic invoice {number}: not one of our exported invoices.")
+
+    def _gone_from_unpaid(self, current: tuple[int, int, bool]) -> None:
+        number, _export_id, open_here = current
+        if not open_here:
+            self.tally.add("unchanged")  # paid here and not unpaid there: still paid
+            return
+        self.candidates.append(number)
+        if len(self.candidates) >= MAX_IN_ITEMS:
+            self._confirm()
+
+    def _confirm(self) -> None:
+        """Ask for the invoices that left unpaid, 200 a call, and apply what they show."""
+        if not self.candidates:
+            return
+        numbers, self.candidates = self.candidates, []
+        found = {int(item["bookedInvoiceNumber"]): item for item in self._booked(numbers)}
+        exports = dict(
+            InvoiceExport.objects.filter(
+                connection=self.connection, booked_number__in=numbers
+            ).values_list("booked_number", "pk")
+        )
+        for number in numbers:
+            if number not in found or number not in exports:
+                self.tally.skip(f"e-conomic invoice {number}: e-conomic does not know it.")
+                continue
+            self._apply(exports[number], found[number])
+
+    def _booked(self, numbers: list[int]) -> list[dict]:
+        return self.client.booked_invoices_by_numbers(numbers)
+
+    def _maybe_booked_draft(self, remote: dict) -> bool:
+        export_id = self.drafts.adopt(remote)
+        if export_id is None:
+            return False
+        self._apply(export_id, remote)
+        return True
+
+    def _apply(self, export_id: int, remote: dict) -> None:
+        export = InvoiceExport.objects.select_related("connection").filter(pk=export_id).first()
+        seen = Seen.from_remote(remote)
+        if export is None:
+            self.tally.skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.")
+            return
+        try:
+            self.tally.add(invoice_payments_sync(export=export, seen=seen, run=self.run))
+        except Skip as reason:
+            self.tally.skip(str(reason))
+
+
+def _local_exports(connection_id: int) -> Iterator[tuple[int, int, bool]]:
+    """(booked number, export id, open here) of our booked exports in number order, read by
+    keyset a chunk at a time (no cursor held open while the scan writes)."""
+    credit_settled = SyncedPayment.objects.filter(
+        invoice=OuterRef("invoice"), connection_id=connection_id, kind="credit_note",
+        state="active",
+    )  # fmt: skip
+    rows = (
+        InvoiceExport.objects.filter(
+            connection_id=connection_id, booked_number__isnull=False,
+            invoice__credited_invoice__isnull=True,
+            invoice__state__in=[State.FINALIZED, State.PARTLY_PAID, State.PAID, State.CREDITED],
+        )
+        .annotate(settled=Exists(credit_settled))
+        .order_by("booked_number")
+    )  # fmt: skip
+    last = -1
+    while True:
+        chunk = list(
+            rows.filter(booked_number__gt=last).values_list(
+                "booked_number", "pk", "invoice__state", "settled"
+            )[:CHUNK]
+        )
+        for number, export_id, state, settled in chunk:
+            yield number, export_id, _open(state, settled)
+        if len(chunk) < CHUNK:
+            return
+        last = chunk[-1][0]
+
+
+def _open(state: str, credit_settled: bool) -> bool:
+    if state == State.CREDITED:
+        return not credit_settled
+    return state in (State.FINALIZED, State.PARTLY_PAID)
+
+
+class DraftIndex:
+    """Our exports still waiting as drafts, by reference and by draft number. Only these are
+    held in memory: drafts are few, and a booked one is matched in the pages already read."""
+
+    def __init__(self, *, connection_id: int):
+        rows = InvoiceExport.objects.filter(
+            Q(connection_id=connection_id, booked_number__isnull=True, draft_number__isnull=False)
+        ).select_related("invoice")
+        self.by_reference = {invoice_reference(row.invoice): row.pk for row in rows}
+        self.by_draft = {row.draft_number: row.pk for row in rows}
+
+    def adopt(self, remote: dict) -> int | None:
+        """The export this booked invoice came from, now given its booked number, or None."""
+        reference = (remote.get("references") or {}).get("other")
+        export_id = self.by_reference.get(reference) or self.by_draft.get(remote.get("orderNumber"))
+        if export_id is None:
+            return None
+        number = int(remote["bookedInvoiceNumber"])
+        InvoiceExport.objects.filter(pk=export_id, booked_number__isnull=True).update(
+            booked_number=number, economic_number=str(number)
+        )
+        self.by_reference = {
+            key: value for key, value in self.by_reference.items() if value != export_id
+        }
+        self.by_draft = {key: value for key, value in self.by_draft.items() if value != export_id}
+        return export_id

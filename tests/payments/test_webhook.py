@@ -1,0 +1,137 @@
+"""The webhook e-conomic calls: authenticated by the secret in its URL, rate limited, and
+queueing a check after commit."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django_q.brokers import get_broker
+
+from accounts_app.models import Invoice
+from integration.models import PaymentImport, PaymentWebhook
+from integration.services.payments import payment_webhook_create
+from tests.exports.test_automatic_export import _cluster_environment
+from tests.payments.conftest import exported, fresh
+
+
+@pytest.fixture(autouse=True)
+def empty_queue_and_rate(paying):
+    cache.clear()
+    get_broker().purge_queue()
+    yield
+    get_broker().purge_queue()
+
+
+def queued() -> int:
+    return get_broker().queue_size()
+
+
+def test_a_wrong_secret_is_a_404_and_queues_nothing(
+    client, paying, django_capture_on_commit_callbacks
+):
+    path = payment_webhook_create(connection=paying)
+    wrong = path.replace(path.rstrip("/").rsplit("/", 1)[1], "not-the-secret")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        answer = client.post(wrong + "?event=day-book-booked")
+
+    assert answer.status_code == 404
+    assert (callbacks, queued()) == ([], 0)
+
+
+def test_another_connections_secret_is_a_404(client, paying, django_capture_on_commit_callbacks):
+    from integration.models import Connection
+
+    other = Connection.objects.create(name="Other")
+    secret = payment_webhook_create(connection=other).rstrip("/").rsplit("/", 1)[1]
+
+    answer = client.post(f"/integration/economic/webhooks/{paying.pk}/{secret}/")
+
+    assert answer.status_code == 404
+
+
+def test_the_right_secret_queues_a_check_of_the_booked_invoice(
+    client, paying, django_capture_on_commit_callbacks
+):
+    path = payment_webhook_create(connection=paying)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(path + "?event=invoice-booked&invoice=31")
+
+    assert answer.status_code == 200
+    assert queued() == 1
+    task = get_broker().dequeue()[0][1]
+    from django_q.signing import SignedPackage
+
+    package = SignedPackage.loads(task)
+    assert (package["func"], package["args"]) == (
+        "integration.tasks.payments_import_task", (paying.pk, "webhook", [31]),
+    )  # fmt: skip
+
+
+def test_the_secret_is_stored_only_as_a_hash(paying):
+    path = payment_webhook_create(connection=paying)
+    secret = path.rstrip("/").rsplit("/", 1)[1]
+
+    stored = PaymentWebhook.objects.get(connection=paying).secret_hash
+
+    assert secret not in stored and len(stored) == 64 and len(secret) >= 40
+
+
+def test_calls_past_the_rate_limit_queue_nothing(
+    client, paying, settings, django_capture_on_commit_callbacks
+):
+    settings.ECONOMIC_PAYMENTS = {"webhooks_per_minute": 2}
+    path = payment_webhook_create(connection=paying)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(path + "?event=day-book-booked") for _ in range(4)]
+
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert [answer.content for answer in answers][2:] == [b"rate limited"] * 2
+    assert queued() == 2
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_arrives_through_the_webhook_and_a_qcluster(
+    paying, sandbox, live_server, tmp_path
+):
+    invoice, number = exported(paying, sandbox)
+    path = payment_webhook_create(connection=paying)
+    sandbox.add_webhook(
+        "Day book booked", f"{live_server.url}{path}?event=day-book-booked&daybook=[DAYBOOKNO]"
+    )
+    cluster = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"], cwd=django_settings.BASE_DIR,
+        env={**os.environ, **_cluster_environment(sandbox)},
+        stdout=open(tmp_path / "qcluster.log", "w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        sandbox.register_payment(number, 250.0)
+        deadline = time.monotonic() + 60
+        while fresh(invoice).state != Invoice.State.PAID:
+            assert time.monotonic() < deadline, (tmp_path / "qcluster.log").read_text()[-3000:]
+            time.sleep(0.2)
+    finally:
+        cluster.terminate()
+        cluster.wait(timeout=30)
+    assert PaymentImport.objects.get().trigger == "webhook"
+    assert sandbox.webhook_deliveries()[-1]["status"] == "delivered"
+
+
+def test_the_secret_never_reaches_the_request_log(client, paying, caplog):
+    path = payment_webhook_create(connection=paying)
+    secret = path.rstrip("/").rsplit("/", 1)[1]
+    wrong = path.replace(secret, "guessed-secret")
+
+    with caplog.at_level("INFO"):
+        client.post(wrong)
+        client.get(path.replace("/webhooks/", "/webhooks/") + "x/")
+
+    assert "Not Found" in caplog.text
+    assert "guessed-secret" not in caplog.text and secret not in caplog.text
