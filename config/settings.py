@@ -192,7 +192,13 @@ ECONOMIC_RATE_LIMIT = {
     "refill_per_second": env.float("ECONOMIC_BUCKET_REFILL", default=9.0),
     "read_cost": 1.0,
     "write_cost": 2.0,
-    "overrides": [("POST", "/vouchers", 5.0), ("GET", "/pdf", 5.0)],
+    # The heavy calls: bulk vouchers, PDFs and file uploads (the sandbox charges them 5).
+    "overrides": [
+        ("POST", "/vouchers", 5.0),
+        ("GET", "/pdf", 5.0),
+        ("POST", "/attachment/file", 5.0),
+        ("PATCH", "/attachment/file", 5.0),
+    ],
 }
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
