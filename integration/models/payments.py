@@ -112,6 +112,10 @@ class SyncedPayment(models.Model):
 
     class Meta:
         ordering = ["-detected_at", "-id"]
+        # For the reversal count of one e-conomic invoice when a payment's reference is made.
+        indexes = [
+            models.Index(fields=["connection", "booked_number"], name="synced_payment_booked"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "reference"], name="synced_payment_once_per_reference"

@@ -108,7 +108,7 @@ def _settle(*, invoice, export, seen, run, amount: Decimal) -> None:
         if amount <= 0:
             return
         part = min(amount, credit_amount)
-        reference = f"c{export.connection_id}-{seen.booked_number}-cn{credit_note.pk}"
+        reference = _credit_reference(export.connection_id, invoice, credit_note)
         _record(invoice, export, seen, run, part, kind=SyncedPaymentKind.CREDIT_NOTE,
                 reference=reference)  # fmt: skip
         amount -= part
@@ -122,16 +122,28 @@ def _unrecorded_credit_notes(invoice: Invoice, connection_id: int) -> list[tuple
     """Our credit notes for this invoice that went to e-conomic through this connection and are
     not yet recorded as settling it: in e-conomic they reduce the remainder like a payment, but
     no cash came in."""
-    exported = InvoiceExport.objects.filter(connection_id=connection_id).values("invoice_id")
-    recorded = _synced(invoice, connection_id, SyncedPaymentKind.CREDIT_NOTE).values_list(
-        "reference", flat=True
+    notes = list(invoice.credit_notes.exclude(state=Invoice.State.DRAFT))
+    if not notes:
+        return []  # the common case, in one indexed query
+    exported = set(
+        InvoiceExport.objects.filter(connection_id=connection_id, invoice__in=notes).values_list(
+            "invoice_id", flat=True
+        )
     )
-    notes = invoice.credit_notes.filter(pk__in=exported).exclude(state=Invoice.State.DRAFT)
+    recorded = set(
+        _synced(invoice, connection_id, SyncedPaymentKind.CREDIT_NOTE).values_list(
+            "reference", flat=True
+        )
+    )
     return [
         (note, -note.gross_total)
         for note in notes
-        if not any(reference.endswith(f"-cn{note.pk}") for reference in recorded)
+        if note.pk in exported and _credit_reference(connection_id, invoice, note) not in recorded
     ]
+
+
+def _credit_reference(connection_id: int, invoice: Invoice, note: Invoice) -> str:
+    return f"c{connection_id}-{invoice.pk}-cn{note.pk}"
 
 
 def _record(invoice, export, seen, run, amount: Decimal, *, kind: str, reference: str) -> None:
