@@ -38,6 +38,8 @@ class ApiCall(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = "API call"
+        verbose_name_plural = "API calls"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} → {self.status or 'no answer'}"

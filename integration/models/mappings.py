@@ -65,6 +65,7 @@ class VatCodePairing(RemoteMapping):
     )
 
     class Meta:
+        verbose_name = "VAT code pairing"
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "vat_code"], name="vat_code_pairing_unique"

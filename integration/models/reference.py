@@ -39,6 +39,8 @@ class RemoteRecord(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        verbose_name = "e-conomic reference record"
+        verbose_name_plural = "e-conomic reference data"
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "kind", "number"], name="remote_record_unique_number"
