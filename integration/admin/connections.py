@@ -12,6 +12,7 @@ from integration.economic.errors import EconomicError
 from integration.models import Connection
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
+from integration.services.payments import payment_webhook_urls
 from integration.services.reference import reference_refresh
 from integration.services.setup_check import setup_check
 
@@ -50,6 +51,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "refresh_reference_data",
         "pair_payment_conditions",
         "auto_match_customers",
+        "create_webhook_urls",
     ]
     fieldsets = [
         (None, {"fields": ["name", "endpoint", "new_grant_token", "active"]}),
@@ -102,8 +104,10 @@ class ConnectionAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         field = form.base_fields.get("new_grant_token")
         if field is not None and obj is not None and obj.grant_token:
-            field.help_text = ("A token is stored, encrypted; it is never shown. Paste a new one "
-                               "to replace it, or leave the field empty to keep it.")
+            field.help_text = (
+                "A token is stored, encrypted; it is never shown. Paste a new one "
+                "to replace it, or leave the field empty to keep it."
+            )
         return form
 
     @admin.display(description="Modules")
@@ -177,6 +181,25 @@ class ConnectionAdmin(admin.ModelAdmin):
                 f"for a person to decide, {result.unmatched} without a match, {result.taken} whose "
                 "only match is linked to another customer.",
             )
+
+    @admin.action(
+        description="Create webhook URLs for payments (replaces earlier ones)",
+        permissions=["change"],
+    )
+    def create_webhook_urls(self, request, queryset):
+        """Shown on a page of its own (the admin marks it no-store), once, and never put in a
+        message: messages travel in a cookie, and the URL carries the webhook's secret."""
+        site_url = request.build_absolute_uri("/")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Webhook URLs for e-conomic",
+            "opts": self.model._meta,
+            "connections": [
+                (connection, payment_webhook_urls(connection=connection, site_url=site_url))
+                for connection in queryset
+            ],
+        }
+        return TemplateResponse(request, "admin/integration/connection/webhooks.html", context)
 
     @admin.display(description="Setup check")
     def setup_check_link(self, connection: Connection) -> str:

@@ -19,7 +19,7 @@ from integration.models import (
 from integration.models.connection import PaymentSync
 from integration.services.connections import connection_client, connection_test
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
-from integration.services.payments import payment_webhook_create
+from integration.services.payments import payment_webhook_urls
 from integration.services.reference import reference_refresh
 
 DEMO_NAME = "e-conomic sandbox"
@@ -103,14 +103,6 @@ def demo_grant_token() -> str:
     return getattr(settings, "SANDBOX_DEMO_GRANT_TOKEN", "sandbox-grant-1")
 
 
-WEBHOOK_EVENTS = {
-    "Invoice booked": "event=invoice-booked&invoice=[INVOICENO]",
-    "Day book booked": (
-        "event=day-book-booked&daybook=[DAYBOOKNO]&from=[FROMSERIALNO]&to=[TOSERIALNO]"
-    ),
-}
-
-
 def demo_webhooks_register(*, connection: Connection, site_url: str) -> int:
     """Demo only: give the sandbox agreement our webhook URL for both events, so a payment
     registered in the sandbox arrives within seconds. A new secret each time, and the
@@ -118,11 +110,8 @@ def demo_webhooks_register(*, connection: Connection, site_url: str) -> int:
     number of webhooks set."""
     import requests
 
-    path = payment_webhook_create(connection=connection)
-    hooks = [
-        {"event": event, "url": f"{site_url.rstrip('/')}{path}?{query}"}
-        for event, query in WEBHOOK_EVENTS.items()
-    ]
+    urls = payment_webhook_urls(connection=connection, site_url=site_url)
+    hooks = [{"event": event, "url": url} for event, url in urls.items()]
     control = connection.endpoint_config["rest_url"].rstrip("/") + "/_sandbox"
     answer = requests.put(
         f"{control}/agreements/{connection.agreement_number}/webhooks", json=hooks, timeout=10

@@ -9,6 +9,7 @@ import time
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils.html import escape
 from django_q.brokers import get_broker
 
 from accounts_app.models import Invoice
@@ -136,3 +137,38 @@ def test_the_secret_never_reaches_the_request_log(client, paying, caplog):
 
     assert "Not Found" in caplog.text
     assert "guessed-secret" not in caplog.text and secret not in caplog.text
+
+
+def test_a_manager_gets_the_urls_to_give_e_conomic_once_and_they_work(
+    client, manager, paying, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    changelist = "/admin/integration/connection/"
+    page = client.post(
+        changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]}
+    )
+
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    urls = dict(page.context["connections"])[paying]
+    assert set(urls) == {"Invoice booked", "Day book booked"}
+    assert "[INVOICENO]" in urls["Invoice booked"]
+    assert escape(urls["Invoice booked"]) in page.content.decode()
+    # e-conomic fills in the merge field and calls the URL.
+    called = urls["Invoice booked"].replace("http://testserver", "").replace("[INVOICENO]", "31")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(called)
+    assert (answer.status_code, queued()) == (200, 1)
+    # Asking again replaces the secret: the first URL no longer opens the webhook.
+    client.post(changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]})
+    assert client.post(called).status_code == 404
+
+
+def test_a_clerk_cannot_create_webhook_urls(client, clerk, paying):
+    client.force_login(clerk)
+    client.post(
+        "/admin/integration/connection/",
+        {"action": "create_webhook_urls", "_selected_action": [paying.pk]},
+    )
+
+    assert not PaymentWebhook.objects.filter(connection=paying).exists()

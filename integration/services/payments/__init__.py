@@ -11,6 +11,7 @@ from integration.services.payments.webhooks import (
     payment_webhook_create,
     payment_webhook_find,
     payment_webhook_receive,
+    payment_webhook_urls,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "payment_webhook_create",
     "payment_webhook_find",
     "payment_webhook_receive",
+    "payment_webhook_urls",
     "payments_import",
     "payments_import_queue",
 ]

@@ -22,6 +22,14 @@ from integration.services.payments.imports import payments_import_queue
 
 INVOICE_BOOKED = "invoice-booked"
 DAY_BOOK_BOOKED = "day-book-booked"
+# e-conomic's classic webhooks by their names in its settings, with the merge fields it fills in
+# (REFERENCE §6.5): the booked invoice's number, or the day book's serial numbers.
+WEBHOOK_EVENTS = {
+    "Invoice booked": f"event={INVOICE_BOOKED}&invoice=[INVOICENO]",
+    "Day book booked": (
+        f"event={DAY_BOOK_BOOKED}&daybook=[DAYBOOKNO]&from=[FROMSERIALNO]&to=[TOSERIALNO]"
+    ),
+}
 
 
 def _digest(secret: str) -> str:
@@ -36,6 +44,15 @@ def payment_webhook_create(*, connection: Connection) -> str:
         connection=connection, defaults={"secret_hash": _digest(secret)}
     )
     return reverse("integration:economic-webhook", args=[connection.pk, secret])
+
+
+def payment_webhook_urls(*, connection: Connection, site_url: str) -> dict[str, str]:
+    """A new secret for the connection and the URL to give e-conomic for each event, by the
+    event's name in e-conomic's webhook settings. Earlier URLs stop working."""
+    path = payment_webhook_create(connection=connection)
+    return {
+        event: f"{site_url.rstrip('/')}{path}?{query}" for event, query in WEBHOOK_EVENTS.items()
+    }
 
 
 def payment_webhook_find(*, connection_id: int, secret: str) -> Connection | None:
