@@ -200,6 +200,8 @@ ECONOMIC_RATE_LIMIT = {
         ("PATCH", "/attachment/file", 5.0),
     ],
 }
+# When the daily payment import runs (cron, in TIME_ZONE); see integration/services/payments.
+ECONOMIC_PAYMENTS = {"cron": env.str("ECONOMIC_PAYMENTS_CRON", default="0 9 * * *")}
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
