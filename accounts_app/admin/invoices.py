@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 
+from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, Payment
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
@@ -60,7 +61,7 @@ class InvoiceLineInline(admin.TabularInline):
         return editable(obj) and super().has_delete_permission(request, obj)
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     """What came in against the invoice; payments are entered on the payment screen, through
     payment_register, so that the invoice's state follows."""
 
@@ -68,15 +69,6 @@ class PaymentInline(admin.TabularInline):
     fields = ["date", "amount", "source", "external_reference"]
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KindFilter(admin.SimpleListFilter):

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.models import Invoice
 from integration.models import Connection, ExportJob, ExportRun, InvoiceExport, JobState
 from integration.models.connection import ExportMethod
@@ -166,18 +167,7 @@ def _extend_invoice_admin() -> None:
 _extend_invoice_admin()
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AttentionInline(ReadOnly, admin.TabularInline):
+class AttentionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ExportJob
     verbose_name_plural = "Invoices, customers and projects that need a person"
     fields = ["kind", "object_id", "state", "attempts", "last_error"]
@@ -189,7 +179,7 @@ class AttentionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(ExportRun)
-class ExportRunAdmin(ReadOnly, admin.ModelAdmin):
+class ExportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "created_at",
@@ -267,7 +257,7 @@ def _describe(entry: dict) -> str:
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ReadOnly, admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",

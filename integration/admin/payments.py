@@ -9,23 +9,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
+from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.models import Invoice
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
-
-
-class ReadOnlyLog:
-    """Log screens: nobody adds, edits or deletes a record of what happened."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ImportOutcomeFilter(admin.SimpleListFilter):
@@ -44,7 +32,7 @@ class ImportOutcomeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PaymentImport)
-class PaymentImportAdmin(ReadOnlyLog, admin.ModelAdmin):
+class PaymentImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started", "connection", "trigger", "state", "checked", "paid", "partial",
                     "reversed", "unchanged", "skipped", "api_calls", "duration"]  # fmt: skip
     list_filter = [ImportOutcomeFilter, "state", "trigger", "connection"]
@@ -82,7 +70,7 @@ def _syncing_connections():
 
 
 @admin.register(SyncedPayment)
-class SyncedPaymentAdmin(ReadOnlyLog, admin.ModelAdmin):
+class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["detected_at", "invoice", "booked_number", "amount", "currency", "kind",
                     "state", "connection", "payment_import"]  # fmt: skip
     list_filter = ["state", "kind", "connection"]
@@ -91,7 +79,7 @@ class SyncedPaymentAdmin(ReadOnlyLog, admin.ModelAdmin):
     date_hierarchy = "detected_at"
 
 
-class SyncedPaymentInline(ReadOnlyLog, admin.TabularInline):
+class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SyncedPayment
     fk_name = "invoice"
     fields = ["detected_at", "booked_number", "amount", "currency", "kind", "state", "connection"]
