@@ -1,13 +1,16 @@
-# Ledger Bridge. `make demo` runs the product; `make test` runs the tests. Both start from a
-# fresh clone: they create .venv with Python 3.11 and install the pinned requirements.
+# Ledger Bridge. `make demo` runs the product; `make run` runs it the production way (README,
+# Production); `make test` runs the tests. Each starts from a fresh clone: they create .venv
+# with Python 3.11 and install the pinned requirements.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8765
+WORKERS ?= 2
+TLS ?= on
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo run test lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +35,11 @@ demo: $(VENV)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) BIN=$(BIN) bash scripts/demo.sh
+
+# Production: PostgreSQL and Redis on 127.0.0.1 (or DATABASE_URL, REDIS_URL), gunicorn and
+# WORKERS django-q2 workers; TLS=off when no TLS proxy is in front.
+run: $(VENV)/.installed .env
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) TLS=$(TLS) BIN=$(BIN) bash scripts/run.sh
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
