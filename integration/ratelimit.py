@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 
 from integration.economic.ratelimit import (
     BucketSettings,
@@ -17,40 +17,48 @@ from integration.models import RateLimitBucket
 
 
 class DatabaseBackend:
-    """Take tokens with a conditional UPDATE on a version column: correct on SQLite and on
-    PostgreSQL alike (no reliance on select_for_update, which SQLite ignores)."""
+    """Take tokens in one UPDATE ... RETURNING: the refill, the take and the answer in a single
+    statement, atomic on SQLite (its write lock) and on PostgreSQL (the row lock, and the SET
+    expressions evaluated again on the row a concurrent writer left), in autocommit, so a call
+    costs the database one round trip (no transaction, no read before the write)."""
 
     def __init__(self, key: str, bucket_settings: BucketSettings):
         self.key = key
         self.settings = bucket_settings
 
-    def _apply(self, cost: float, pause: float) -> float:
+    def _apply(self, cost: float, floor: float) -> float:
+        """Refill, take `cost`, and hold the tokens at or below `floor` (a pause: debt that
+        takes the pause's seconds to repay); answer the tokens left."""
+        now = time.time()
+        least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+        table = connection.ops.quote_name(RateLimitBucket._meta.db_table)
+        # `updated` never goes back: a worker whose clock lags must not refill the same
+        # seconds twice.
+        sql = (
+            f"UPDATE {table} SET "
+            f"tokens = {least}({least}(%s, tokens + {greatest}(%s - updated, 0) * %s) - %s, %s), "
+            f"updated = {greatest}(updated, %s), version = version + 1 "
+            f"WHERE {connection.ops.quote_name('key')} = %s RETURNING tokens"
+        )
+        refill = self.settings.refill_per_second
+        params = [self.settings.capacity, now, refill, cost, floor, now, self.key]
         while True:
-            now = time.time()
-            with transaction.atomic():
-                bucket, _ = RateLimitBucket.objects.get_or_create(
-                    key=self.key, defaults={"tokens": self.settings.capacity, "updated": now}
-                )
-                tokens = self.settings.refill(bucket.tokens, now - bucket.updated)
-                wait = 0.0
-                if pause > 0:
-                    tokens = min(tokens, -pause * self.settings.refill_per_second)
-                elif tokens >= cost:
-                    tokens -= cost
-                else:
-                    wait = self.settings.wait_for(tokens, cost)
-                changed = RateLimitBucket.objects.filter(
-                    pk=bucket.pk, version=bucket.version
-                ).update(tokens=tokens, updated=now, version=bucket.version + 1)
-            if changed:
-                return wait
-            # Another worker took tokens between our read and our write: read again.
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+            # The first take of this agreement: make its bucket, full, then take from it.
+            RateLimitBucket.objects.bulk_create(
+                [RateLimitBucket(key=self.key, tokens=self.settings.capacity, updated=now)],
+                ignore_conflicts=True,
+            )
 
     def take(self, cost: float) -> float:
-        return self._apply(cost, 0.0)
+        return self.settings.debt_wait(self._apply(cost, self.settings.capacity))
 
     def pause(self, seconds: float) -> None:
-        self._apply(0.0, seconds)
+        self._apply(0.0, -seconds * self.settings.refill_per_second)
 
 
 def bucket_settings() -> BucketSettings:

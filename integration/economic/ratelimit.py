@@ -31,34 +31,35 @@ class BucketSettings:
     def refill(self, tokens: float, elapsed: float) -> float:
         return min(self.capacity, tokens + max(elapsed, 0.0) * self.refill_per_second)
 
-    def wait_for(self, tokens: float, cost: float) -> float:
-        return max(cost - tokens, 0.0) / self.refill_per_second
+    def debt_wait(self, tokens: float) -> float:
+        """The seconds until a bucket holding `tokens` (below zero: debt) is back at zero."""
+        return max(-tokens, 0.0) / self.refill_per_second
 
 
 class BucketBackend(Protocol):
     def take(self, cost: float) -> float:
-        """Atomically take `cost` tokens if there are enough and return 0, or return the seconds
-        until there will be."""
+        """Atomically take `cost` tokens, going into debt when there are not enough, and return
+        the seconds until the debt is repaid (0 when there was no debt): the caller's turn."""
 
     def pause(self, seconds: float) -> None: ...
 
 
 class TokenBucket:
-    """The waiting loop shared by every backend."""
+    """Reservations: a take is one atomic step that books the caller's place in the queue, so
+    a worker asks the shared state once per call however busy the bucket is (asking again
+    after each sleep would cost a round trip per wait, and let a late comer jump the queue).
+    Together the workers never draw more than capacity + refill x time: a reservation beyond
+    the tokens present is debt that every later taker waits out too."""
 
-    def __init__(self, backend: BucketBackend, *, sleep=time.sleep, max_single_wait: float = 5.0):
+    def __init__(self, backend: BucketBackend, *, sleep=time.sleep):
         self.backend = backend
         self.sleep = sleep
-        self.max_single_wait = max_single_wait
 
     def acquire(self, cost: float) -> float:
-        waited = 0.0
-        while (wait := self.backend.take(cost)) > 0:
-            # Re-check after a bounded sleep: other workers may have drawn from the bucket.
-            step = min(wait, self.max_single_wait)
-            self.sleep(step)
-            waited += step
-        return waited
+        wait = self.backend.take(cost)
+        if wait > 0:
+            self.sleep(wait)
+        return wait
 
     def pause(self, seconds: float) -> None:
         self.backend.pause(seconds)
@@ -78,12 +79,9 @@ class LocalBackend:
     def take(self, cost: float) -> float:
         with self.lock:
             now = time.monotonic()
-            self.tokens = self.settings.refill(self.tokens, now - self.updated)
+            self.tokens = self.settings.refill(self.tokens, now - self.updated) - cost
             self.updated = now
-            if self.tokens >= cost:
-                self.tokens -= cost
-                return 0.0
-            return self.settings.wait_for(self.tokens, cost)
+            return self.settings.debt_wait(self.tokens)
 
     def pause(self, seconds: float) -> None:
         with self.lock:
@@ -97,8 +95,8 @@ def LocalTokenBucket(settings: BucketSettings) -> TokenBucket:  # noqa: N802 - a
 
 
 # KEYS[1] bucket key; ARGV: capacity, refill/s, cost, now (s), pause seconds (0 for a take).
-# Returns the seconds to wait as a string (0 when the tokens were taken). Redis runs the script
-# atomically, so concurrent workers never both take the last tokens.
+# Returns the seconds until the caller's reservation is covered, as a string (0: no debt). Redis
+# runs the script atomically, so concurrent workers never both take the last tokens.
 _REDIS_SCRIPT = """
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
@@ -109,15 +107,13 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
 local tokens = tonumber(state[1]) or capacity
 local updated = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + math.max(now - updated, 0) * rate)
-local wait = 0
 if pause > 0 then
   tokens = math.min(tokens, -pause * rate)
-elseif tokens >= cost then
-  tokens = tokens - cost
 else
-  wait = (cost - tokens) / rate
+  tokens = tokens - cost
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now))
+local wait = math.max(-tokens, 0) / rate
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(math.max(now, updated)))
 redis.call('EXPIRE', KEYS[1], 86400)
 return tostring(wait)
 """

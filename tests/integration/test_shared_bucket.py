@@ -61,3 +61,25 @@ def test_a_pause_makes_everyone_wait_that_long():
     backend = DatabaseBackend("pause", BucketSettings(capacity=10, refill_per_second=10))
     backend.pause(2.0)
     assert backend.take(1) == pytest.approx(2.1, abs=0.1)
+
+
+@pytest.mark.django_db
+def test_a_take_is_one_statement_even_when_the_bucket_is_empty(django_assert_num_queries):
+    backend = DatabaseBackend("one-trip", BucketSettings(capacity=2, refill_per_second=1))
+    backend.take(2)  # the first take makes the row
+    with django_assert_num_queries(1):
+        assert backend.take(1) == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.django_db
+def test_takers_in_debt_queue_behind_each_other_and_sleep_once():
+    slept = []
+    bucket = TokenBucket(
+        DatabaseBackend("queue", BucketSettings(capacity=2, refill_per_second=2)),
+        sleep=slept.append,
+    )
+    for _ in range(4):
+        bucket.acquire(2)
+    # The first take is covered; each later one waits for the ones booked before it.
+    assert slept == [pytest.approx(1.0, abs=0.05), pytest.approx(2.0, abs=0.05),
+                     pytest.approx(3.0, abs=0.05)]  # fmt: skip
