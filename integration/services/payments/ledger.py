@@ -161,22 +161,34 @@ def _record(invoice, export, seen, run, amount: Decimal, *, kind: str, reference
 
 
 def _reverse(*, invoice, export, seen, run, amount: Decimal) -> str:
-    """Mirror a reversal: a negative ledger payment, and the synced payments it undoes (newest
-    first) marked reversed, so the invoice goes back to unpaid or partly paid."""
+    """Mirror a reversal: the synced payments it undoes (newest first) marked reversed, with a
+    negative ledger payment for them, so the invoice goes back to unpaid or partly paid.
+
+    e-conomic shows only the remainder, so one synced payment may stand for several payments
+    made between two imports, and a reversal may undo only some of them. The part still paid
+    is then recorded again as a synced payment of its own: what stays active is always what
+    e-conomic shows as paid, so a later reversal of that part is found too."""
     active = list(_synced(invoice, export.connection_id, SyncedPaymentKind.CASH).order_by("-id"))
     amount = min(amount, sum((synced.amount for synced in active), Decimal("0.00")))
     if amount <= 0:
         return UNCHANGED  # what e-conomic no longer shows as paid was never ours to undo
-    reference = _reference(export, seen, f"back{seen.gross - seen.remainder}")
-    payment_register(
-        invoice=invoice, date=timezone.localdate(), amount=-amount,
-        source=Payment.Source.ECONOMIC, external_reference=reference,
-    )  # fmt: skip
-    undone = Decimal("0.00")
+    undone, total = [], Decimal("0.00")
     for synced in active:
-        if undone >= amount:
+        if total >= amount:
             break
-        undone += synced.amount
+        undone.append(synced)
+        total += synced.amount
+    payment_register(
+        invoice=invoice, date=timezone.localdate(), amount=-total,
+        source=Payment.Source.ECONOMIC,
+        external_reference=_reference(export, seen, f"back{seen.gross - seen.remainder}"),
+    )  # fmt: skip
+    for synced in undone:
         synced.state, synced.reversed_at = SyncedPaymentState.REVERSED, timezone.now()
         synced.save(update_fields=["state", "reversed_at"])
+    if total > amount:
+        # Made after the rows above are marked, so its reversal count gives it a new reference.
+        reference = _reference(export, seen, f"to{seen.gross - seen.remainder}")
+        _record(invoice, export, seen, run, total - amount, kind=SyncedPaymentKind.CASH,
+                reference=reference)  # fmt: skip
     return REVERSED
