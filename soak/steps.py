@@ -1,0 +1,168 @@
+"""The soak's steps inside Django: seed the ledger, connect the sandbox agreement, start the
+export run, register payments in the sandbox and import them through the workers. Everything
+goes through the product's services and tasks; the sandbox is reached over HTTP only.
+Imported after Django is set up."""
+
+from __future__ import annotations
+
+import random
+import time
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from accounts_app.models import Customer, Invoice, PaymentCondition, VatCode
+from accounts_app.services import invoice_create, invoice_finalize, invoice_line_add
+from economic_sandbox.pytest_plugin import SandboxClient
+from integration.models import Connection, ExportRun, PaymentImport, VatCodePairing
+from integration.models.connection import ExportMethod, PaymentSync
+from integration.models.payments import ImportState
+from integration.models.reference import RemoteKind, RemoteRecord
+from integration.services.connections import connection_client, connection_test
+from integration.services.exports import export_run_start
+from integration.services.mappings import payment_conditions_pair
+from integration.services.reference import reference_refresh
+
+CENT = Decimal("0.01")
+
+
+def ledger_seed(*, invoices: int, rng: random.Random) -> int:
+    """Customers (one for every ten invoices) and finalized invoices of one to three lines,
+    through the ledger's services; answers the number of customers."""
+    condition = PaymentCondition.objects.create(name="Net 14 days", kind="net", days=14)
+    vat = VatCode.objects.create(code="S25", name="Danish VAT 25 %", rate=Decimal("25.00"))
+    count = max(invoices // 10, 1)
+    with transaction.atomic():
+        customers = [
+            Customer.objects.create(
+                number=1000 + n,
+                name=f"Chaos Customer {n} ApS",
+                email=f"billing{n}@chaos.example",
+                address=f"Kaosvej {n}",
+                zip_code="8000",
+                city="Aarhus C",
+                payment_condition=condition,
+            )  # fmt: skip
+            for n in range(1, count + 1)
+        ]
+        for n in range(invoices):
+            invoice = invoice_create(customer=customers[n % count])
+            for line in range(rng.randint(1, 3)):
+                invoice_line_add(
+                    invoice=invoice, description=f"Consulting {line + 1}",
+                    quantity=Decimal(rng.randint(1, 12)),
+                    unit_price=Decimal(rng.randint(100, 150_000)) / 100, vat_code=vat,
+                )  # fmt: skip
+            invoice_finalize(invoice=invoice)
+    return count
+
+
+def connection_make(*, sandbox: SandboxClient, agreement_number: int) -> Connection:
+    """A fresh sandbox agreement, connected as a finance team would: tested, reference data
+    read, defaults chosen, S25 paired with U25, payment conditions paired; booked invoices,
+    full and partial payments."""
+    agreement = sandbox.create_agreement(
+        agreementNumber=agreement_number, companyName="Chaos Soak ApS"
+    )
+    connection = Connection.objects.create(
+        name="Chaos soak", endpoint="sandbox",
+        grant_token=agreement.get("grantToken") or f"sandbox-grant-{agreement_number}",
+        export_method=ExportMethod.BOOKED, payment_sync=PaymentSync.PARTIAL,
+        payments_since=timezone.localdate(), default_layout_number=19,
+        default_payment_terms_number=2, default_vat_zone_number=1,
+        default_customer_group_number=1, default_product_number="1",
+    )  # fmt: skip
+    if not connection_test(connection=connection):
+        raise RuntimeError(f"the sandbox agreement did not answer: {connection.test_error}")
+    reference_refresh(
+        connection=connection,
+        client=connection_client(connection=connection, purpose="reference refresh"),
+    )
+    u25 = RemoteRecord.objects.get(connection=connection, kind=RemoteKind.VAT_ACCOUNT, number="U25")
+    VatCodePairing.objects.create(
+        connection=connection, vat_code=VatCode.objects.get(code="S25"), vat_account=u25
+    )
+    payment_conditions_pair(connection=connection)
+    connection.refresh_from_db()
+    return connection
+
+
+def export_start(*, connection: Connection) -> ExportRun:
+    """The run a person starts from the invoice list: every finalized invoice, booked; its
+    tasks are queued when the jobs are committed."""
+    return export_run_start(
+        connection=connection, invoices=Invoice.objects.exclude(number=None),
+        method=ExportMethod.BOOKED, selection="chaos soak",
+    )  # fmt: skip
+
+
+# -- payments ----------------------------------------------------------------------------------
+
+
+def _amount(rng: random.Random, most: Decimal) -> Decimal:
+    """A partial amount: at least a cent, less than `most`."""
+    cents = int(most / CENT)
+    return Decimal(rng.randint(1, max(cents - 1, 1))) * CENT
+
+
+def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str, int]:
+    """One round of payments on the agreement's booked invoices, as customers pay: some in
+    full, some partly (once or twice), some not at all; a third of the payments already
+    registered are reversed. Answers counts by kind."""
+    counts = {"full": 0, "partial": 0, "reversed": 0}
+    agreement = sandbox.agreement_number
+    for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments"):
+        if not payment.get("reversed") and rng.random() < 1 / 3:
+            sandbox.reverse_payment(payment["id"])
+            counts["reversed"] += 1
+    for invoice in _booked(sandbox):
+        remainder = Decimal(str(invoice["remainder"])).quantize(CENT)
+        chance = rng.random()
+        if remainder <= 0 or chance < 0.3:
+            continue
+        if chance < 0.6 or remainder <= 2 * CENT:
+            sandbox.register_payment(invoice["bookedInvoiceNumber"], float(remainder))
+            counts["full"] += 1
+            continue
+        for _ in range(1 if chance < 0.85 else 2):
+            amount = _amount(rng, remainder)
+            sandbox.register_payment(invoice["bookedInvoiceNumber"], float(amount))
+            remainder -= amount
+            counts["partial"] += 1
+    return counts
+
+
+def _booked(sandbox: SandboxClient) -> list[dict]:
+    from soak.checks import remote_collection
+
+    return remote_collection(sandbox, "/invoices/booked")
+
+
+def payments_import_until_clean(
+    *, connection: Connection, concurrent: int, attempts: int = 10, timeout: float = 600
+) -> list[PaymentImport]:
+    """Queue `concurrent` imports at once on the workers and wait for them; again until one of
+    a round finished without an error (an injected fault may end an import early, which is
+    what the next one is for). Answers every import made."""
+    made: list[PaymentImport] = []
+    for _ in range(attempts):
+        made += _import_round(connection, concurrent, timeout)
+        if any(run.state == ImportState.DONE and not run.error for run in made[-concurrent:]):
+            return made
+    raise RuntimeError(f"no payment import finished cleanly in {attempts} rounds")
+
+
+def _import_round(connection: Connection, concurrent: int, timeout: float) -> list[PaymentImport]:
+    before = PaymentImport.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for _ in range(concurrent):
+        async_task("integration.tasks.payments_import_task", connection.pk, "manual",
+                   group="chaos soak")  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = list(PaymentImport.objects.filter(connection=connection, id__gt=before))
+        if len(runs) >= concurrent and all(run.state != ImportState.RUNNING for run in runs):
+            return runs
+        time.sleep(0.5)
+    raise RuntimeError(f"payment imports still running after {timeout:.0f} s")
