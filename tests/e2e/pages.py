@@ -1,0 +1,145 @@
+"""What a person does in the Django admin, in selenium's terms: open a page, type into a field,
+pick from a list, run a list action, read the messages. Every wait is explicit: it ends as soon
+as its condition holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as shown
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.e2e.conftest import WAIT_SECONDS
+
+
+class Admin:
+    def __init__(self, driver: WebDriver, base_url: str):
+        self.driver = driver
+        self.base_url = base_url
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    def log_in(self, username: str, password: str) -> None:
+        self.open("/admin/login/")
+        self.type("username", username)
+        self.type("password", password)
+        self.submit(self.find("input[type=submit]"))
+        self.wait_for_text("#user-tools", username, ignore_case=True)
+
+    def find(self, css: str) -> WebElement:
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str) -> list[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self, css: str) -> str:
+        return self.find(css).text
+
+    def inline(self, title: str) -> str:
+        """The rows of the inline whose heading names `title`, as text."""
+        groups = self.find_all("div.inline-group")
+        found = [group.text for group in groups if title.lower() in group.text.lower()]
+        assert found, f"no inline named {title!r}"
+        return found[0]
+
+    def click_link(self, text: str) -> None:
+        self.submit(self.driver.find_element(By.LINK_TEXT, text))
+
+    def click_button(self, text: str) -> None:
+        self.submit(self.driver.find_element(
+            By.XPATH, f"//button[normalize-space()={_xpath_string(text)}]"
+        ))  # fmt: skip
+
+    def submit(self, element: WebElement) -> None:
+        """Click something that loads another page, and wait until it has replaced this one."""
+        page = self.find("html")
+        element.click()
+        self.wait_until(shown.staleness_of(page), "the next page never came")
+
+    # -- forms ---------------------------------------------------------------------------------
+
+    def type(self, name: str, value: object) -> None:
+        field = self.find(f"[name={name}]")
+        field.clear()
+        field.send_keys(str(value))
+
+    def choose(self, name: str, label: str) -> None:
+        Select(self.find(f"select[name={name}]")).select_by_visible_text(label)
+
+    def choose_searching(self, name: str, search: str, label_part: str) -> None:
+        """An autocomplete field: open it, type into its search box, click the match."""
+        self.find(f"select[name={name}] + .select2 .select2-selection").click()
+        box = self.wait_until(lambda driver: self._visible(".select2-search__field"))
+        box.send_keys(search)
+        self.wait_until(lambda driver: self._option(label_part)).click()
+
+    def save(self) -> None:
+        self.submit(self.find("input[name=_save]"))
+
+    def _visible(self, css: str) -> WebElement | None:
+        return next((each for each in self.find_all(css) if each.is_displayed()), None)
+
+    def _option(self, label_part: str) -> WebElement | None:
+        options = self.find_all(".select2-results__option")
+        return next((each for each in options if label_part in each.text), None)
+
+    # -- change lists ----------------------------------------------------------------------------
+
+    def run_action(self, action: str, selected: Iterable[int]) -> None:
+        """Tick the rows, pick the action, press Go."""
+        for pk in selected:
+            self.find(f"input.action-select[value='{pk}']").click()
+        Select(self.find("select[name=action]")).select_by_value(action)
+        self.submit(self.find("button[name=index]"))
+
+    def messages(self) -> list[str]:
+        return [each.text for each in self.find_all("ul.messagelist li")]
+
+    # -- the progress bar -------------------------------------------------------------------------
+
+    def record_bar(self, css: str) -> None:
+        """Keep every value the page's script gives the bar, in the tab's session storage, so
+        they outlive a reload of the page."""
+        self.driver.execute_script(
+            """const bar = document.querySelector(arguments[0]);
+            sessionStorage.setItem("barValues", "[]");
+            new MutationObserver(() => {
+                const seen = JSON.parse(sessionStorage.getItem("barValues"));
+                sessionStorage.setItem("barValues", JSON.stringify([...seen, bar.value]));
+            }).observe(bar, {attributes: true, attributeFilter: ["value"]});""",
+            css,
+        )
+
+    def bar_values(self) -> list[float]:
+        return self.driver.execute_script('return JSON.parse(sessionStorage.getItem("barValues"));')
+
+    # -- waiting -------------------------------------------------------------------------------
+
+    def wait_until(self, condition: Callable[[WebDriver], object], message: str = ""):
+        # A page being replaced leaves stale elements behind: look again on the next poll.
+        waiting = WebDriverWait(self.driver, WAIT_SECONDS, poll_frequency=0.2,
+                                ignored_exceptions=[StaleElementReferenceException])  # fmt: skip
+        return waiting.until(condition, message)
+
+    def wait_for_text(self, css: str, text: str, *, ignore_case: bool = False) -> None:
+        def present(driver) -> bool:
+            seen = " ".join(each.text for each in self.find_all(css))
+            return text.lower() in seen.lower() if ignore_case else text in seen
+
+        try:
+            self.wait_until(present)
+        except TimeoutException:
+            seen = [each.text for each in self.find_all(css)]
+            raise AssertionError(f"{text!r} never appeared in {css}; it shows {seen}") from None
+
+
+def _xpath_string(text: str) -> str:
+    return f'"{text}"' if '"' not in text else f"'{text}'"
