@@ -156,8 +156,10 @@ def _booked_after_all(job, invoice, client, error) -> dict:
 
 
 def _finish(job, invoice: Invoice, context: ExportContext, **numbers) -> None:
-    if export_job_done(job=job, **numbers):
-        invoice_export_record(job=job, invoice=invoice, context=context)
+    export_job_done(
+        job=job, on_done=lambda: invoice_export_record(job=job, invoice=invoice, context=context),
+        **numbers,
+    )  # fmt: skip
 
 
 def invoice_export_record(*, job: ExportJob, invoice: Invoice, context: ExportContext) -> None:

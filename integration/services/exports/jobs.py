@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,18 +44,21 @@ class Claim:
 
 
 def export_job_claim(*, job: ExportJob) -> Claim | None:
-    """Take the job if it is due and nobody holds it. None: another worker has it, or it is
-    not due."""
+    """Take the job if it is due, nobody holds it and it is as it was read (`updated_at`, which
+    every write to a job sets): then the row read is the row claimed, and nothing needs reading
+    again. None: another worker has it, it is not due, or it changed since (read it again)."""
     now = timezone.now()
     lease = now + datetime.timedelta(seconds=export_settings()["lease_seconds"])
-    for state in CLAIMABLE:
-        won = ExportJob.objects.filter(pk=job.pk, state=state, not_before__lte=now).update(
-            state=JobState.IN_FLIGHT, lease_until=lease, attempts=F("attempts") + 1, updated_at=now
-        )
-        if won:
-            job.refresh_from_db()
-            return Claim(job=job, reconcile=state == JobState.NEEDS_RECONCILE)
-    return None
+    won = ExportJob.objects.filter(
+        pk=job.pk, state__in=CLAIMABLE, not_before__lte=now, updated_at=job.updated_at
+    ).update(state=JobState.IN_FLIGHT, lease_until=lease, attempts=job.attempts + 1, updated_at=now)
+    if not won:
+        return None
+    reconcile = job.state == JobState.NEEDS_RECONCILE
+    job.state, job.lease_until, job.attempts, job.updated_at = (
+        JobState.IN_FLIGHT, lease, job.attempts + 1, now
+    )  # fmt: skip
+    return Claim(job=job, reconcile=reconcile)
 
 
 def _held(job: ExportJob):
@@ -72,19 +76,23 @@ def export_job_progress(*, job: ExportJob, **numbers) -> bool:
     return bool(kept)
 
 
-def export_job_done(*, job: ExportJob, **numbers) -> bool:
+def export_job_done(*, job: ExportJob, on_done: Callable[[], None] | None = None, **numbers) -> bool:
+    """Record the job done; `on_done` writes what follows from it (the invoice's export row) in
+    the same transaction, so a finished job never lacks it."""
     with transaction.atomic():
         now = timezone.now()
         finished = _held(job).update(
             state=JobState.DONE, lease_until=None, finished_at=now, updated_at=now,
             last_error="", error_kind="", **numbers,
         )  # fmt: skip
-        if finished:
+        if finished:  # what the row now holds, without reading it back
+            job.state, job.lease_until, job.last_error, job.error_kind = JobState.DONE, None, "", ""
+            job.finished_at = job.updated_at = now
+            for name, value in numbers.items():
+                setattr(job, name, value)
             _count(job, done=1)
-    if finished:  # what the row now holds, without reading it back
-        job.state, job.lease_until, job.last_error, job.error_kind = JobState.DONE, None, "", ""
-        for name, value in numbers.items():
-            setattr(job, name, value)
+            if on_done is not None:
+                on_done()
     return bool(finished)
 
 
@@ -137,7 +145,7 @@ def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:
     """Give the job back without counting the attempt (what it waits for is not ready yet)."""
     _held(job).update(
         state=JobState.PENDING, lease_until=None, attempts=F("attempts") - 1,
-        not_before=timezone.now() + datetime.timedelta(seconds=seconds),
+        not_before=timezone.now() + datetime.timedelta(seconds=seconds), updated_at=timezone.now(),
     )  # fmt: skip
 
 
@@ -159,7 +167,7 @@ def export_job_retry(*, job: ExportJob) -> bool:
         ).update(
             state=JobState.NEEDS_RECONCILE, attempts=0, not_before=timezone.now(),
             key=f"{job.key.split('~')[0]}~{timezone.now().strftime('%Y%m%d%H%M%S%f')}",
-            finished_at=None,
+            finished_at=None, updated_at=timezone.now(),
         )  # fmt: skip
         if retried and job.run_id and job.kind == JobKind.INVOICE:
             # The run is open again until the retried invoice is done or fails once more.
@@ -174,4 +182,7 @@ def export_jobs_expire_leases() -> int:
     up, never simply sent again."""
     return ExportJob.objects.filter(
         state=JobState.IN_FLIGHT, lease_until__lt=timezone.now()
-    ).update(state=JobState.NEEDS_RECONCILE, lease_until=None, not_before=timezone.now())
+    ).update(
+        state=JobState.NEEDS_RECONCILE, lease_until=None, not_before=timezone.now(),
+        updated_at=timezone.now(),
+    )  # fmt: skip

@@ -103,29 +103,38 @@ def _process_kind(connection, run, kind, client, context, job_ids) -> int:
     if job_ids is not None:
         jobs = jobs.filter(pk__in=job_ids)
     candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
-    voucher = kind == JobKind.INVOICE and _method(run, connection) == ExportMethod.VOUCHER
-    claims = [claim for job in candidates if (claim := export_job_claim(job=job))]
-    if voucher:
+    if kind == JobKind.INVOICE and _method(run, connection) == ExportMethod.VOUCHER:
+        claims = [claim for job in candidates if (claim := export_job_claim(job=job))]
         for start in range(0, len(claims), VOUCHER_BATCH):
             _send_vouchers(claims[start : start + VOUCHER_BATCH], client, context)
-    else:
-        for claim in claims:
-            _send_one(claim, client, context)
-    return len(claims)
+        return len(claims)
+    # Invoices do not change once finalized: read the batch's at once. Each job is claimed
+    # just before it is sent, so its lease runs from the moment its work starts.
+    invoices = _invoices_of(candidates) if kind == JobKind.INVOICE else {}
+    handled = 0
+    for job in candidates:
+        if claim := export_job_claim(job=job):
+            _send_one(claim, client, context, invoices.get(job.object_id))
+            handled += 1
+    return handled
+
+
+def _invoices_of(jobs: list[ExportJob]) -> dict:
+    return {invoice.pk: invoice for invoice in invoices_for_export(job.object_id for job in jobs)}
 
 
 def _method(run, connection) -> str:
     return run.method if run is not None else connection.export_method
 
 
-def _send_one(claim: Claim, client, context: ExportContext) -> None:
+def _send_one(claim: Claim, client, context: ExportContext, invoice=None) -> None:
     job = claim.job
     if job.kind == JobKind.CUSTOMER:
         customer_export(job=job, client=client, context=context, reconcile=claim.reconcile)
     elif job.kind == JobKind.PROJECT:
         project_export(job=job, client=client, context=context, reconcile=claim.reconcile)
     else:
-        prepared = _prepare(job, context)
+        prepared = _prepare(job, context, invoice)
         if prepared is not None:
             invoice, snapshot = prepared
             invoice_export(
@@ -136,9 +145,7 @@ def _send_one(claim: Claim, client, context: ExportContext) -> None:
 
 def _send_vouchers(claims: list[Claim], client, context: ExportContext) -> None:
     items = []
-    invoices = {
-        invoice.pk: invoice for invoice in invoices_for_export(c.job.object_id for c in claims)
-    }
+    invoices = _invoices_of([claim.job for claim in claims])
     for claim in claims:
         prepared = _prepare(claim.job, context, invoices.get(claim.job.object_id))
         if prepared is not None:

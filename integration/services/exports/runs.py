@@ -128,7 +128,9 @@ def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> Export
     if job.state in (JobState.FAILED, JobState.DEAD):
         export_job_retry(job=job)
     if job.state != JobState.DONE:
-        ExportJob.objects.filter(pk=job.pk).update(run=run, method=run.method)
+        ExportJob.objects.filter(pk=job.pk).update(
+            run=run, method=run.method, updated_at=timezone.now()
+        )
     elif kind == JobKind.INVOICE:
         # Exported before: not part of this run's work.
         ExportRun.objects.filter(pk=run.pk).update(total=F("total") - 1)

@@ -111,9 +111,11 @@ def _fail_batch(items, error: EconomicError) -> None:
 
 
 def _record(job, invoice, number: int, year: str, client, context: ExportContext) -> None:
-    if not export_job_progress(job=job, voucher_number=number, voucher_year=str(year)):
-        return  # taken over after our lease ran out: the holder finds the voucher by its text
+    numbers = {"voucher_number": number, "voucher_year": str(year)}
     if context.connection.include_pdf and not job.pdf_attached:
+        # The upload follows: keep the voucher first, so a later attempt only uploads.
+        if not export_job_progress(job=job, **numbers):
+            return  # taken over after our lease ran out: the holder finds the voucher by its text
         try:
             client.voucher_attach(
                 context.connection.voucher_journal_number, str(year), number,
@@ -123,6 +125,8 @@ def _record(job, invoice, number: int, year: str, client, context: ExportContext
             # The voucher stands; the next attempt only uploads the PDF (the number is kept).
             export_job_fail(job=job, error=error_about(error, f"{invoice}: the PDF upload failed"))
             return
-        export_job_progress(job=job, pdf_attached=True)
-    if export_job_done(job=job):
-        invoice_export_record(job=job, invoice=invoice, context=context)
+        numbers = {"pdf_attached": True}
+    export_job_done(
+        job=job, on_done=lambda: invoice_export_record(job=job, invoice=invoice, context=context),
+        **numbers,
+    )  # fmt: skip
