@@ -41,7 +41,7 @@ def browser():
     """Headless Chromium, closed after the test. Skips where Debian's packages are missing."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
-        pytest.skip(f"{' and '.join(missing)} not installed; .ci/run installs them: {INSTALL}")
+        pytest.skip(f"no {' or '.join(missing)}: .ci/run installs Chromium with `{INSTALL}`")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -89,11 +89,12 @@ def worker(sandbox, tmp_path):
     started: list[subprocess.Popen] = []
 
     def start() -> subprocess.Popen:
-        cluster = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"], cwd=django_settings.BASE_DIR,
-            env={**os.environ, **_cluster_environment(sandbox)},
-            stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with open(log_path, "w") as log:
+            cluster = subprocess.Popen(
+                [sys.executable, "manage.py", "qcluster"], cwd=django_settings.BASE_DIR,
+                env={**os.environ, **_cluster_environment(sandbox)},
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         started.append(cluster)
         return cluster
 
