@@ -219,7 +219,8 @@ def create_agreement(request: Request) -> Response:
                 number, grant, data.get("companyName") or f"Agreement {number}",
                 projects=bool(data.get("projects", True)), modules=data.get("modules"),
                 base_currency=data.get("baseCurrency", "DKK"),
-                app_role=_role(data.get("appRole", "SuperUser")))
+                app_role=_role(data.get("appRole", "SuperUser")),
+                year_start_month=int(data.get("yearStartMonth", 1)))
         except (KeyError, TypeError, ValueError) as error:
             raise errors.bad_request("Invalid agreement.", [str(error)]) from None
         agreement.notifier = request.sandbox.webhooks

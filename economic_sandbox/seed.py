@@ -55,6 +55,7 @@ def new_agreement(
     base_currency: str = "DKK",
     modules: list[dict] | None = None,
     app_role: str = "SuperUser",
+    year_start_month: int = 1,
 ) -> Agreement:
     """An agreement with the standard Danish reference data, two customers and some products.
     `modules` (as in GET /self) replaces the standard set; else `projects` adds Projektstyring."""
@@ -74,11 +75,11 @@ def new_agreement(
         modules=modules,
         app_role=app_role,
     )
-    _fill_tables(agreement)
+    _fill_tables(agreement, year_start_month)
     return agreement
 
 
-def _fill_tables(agreement: Agreement) -> None:
+def _fill_tables(agreement: Agreement, year_start_month: int = 1) -> None:
     keys = {"products": "productNumber", "vat-accounts": "vatCode", "currencies": "code",
             "accounts": "accountNumber"}
     for table, documents in _DATA["tables"].items():
@@ -95,7 +96,7 @@ def _fill_tables(agreement: Agreement) -> None:
             "salesAccounts": [{"vatZoneNumber": zone, "accountNumber": account}
                               for zone, account in enumerate(accounts, start=1)],
         }
-    _add_accounting_years(agreement, datetime.date.today().year)
+    _add_accounting_years(agreement, datetime.date.today(), year_start_month)
     agreement.reserve_number("customers", max(agreement.table("customers")))
 
 
@@ -103,26 +104,41 @@ def _number_key(document: dict) -> str:
     return next(key for key in document if key.endswith("Number"))
 
 
-def _add_accounting_years(agreement: Agreement, this_year: int) -> None:
+def _add_accounting_years(agreement: Agreement, today: datetime.date, start_month: int = 1) -> None:
     """Last year, this year and next year open; the year before last closed with every period
-    barred, so a date there answers e-conomic's E04041 "Perioden er spærret"."""
-    for year in range(this_year - 2, this_year + 2):
-        closed = year == this_year - 2
-        name = str(year)
-        document = {"year": name, "fromDate": f"{year}-01-01", "toDate": f"{year}-12-31"}
+    barred, so a date there answers e-conomic's E04041 "Perioden er spærret". A year that does
+    not start in January spans two calendar years and is named as e-conomic names it,
+    "2025/2026"."""
+    if not 1 <= start_month <= 12:
+        raise ValueError("yearStartMonth is a month, 1 to 12")
+    current = today.year if today.month >= start_month else today.year - 1
+    for first in range(current - 2, current + 2):
+        closed = first == current - 2
+        name = str(first) if start_month == 1 else f"{first}/{first + 1}"
+        months = [_month_after(first, start_month, step) for step in range(12)]
+        last = _period(*months[-1], number=12, barred=False)["toDate"]
+        document = {"year": name, "fromDate": f"{first}-{start_month:02d}-01", "toDate": last}
         if closed:
             document["closed"] = True
         agreement.table("accounting-years")[name] = document
         agreement.table("accounting-year-periods")[name] = {
             "year": name,
-            "periods": [_period(year, month, barred=closed) for month in range(1, 13)],
+            "periods": [
+                _period(year, month, number=number, barred=closed)
+                for number, (year, month) in enumerate(months, 1)
+            ],
         }
 
 
-def _period(year: int, month: int, *, barred: bool) -> dict:
+def _month_after(year: int, month: int, step: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + step
+    return index // 12, index % 12 + 1
+
+
+def _period(year: int, month: int, *, number: int, barred: bool) -> dict:
     last_day = calendar.monthrange(year, month)[1]
     period = {
-        "periodNumber": month,
+        "periodNumber": number,
         "fromDate": f"{year}-{month:02d}-01",
         "toDate": f"{year}-{month:02d}-{last_day:02d}",
     }

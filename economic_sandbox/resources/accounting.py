@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from economic_sandbox import errors
 from economic_sandbox.collections import collection_response
+from economic_sandbox.encoding import decode_id, encode_id
 from economic_sandbox.http import Request, Response, json_response
 from economic_sandbox.resources.reference import (
     get_or_404,
@@ -53,17 +54,18 @@ def present_product_group(request: Request, document: dict) -> dict:
 
 
 def present_accounting_year(request: Request, document: dict) -> dict:
-    base = f"/accounting-years/{document['year']}"
+    base = f"/accounting-years/{encode_id(document['year'])}"  # a split year's `/` encoded
     links = {name: request.url(f"{base}/{name}") for name in ("periods", "entries", "totals",
                                                               "vouchers")}
     return {**document, **links, "self": request.url(base)}
 
 
 def present_period(request: Request, year: str, period: dict) -> dict:
-    base = f"/accounting-years/{year}/periods/{period['periodNumber']}"
+    year_path = f"/accounting-years/{encode_id(year)}"  # a split year's `/` encoded
+    base = f"{year_path}/periods/{period['periodNumber']}"
     answer = {
         "periodNumber": period["periodNumber"],
-        "accountingYear": {"year": year, "self": request.url(f"/accounting-years/{year}")},
+        "accountingYear": {"year": year, "self": request.url(year_path)},
         "fromDate": period["fromDate"],
         "toDate": period["toDate"],
         # e-conomic's period schema has `closed`, no `barred`: a barred period shows closed.
@@ -82,6 +84,7 @@ def _table_routes(table: str, path: str, schema: str, present, converter: str) -
         return collection_response(request, documents, schema=schema, path=path)
 
     def get_one(request: Request, key) -> Response:
+        key = decode_id(key) if isinstance(key, str) else key  # e.g. a split year's `/`
         return json_response(200, present(request, get_or_404(request.agreement, table, key)))
 
     router.add("GET", path, get_collection)
@@ -130,16 +133,18 @@ def get_group_products(request: Request, number: int) -> Response:
 
 @router.route("GET", "/accounting-years/{year:str}/periods")
 def get_periods(request: Request, year: str) -> Response:
+    year = decode_id(year)
     get_or_404(request.agreement, "accounting-years", year)
     periods = request.agreement.table("accounting-year-periods").get(year, {"periods": []})
     documents = [present_period(request, year, period) for period in periods["periods"]]
     return collection_response(request, documents,
                                schema="accounting-years.accountingYear.periods.get",
-                               path=f"/accounting-years/{year}/periods")
+                               path=f"/accounting-years/{encode_id(year)}/periods")
 
 
 @router.route("GET", "/accounting-years/{year:str}/periods/{number:int}")
 def get_period(request: Request, year: str, number: int) -> Response:
+    year = decode_id(year)
     get_or_404(request.agreement, "accounting-years", year)
     periods = request.agreement.table("accounting-year-periods").get(year, {"periods": []})
     for period in periods["periods"]:

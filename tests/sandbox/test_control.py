@@ -1,4 +1,6 @@
 """The control API (`/_sandbox`): reset, request log, agreements."""
+import datetime
+
 from tests.sandbox.conftest import A_CUSTOMER
 
 
@@ -117,3 +119,43 @@ def test_a_barred_period_refuses_booking_into_it_until_opened_again(sandbox):
     assert "E04041" in refused.text
     sandbox.bar_period(today.year, today.month, barred=False)
     assert sandbox.post("/invoices/booked", json=booking).status_code == 201
+
+
+def test_an_agreement_whose_year_starts_in_july_has_split_years(sandbox):
+    sandbox.create_agreement(grantToken="split", yearStartMonth=7)
+    session = sandbox.session_for("split")
+    years = session.get(sandbox.url("/accounting-years")).json()["collection"]
+    spans = {year["year"]: (year["fromDate"], year["toDate"]) for year in years}
+    today = datetime.date.today()
+    first = today.year if today.month >= 7 else today.year - 1
+    assert spans[f"{first}/{first + 1}"] == (f"{first}-07-01", f"{first + 1}-06-30")
+    assert len(spans) == 4 and all("/" in name for name in spans)
+    periods = session.get(
+        sandbox.url(f"/accounting-years/{first}_6_{first + 1}/periods")
+    ).json()["collection"]
+    assert [(p["periodNumber"], p["fromDate"]) for p in (periods[0], periods[-1])] == [
+        (1, f"{first}-07-01"), (12, f"{first + 1}-06-01"),
+    ]  # fmt: skip
+
+
+def test_a_voucher_goes_into_the_split_year_holding_its_date(sandbox):
+    sandbox.create_agreement(grantToken="split-vouchers", yearStartMonth=7)
+    session = sandbox.session_for("split-vouchers")
+    today = datetime.date.today()
+    first = today.year if today.month >= 7 else today.year - 1
+    day = datetime.date(first + 1, 1, 15).isoformat()  # in the year's second calendar year
+    entry = {"customer": {"customerNumber": 1}, "amount": 125.0, "date": day,
+             "text": "Split year", "currency": {"code": "DKK"}}  # fmt: skip
+    voucher = {"accountingYear": {"year": f"{first}/{first + 1}"}, "journal": {"journalNumber": 1},
+               "entries": {"manualCustomerInvoices": [entry]}}  # fmt: skip
+    answer = session.post(sandbox.url("/journals/1/vouchers"), json=voucher)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()[0]["accountingYear"]["year"] == f"{first}/{first + 1}"
+    wrong = {**voucher, "accountingYear": {"year": f"{first + 1}/{first + 2}"}}
+    refused = session.post(sandbox.url("/journals/1/vouchers"), json=wrong)
+    assert refused.status_code == 400 and "outside accounting year" in refused.text
+
+
+def test_a_year_start_month_outside_the_calendar_is_refused(sandbox):
+    answer = sandbox.control.post(sandbox.url("/_sandbox/agreements"), json={"yearStartMonth": 13})
+    assert answer.status_code == 400
