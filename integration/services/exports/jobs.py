@@ -76,7 +76,9 @@ def export_job_progress(*, job: ExportJob, **numbers) -> bool:
     return bool(kept)
 
 
-def export_job_done(*, job: ExportJob, on_done: Callable[[], None] | None = None, **numbers) -> bool:
+def export_job_done(
+    *, job: ExportJob, on_done: Callable[[], None] | None = None, **numbers
+) -> bool:
     """Record the job done; `on_done` writes what follows from it (the invoice's export row) in
     the same transaction, so a finished job never lacks it."""
     with transaction.atomic():
