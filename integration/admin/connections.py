@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from integration.admin.forms import ConnectionForm
 from integration.economic.errors import EconomicError
-from integration.models import Connection
+from integration.models import Connection, RemoteKind
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
 from integration.services.payments import payment_webhook_urls
@@ -151,7 +151,7 @@ class ConnectionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{connection}: {error}", messages.ERROR)
                 continue
             counts = ", ".join(
-                f"{count} {kind.replace('_', ' ')}" for kind, count in result.counts.items()
+                _counted(count, RemoteKind(kind).label) for kind, count in result.counts.items()
             )
             self.message_user(
                 request,
@@ -226,3 +226,13 @@ class ConnectionAdmin(admin.ModelAdmin):
             "report": setup_check(connection=connection),
         }
         return TemplateResponse(request, "admin/integration/connection/setup_check.html", context)
+
+
+def _counted(count: int, label: str) -> str:
+    """ "1 VAT zone", "4 VAT zones", "2 payment terms": the kind's label as a person reads it."""
+    noun = label if label[0].isupper() and label[1].isupper() else label.lower()
+    if count != 1 and noun.endswith("y"):
+        noun = noun[:-1] + "ies"
+    elif count != 1 and not noun.endswith("s"):
+        noun += "s"
+    return f"{count} {noun}"
