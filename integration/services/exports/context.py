@@ -8,6 +8,7 @@ does not read them a thousand times.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -55,6 +56,9 @@ class ExportContext:
     ambiguous: set[int] = field(default_factory=set)  # customer ids
     projects: dict[int, int] = field(default_factory=dict)  # project id -> e-conomic number
     cached: dict[str, set[str]] = field(default_factory=dict)  # kind -> numbers present
+    # (fromDate, toDate, name) of each accounting year e-conomic has; a year may span two
+    # calendar years and is then named "2025/2026".
+    accounting_years: list[tuple[str, str, str]] = field(default_factory=list)
 
     @classmethod
     def load(cls, *, connection: Connection, overrides: dict | None = None) -> ExportContext:
@@ -71,13 +75,16 @@ class ExportContext:
             pairing.payment_condition_id: int(pairing.payment_terms.number)
             for pairing in connection.paymentconditionpairing_set.select_related("payment_terms")
         }
-        self.cached = {}
+        self.cached, self.accounting_years = {}, []
         for kind, number, data in RemoteRecord.objects.filter(
             connection=connection, present=True
         ).values_list("kind", "number", "data"):
             self.cached.setdefault(kind, set()).add(number)
             if kind == RemoteKind.PAYMENT_TERMS:
                 self.terms_types[int(number)] = data.get("paymentTermsType", "")
+            elif kind == RemoteKind.ACCOUNTING_YEAR:
+                span = (data.get("fromDate", ""), data.get("toDate", ""), number)
+                self.accounting_years.append(span)
         self.refresh_links()
 
     def refresh_links(self) -> None:
@@ -118,6 +125,14 @@ class ExportContext:
 
     def customer_group(self) -> int | None:
         return self.connection.default_customer_group_number
+
+    def accounting_year_for(self, day: datetime.date) -> str | None:
+        """The name of the accounting year holding `day` (from the cached years, which need not
+        follow the calendar), or None when e-conomic has none."""
+        iso = day.isoformat()
+        return next(
+            (name for start, end, name in self.accounting_years if start <= iso <= end), None
+        )
 
 
 def invoices_for_export(invoice_ids) -> list[Invoice]:

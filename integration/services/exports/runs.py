@@ -26,6 +26,7 @@ from integration.models import (
     JobState,
     RunState,
 )
+from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
 from integration.services.exports.context import (
     Blocker,
@@ -61,7 +62,9 @@ def export_run_start(
     context = ExportContext.load(connection=connection, overrides=overrides)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
     _apply_customer_override(chosen, context)
-    blockers = [blocker for invoice in chosen for blocker in invoice_blockers(invoice, context)]
+    blockers = [
+        blocker for invoice in chosen for blocker in invoice_blockers(invoice, context, method)
+    ]
     if blockers:
         raise Refused(blockers)
     with transaction.atomic():
@@ -231,7 +234,7 @@ def _dry_run(connection, invoices, method, overrides, user, selection) -> Export
 
 
 def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> dict:
-    blockers = [str(blocker) for blocker in invoice_blockers(invoice, context)]
+    blockers = [str(blocker) for blocker in invoice_blockers(invoice, context, method)]
     entry = {
         "invoice": str(invoice),
         "number": invoice.number,
@@ -253,4 +256,6 @@ def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> d
                 "vat_amount": str(line.vat_amount)} for line in snapshot.lines],
         document=payloads.draft_invoice_payload(snapshot) if customer else None,
     )  # fmt: skip
+    if method == ExportMethod.VOUCHER:
+        entry["accounting_year"] = context.accounting_year_for(invoice.issue_date)
     return entry

@@ -10,7 +10,7 @@ from django_countries import countries
 from accounts_app.models import Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
-from integration.models.connection import NumberPolicy
+from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.exports.context import Blocker, ExportContext
 
 REFERENCE_PREFIX = "LB"
@@ -27,12 +27,29 @@ def label(invoice: Invoice) -> str:
     return f"{invoice} ({invoice.customer.name})"
 
 
-def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    """Every reason this invoice cannot be exported now; empty when it can."""
+def invoice_blockers(invoice: Invoice, context: ExportContext, method: str = "") -> list[Blocker]:
+    """Every reason this invoice cannot be exported now (by `method`); empty when it can."""
     found = [*_header_blockers(invoice, context), *_line_blockers(invoice, context)]
     if invoice.customer_id not in context.customers:
         found += customer_blockers(invoice.customer, context, label(invoice))
+    if method == ExportMethod.VOUCHER:
+        found += _voucher_blockers(invoice, context)
     return found
+
+
+def _voucher_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
+    # A voucher names its accounting year; e-conomic refuses a date outside it.
+    if context.accounting_year_for(invoice.issue_date) is not None:
+        return []
+    known = ", ".join(sorted(name for _, _, name in context.accounting_years)) or "none"
+    return [
+        Blocker(
+            label(invoice),
+            f"is dated {invoice.issue_date.isoformat()}, in no accounting year e-conomic has "
+            f"(it has: {known}).",
+            "Create the accounting year in e-conomic, refresh reference data, then export again.",
+        )
+    ]
 
 
 def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:

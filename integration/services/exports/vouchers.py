@@ -28,10 +28,14 @@ from integration.services.exports.jobs import (
 LOOKUP_CHUNK = 20  # texts per `$or` filter: keeps the URL short
 
 
-def accounting_year(invoice: Invoice) -> str:
-    # The sandbox and the demo agreement use calendar years; split years are named in the
-    # accounting-year cache and would need its lookup here.
-    return str(invoice.issue_date.year)
+def accounting_year(invoice: Invoice, context: ExportContext) -> str:
+    """The accounting year the voucher goes into: the cached year holding the invoice date
+    ("2025/2026" for a split year). An invoice in no known year never gets here: it is a
+    blocker (`invoice_blockers`), so nothing is sent for it."""
+    year = context.accounting_year_for(invoice.issue_date)
+    if year is None:
+        raise ValueError(f"{invoice} is dated in no accounting year e-conomic has")
+    return year
 
 
 def vouchers_export(
@@ -48,7 +52,7 @@ def vouchers_export(
     if not pending:
         return
     body = [
-        payloads.voucher_payload(snapshot, accounting_year=accounting_year(invoice),
+        payloads.voucher_payload(snapshot, accounting_year=accounting_year(invoice, context),
                                  journal_number=journal)
         for _, invoice, snapshot, _ in pending
     ]  # fmt: skip
