@@ -35,6 +35,11 @@ class Payment(models.Model):
                 name="payment_recorded_once_per_source_reference",
             ),
         ]
+        indexes = [
+            # The admin list in its default order (newest first), read backwards, and its date
+            # hierarchy's first and last date.
+            models.Index(fields=["date", "id"], name="payment_date_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.invoice} ({self.date:%Y-%m-%d})"
