@@ -10,17 +10,24 @@ from accounts_app.resources import CustomerResource
 class CustomerAdmin(ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     list_display = [
-        "number", "name", "kind", "vat_number", "country", "currency", "vat_situation", "email",
+        "number", "name", "kind", "vat_number", "country_name", "currency", "vat_situation",
+        "email",
     ]  # fmt: skip
     list_filter = ["kind", "vat_situation", "currency", "country"]
     search_fields = ["=number", "name", "vat_number", "email", "ean"]
-    list_select_related = ["payment_condition"]
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["number", "kind", "name", "email"]}),
         ("Registration", {"fields": ["vat_number", "ean", "vat_situation"]}),
         ("Address", {"fields": ["address", "zip_code", "city", "country"]}),
         ("Invoicing", {"fields": ["currency", "payment_condition"]}),
     ]
+
+    @admin.display(description="country", ordering="country")
+    def country_name(self, customer: Customer) -> str:
+        # The stock column looks the name up in all 250 country choices, twice per row: a third
+        # of a second per page of 100 customers.
+        return customer.country.name
 
 
 @admin.register(Project)

@@ -97,9 +97,14 @@ class InvoiceAdmin(ImportExportModelAdmin):
         "=number", "customer__name", "=customer__number", "our_reference", "their_reference",
         "import_reference",
     ]  # fmt: skip
-    list_select_related = ["customer", "credited_invoice"]
+    # Each row names its kind from credited_invoice_id alone, so only the customer is joined.
+    list_select_related = ["customer"]
     autocomplete_fields = ["customer", "project"]
     date_hierarchy = "issue_date"
+    # Its date hierarchy lists the years without reading every invoice (see ledger_admin).
+    change_list_template = "admin/accounts_app/change_list.html"
+    # A filtered list says "n results" without a second count of the whole ledger.
+    show_full_result_count = False
     actions = ["finalize", "create_credit_note", "download_pdf", "delete_drafts"]
     change_form_template = "admin/accounts_app/invoice/change_form.html"
     fieldsets = [
