@@ -25,17 +25,18 @@ def ledger_date_hierarchy(cl):
         return date_hierarchy(cl)
     span = cl.queryset.aggregate(first=Min(field), last=Max(field))
     first, last = span["first"], span["last"]
-    if first is None or isinstance(first, datetime.datetime):
-        return date_hierarchy(cl)  # no rows, or a datetime that needs the local time zone
-    if first.year == last.year:
+    if isinstance(first, datetime.datetime):
+        return date_hierarchy(cl)  # a datetime needs the local time zone; none is listed so far
+    if first is not None and first.year == last.year:
         return date_hierarchy(_period_chosen(cl, first, last))
+    years = range(first.year, last.year + 1) if first is not None else []
     return {
         "show": True,
         "back": None,
         "choices": [
             {"link": cl.get_query_string({f"{field}__year": year}, [f"{field}__"]),
              "title": str(year)}
-            for year in range(first.year, last.year + 1)
+            for year in years
         ],
     }  # fmt: skip
 

@@ -130,9 +130,14 @@ def test_a_chosen_year_lists_its_months(client, admin_user):
                        for month in ("3", "8")]  # fmt: skip
 
 
-def test_an_empty_ledger_shows_no_dates(client, admin_user):
+def test_a_search_without_matches_shows_no_dates_and_reads_them_once(client, admin_user):
+    invoice_with_lines(finalized=True, issue_date=datetime.date(2025, 3, 1))
     client.force_login(admin_user)
-    assert hierarchy_of(client) == ([], [])
+    with CaptureQueriesContext(connection) as queries:
+        assert hierarchy_of(client, "?q=nobody") == ([], [])
+    selected = [query["sql"].split(" FROM ")[0] for query in queries]
+    dates_read = [column for column in selected if "issue_date" in column and '."id"' not in column]
+    assert len(dates_read) == 1, dates_read  # the first and last date, nothing more
 
 
 def test_a_filtered_list_spans_only_its_matches_and_keeps_its_filter(client, admin_user):
