@@ -1,14 +1,20 @@
 """Exports, measured against the sandbox (30 ms latency, its default token bucket).
 
-For each method: API calls per invoice with customers linked and PDF off, extra calls per new
-customer, extra calls per invoice with the PDF, database queries per invoice (the same for a
-small and a large run, or there is an N+1), and wall time against the time the token bucket
-alone sets (its bound), with 1 and 4 workers.
+For each method, four scenarios over the same ledger, each exported to a fresh sandbox agreement
+(an invoice goes once per connection):
 
-Each scenario exports the same ledger to a fresh sandbox agreement (an invoice goes once per
-connection). Prints figures; it is not a test.
+  linked      customers already linked, PDF off: API calls per invoice and database round trips
+              per invoice, for a tenth of the invoices and for all of them (the two must match,
+              or there is an N+1), and wall time against the bucket's bound, 1 worker;
+  linked x4   the same with 4 workers;
+  new+pdf     customers created on first export and the PDF attached: the extra calls per new
+              customer and per invoice, and wall time against the bound.
 
-    .venv/bin/python bench/export.py [--invoices 1000] [--customers 200] [--pdf-invoices 50]
+Database round trips are the statements sent (BEGIN included, as SQLite runs it) plus the
+commits, counted on the one worker's connection. The bound is the time the token bucket alone
+allows for the run's cost: (cost - capacity) / refill. Prints figures; it is not a test.
+
+    .venv/bin/python bench/export.py [--invoices 1000] [--customers 200] [--methods draft,...]
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection as database  # noqa: E402
+from django.db import connections  # noqa: E402
 
 from economic_sandbox.pytest_plugin import SandboxClient, start_in_thread  # noqa: E402
 
@@ -64,17 +70,19 @@ def build_ledger(invoices: int, customers: int) -> list[int]:
     return ids
 
 
-def connect(sandbox: SandboxClient, method: str, include_pdf: bool):
+def connect(sandbox: SandboxClient, method: str, include_pdf: bool, linked: list | None):
+    """A connection to a fresh agreement, set up as a person would; with `linked` customers,
+    each has its card in e-conomic already and is linked."""
     from accounts_app.models import VatCode
-    from integration.models import Connection, RemoteRecord, VatCodePairing
+    from integration.models import Connection, RateLimitBucket, RemoteRecord, VatCodePairing
     from integration.services.connections import connection_client, connection_test
     from integration.services.mappings import payment_conditions_pair
     from integration.services.reference import reference_refresh
 
     agreement = sandbox.create_agreement(agreementNumber=next(agreement_numbers))
+    grant = agreement.get("grantToken") or f"sandbox-grant-{agreement['agreementNumber']}"
     connection = Connection.objects.create(
-        name=f"Bench {agreement['agreementNumber']}", endpoint="sandbox",
-        grant_token=agreement.get("grantToken") or f"sandbox-grant-{agreement['agreementNumber']}",
+        name=f"Bench {agreement['agreementNumber']}", endpoint="sandbox", grant_token=grant,
         export_method=method, voucher_journal_number=1, include_pdf=include_pdf,
         default_layout_number=19, default_payment_terms_number=2, default_vat_zone_number=1,
         default_customer_group_number=1, default_product_number="1",
@@ -86,11 +94,41 @@ def connect(sandbox: SandboxClient, method: str, include_pdf: bool):
         connection=connection, vat_code=VatCode.objects.get(), vat_account=u25
     )
     payment_conditions_pair(connection=connection)
+    if linked:
+        _link_customers(sandbox, connection, grant, linked)
+    # The measured run starts with both buckets full (the set-up drew from them) and the
+    # network slow again.
+    RateLimitBucket.objects.all().delete()
+    sandbox.set_faults(latency_ms=LATENCY_MS)
+    sandbox.set_rate_limit(enabled=True)
     return connection
 
 
+def _link_customers(sandbox: SandboxClient, connection, grant: str, customers: list) -> None:
+    """Cards made straight in the sandbox, quickly (no latency, no limit): setting the scene,
+    not part of what is measured."""
+    from integration.models import CustomerLink
+    from integration.models.mappings import CustomerLinkState
+
+    sandbox.set_faults()
+    sandbox.set_rate_limit(enabled=False)
+    session = sandbox.session_for(grant)
+    for customer in customers:
+        card = {
+            "customerNumber": customer.number, "name": customer.name, "currency": "DKK",
+            "customerGroup": {"customerGroupNumber": 1}, "paymentTerms": {"paymentTermsNumber": 2},
+            "vatZone": {"vatZoneNumber": 1},
+        }  # fmt: skip
+        session.post(sandbox.url("/customers"), json=card).raise_for_status()
+    CustomerLink.objects.bulk_create(
+        CustomerLink(connection=connection, customer=customer, state=CustomerLinkState.LINKED,
+                     remote_number=customer.number)
+        for customer in customers
+    )  # fmt: skip
+
+
 def export(connection, invoice_ids, workers: int):
-    """Export and answer (run, seconds, queries made by the one worker when workers == 1)."""
+    """Export and answer (run, seconds, round trips made by the one worker when workers == 1)."""
     from accounts_app.models import Invoice
     from integration.services.exports import export_run_refresh, export_run_start, export_run_work
 
@@ -99,28 +137,49 @@ def export(connection, invoice_ids, workers: int):
     )
     started = time.monotonic()
     if workers == 1:
-        counter = QueryCounter()
-        with database.execute_wrapper(counter):
+        with RoundTripCounter() as counter:
             export_run_work(run=run)
-        count = counter.count
+        trips = counter
     else:
         threads = [threading.Thread(target=_work, args=(run,)) for _ in range(workers)]
         [thread.start() for thread in threads]
         [thread.join() for thread in threads]
-        count = None
+        trips = None
     elapsed = time.monotonic() - started
-    return export_run_refresh(run=run), elapsed, count
+    return export_run_refresh(run=run), elapsed, trips
 
 
-class QueryCounter:
-    """Counts every statement (CaptureQueriesContext keeps only the last 9,000)."""
+class RoundTripCounter:
+    """Counts every statement (CaptureQueriesContext keeps only the last 9,000) and every
+    commit, which is a round trip of its own, on this thread's connection."""
 
     def __init__(self):
-        self.count = 0
+        self.statements = 0
+        self.commits = 0
 
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+    def __enter__(self):
+        wrapper = connections["default"]
+        self._wrapped = wrapper.execute_wrapper(self._count)
+        self._wrapped.__enter__()
+        self._commit = wrapper._commit
+        wrapper._commit = self._counted_commit
+        return self
+
+    def __exit__(self, *exc):
+        connections["default"]._commit = self._commit
+        return self._wrapped.__exit__(*exc)
+
+    def _count(self, execute, sql, params, many, context):
+        self.statements += 1
         return execute(sql, params, many, context)
+
+    def _counted_commit(self):
+        self.commits += 1
+        return self._commit()
+
+    @property
+    def total(self) -> int:
+        return self.statements + self.commits
 
 
 def _work(run) -> None:
@@ -129,7 +188,7 @@ def _work(run) -> None:
     try:
         export_run_work(run=run)
     finally:
-        database.close()
+        connections["default"].close()
 
 
 def calls_of(run) -> dict[str, float]:
@@ -146,30 +205,49 @@ def bound_seconds(cost: float) -> float:
     return max(cost - bucket["capacity"], 0) / refill
 
 
-def scenario(sandbox, method, invoice_ids, customers, workers, pdf=False):
-    connection = connect(sandbox, method, pdf)
-    run, seconds, queries = export(connection, invoice_ids, workers)
+def scenario(sandbox, method, invoice_ids, customers, workers, *, linked=True, pdf=False):
+    chosen = _customers_of(invoice_ids) if linked else None
+    connection = connect(sandbox, method, pdf, chosen)
+    run, seconds, trips = export(connection, invoice_ids, workers)
     calls, count = calls_of(run), len(invoice_ids)
     per_invoice = (calls["all"] - calls["customers"] - calls["pdf"]) / count
     bound = bound_seconds(calls["cost"])
+    name = "linked" if linked else "new"
+    database_figure = (
+        f"db round trips/invoice {trips.total / count:5.2f} "
+        f"({trips.statements / count:.2f} statements + {trips.commits / count:.2f} commits)"
+        if trips else "db round trips/invoice   -  (counted with 1 worker)"
+    )  # fmt: skip
     print(
-        f"{method:8} pdf={'on ' if pdf else 'off'} invoices={count:5} workers={workers} "
-        f"done={run.done:5} failed={run.failed:3} | calls/invoice {per_invoice:.3f} | "
-        f"calls/new customer {calls['customers'] / customers:.2f} | "
-        f"pdf calls/invoice {calls['pdf'] / count:.2f} | "
-        f"db queries/invoice {queries / count if queries else float('nan'):.1f} | "
-        f"wall {seconds:6.1f} s, bucket bound {bound:6.1f} s ({bound / seconds:.0%})",
+        f"{method:7} customers={name:6} pdf={'on ' if pdf else 'off'} invoices={count:5} "
+        f"workers={workers} done={run.done:5} failed={run.failed:3} | "
+        f"calls/invoice {per_invoice:.3f} | "
+        f"calls/new customer {calls['customers'] / customers if not linked else 0:.2f} | "
+        f"pdf calls/invoice {calls['pdf'] / count:.2f} | {database_figure} | "
+        f"wall {seconds:6.1f} s, bucket bound {bound:6.1f} s, bound/wall {bound / seconds:.2f}",
         flush=True,
     )
+    return count, trips.total if trips else None
+
+
+def _customers_of(invoice_ids) -> list:
+    from accounts_app.models import Customer
+
+    return list(Customer.objects.filter(invoices__pk__in=invoice_ids).distinct())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=1000)
     parser.add_argument("--customers", type=int, default=200)
-    parser.add_argument("--pdf-invoices", type=int, default=50)
     parser.add_argument("--methods", default="draft,booked,voucher")
+    parser.add_argument(
+        "--scenarios", default="linked,workers,new-pdf",
+        help="which to run: linked (a tenth and all, 1 worker), workers (all, 4 workers), "
+        "new-pdf (customers created, PDF on)",
+    )  # fmt: skip
     options = parser.parse_args()
+    chosen = set(options.scenarios.split(","))
     call_command("migrate", verbosity=0)
     running = start_in_thread()
     sandbox = SandboxClient(running.base_url)
@@ -178,14 +256,25 @@ def main() -> None:
     settings.ECONOMIC_ENDPOINTS["sandbox"].update(
         rest_url=sandbox.base_url, openapi_url=sandbox.base_url, app_secret_token=sandbox.app_token
     )
+    print(f"{options.invoices} invoices for {options.customers} customers; sandbox latency "
+          f"{LATENCY_MS} ms; our bucket {settings.ECONOMIC_RATE_LIMIT['capacity']:.0f} tokens, "
+          f"{settings.ECONOMIC_RATE_LIMIT['refill_per_second']:.0f}/s; "
+          f"{os.getloadavg()[0]:.2f} load", flush=True)  # fmt: skip
     ids = build_ledger(options.invoices, options.customers)
-    small = ids[: max(len(ids) // 10, 1)]
+    tenth = ids[: max(len(ids) // 10, 1)]
     for method in options.methods.split(","):
-        scenario(sandbox, method, small, min(options.customers, len(small)), 1)
-        scenario(sandbox, method, ids, options.customers, 1)
-        scenario(sandbox, method, ids, options.customers, 4)
-        pdf_ids = ids[: options.pdf_invoices]
-        scenario(sandbox, method, pdf_ids, min(options.customers, len(pdf_ids)), 1, pdf=True)
+        if "linked" in chosen:
+            small, small_trips = scenario(sandbox, method, tenth, 0, 1)
+            large, large_trips = scenario(sandbox, method, ids, 0, 1)
+            if large > small:
+                # What each further invoice costs, without the run's fixed statements.
+                marginal = (large_trips - small_trips) / (large - small)
+                print(f"{method:7} db round trips per further invoice, {small} -> {large} "
+                      f"invoices: {marginal:.2f}", flush=True)  # fmt: skip
+        if "workers" in chosen:
+            scenario(sandbox, method, ids, 0, 4)
+        if "new-pdf" in chosen:
+            scenario(sandbox, method, ids, options.customers, 1, linked=False, pdf=True)
     running.stop()
 
 

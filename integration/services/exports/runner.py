@@ -30,6 +30,7 @@ from integration.services.exports.snapshots import invoice_blockers, invoice_sna
 from integration.services.exports.vouchers import vouchers_export
 
 VOUCHER_BATCH = 50
+VOUCHER_LISTING = 4  # batches listed at once: enough for four workers to fill one each
 KIND_ORDER = (JobKind.CUSTOMER, JobKind.PROJECT, JobKind.INVOICE)
 
 
@@ -102,12 +103,10 @@ def _process_kind(connection, run, kind, client, context, job_ids) -> int:
     jobs = due_jobs(connection=connection, run=run, kind=kind)
     if job_ids is not None:
         jobs = jobs.filter(pk__in=job_ids)
-    candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
     if kind == JobKind.INVOICE and _method(run, connection) == ExportMethod.VOUCHER:
-        claims = [claim for job in candidates if (claim := export_job_claim(job=job))]
-        for start in range(0, len(claims), VOUCHER_BATCH):
-            _send_vouchers(claims[start : start + VOUCHER_BATCH], client, context)
-        return len(claims)
+        return _process_vouchers(list(jobs.order_by("id")[: VOUCHER_BATCH * VOUCHER_LISTING]),
+                                 client, context)  # fmt: skip
+    candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
     # Invoices do not change once finalized: read the batch's at once. Each job is claimed
     # just before it is sent, so its lease runs from the moment its work starts.
     invoices = _invoices_of(candidates) if kind == JobKind.INVOICE else {}
@@ -117,6 +116,23 @@ def _process_kind(connection, run, kind, client, context, job_ids) -> int:
             _send_one(claim, client, context, invoices.get(job.object_id))
             handled += 1
     return handled
+
+
+def _process_vouchers(candidates: list[ExportJob], client, context: ExportContext) -> int:
+    """Claim until a batch is full, send it, go on. Workers listing the same jobs at once take
+    turns claiming them, so each still fills whole batches (one call per VOUCHER_BATCH) when the
+    listing holds a batch for each of them."""
+    claims: list[Claim] = []
+    handled = 0
+    for job in candidates:
+        if claim := export_job_claim(job=job):
+            claims.append(claim)
+        if len(claims) == VOUCHER_BATCH:
+            _send_vouchers(claims, client, context)
+            handled, claims = handled + len(claims), []
+    if claims:
+        _send_vouchers(claims, client, context)
+    return handled + len(claims)
 
 
 def _invoices_of(jobs: list[ExportJob]) -> dict:
