@@ -24,9 +24,10 @@ def export_run_task(run_id: int) -> str:
     """Work through an export run's due jobs (several of these may run at once)."""
     from integration.models import ExportRun
     from integration.services.exports import export_run_refresh, export_run_work
+    from integration.services.exports.runner import export_task_budget
 
     run = ExportRun.objects.select_related("connection").get(pk=run_id)
-    handled = export_run_work(run=run)
+    handled = export_run_work(run=run, budget=export_task_budget())
     run = export_run_refresh(run=run)
     return f"{handled} jobs handled; {run.done} done, {run.failed} failed of {run.total}"
 

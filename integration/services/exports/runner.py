@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import time
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from integration.services.exports.jobs import (
     export_job_release,
 )
 from integration.services.exports.parties import customer_export, project_export
+from integration.services.exports.runs import export_run_enqueue
 from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
 from integration.services.exports.vouchers import vouchers_export
 
@@ -63,9 +65,11 @@ def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[Export
 def export_process(
     *, connection, run: ExportRun | None = None, client: EconomicClient | None = None,
     context: ExportContext | None = None, job_ids: list[int] | None = None,
+    deadline: float | None = None,
 ) -> int:  # fmt: skip
-    """Send every due job of the run (or of the connection) until none is left due; answer how
-    many were handled. Jobs waiting for a backoff are left to the sweeper."""
+    """Send every due job of the run (or of the connection) until none is left due, or until
+    `deadline` (time.monotonic()) has passed; answer how many were handled. Jobs waiting for a
+    backoff are left to the sweeper."""
     client = client or run_client(connection=connection, run=run)
     context = context or ExportContext.load(
         connection=connection, overrides=run.overrides if run else {}
@@ -73,33 +77,54 @@ def export_process(
     handled = 0
     while True:
         progress = sum(
-            _process_kind(connection, run, kind, client, context, job_ids) for kind in KIND_ORDER
+            _process_kind(connection, run, kind, client, context, job_ids, deadline)
+            for kind in KIND_ORDER
         )
         handled += progress
-        if not progress:
+        if not progress or _past(deadline):
             return handled
 
 
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def export_task_budget() -> float:
+    """How long one task may work on a run: half of django-q2's timeout, which kills a task
+    that outlives it (mid-call, leaving its job to the lease and the sweeper), so that the
+    slowest call (a read timeout and its retries) still ends inside it."""
+    return settings.Q_CLUSTER.get("timeout", 300) / 2
+
+
 def export_run_work(
-    *, run: ExportRun, client: EconomicClient | None = None, patience: float = 10
-) -> int:
+    *, run: ExportRun, client: EconomicClient | None = None, patience: float = 10,
+    budget: float | None = None,
+) -> int:  # fmt: skip
     """Send the run's jobs until none is left open, waiting for jobs due within `patience`
-    seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper."""
+    seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper.
+    With a `budget` (seconds), stop once it is spent and ring for a task that carries on."""
     client = client or run_client(connection=run.connection, run=run)
     context = ExportContext.load(connection=run.connection, overrides=run.overrides)
+    deadline = time.monotonic() + budget if budget is not None else None
     handled = 0
     while True:
         handled += export_process(
-            connection=run.connection, run=run, client=client, context=context
-        )
+            connection=run.connection, run=run, client=client, context=context,
+            deadline=deadline,
+        )  # fmt: skip
         soon = timezone.now() + datetime.timedelta(seconds=patience)
         waiting = ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES)
         if not waiting.filter(not_before__lte=soon).exists():
             return handled
+        if _past(deadline):
+            # This task's place passes to a fresh one, so as many workers as were rung keep
+            # working on the run.
+            export_run_enqueue(run=run, workers=1)
+            return handled
         time.sleep(0.2)
 
 
-def _process_kind(connection, run, kind, client, context, job_ids) -> int:
+def _process_kind(connection, run, kind, client, context, job_ids, deadline=None) -> int:
     jobs = due_jobs(connection=connection, run=run, kind=kind)
     if job_ids is not None:
         jobs = jobs.filter(pk__in=job_ids)
@@ -115,6 +140,8 @@ def _process_kind(connection, run, kind, client, context, job_ids) -> int:
         if claim := export_job_claim(job=job):
             _send_one(claim, client, context, invoices.get(job.object_id))
             handled += 1
+        if _past(deadline):
+            break
     return handled
 
 

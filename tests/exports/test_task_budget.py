@@ -1,0 +1,52 @@
+"""A run's task stops before django-q2's timeout would kill it mid-call, and rings a task that
+carries on, so a long run keeps as many workers as it was given."""
+
+from django_q.brokers import get_broker
+from django_q.signing import SignedPackage
+
+from accounts_app.models import Invoice
+from integration.models import ExportJob, JobState
+from integration.services.exports import export_run_start, export_run_work
+from integration.services.exports.runner import export_task_budget
+from tests.exports.conftest import booked_with, make_invoice
+
+
+def queued_tasks(broker) -> list[dict]:
+    """Take what is queued off the broker (so nothing is left for a later test's cluster)."""
+    tasks = []
+    while broker.queue_size():
+        for task_id, package in broker.dequeue() or []:
+            tasks.append(SignedPackage.loads(package))
+            broker.acknowledge(task_id)
+    return tasks
+
+
+def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(exporting, sandbox):
+    exporting.export_method = "booked"
+    exporting.save()
+    invoices = [make_invoice() for _ in range(3)]
+    run = export_run_start(
+        connection=exporting, invoices=Invoice.objects.filter(pk__in=[i.pk for i in invoices])
+    )
+    broker = get_broker()
+    queued_tasks(broker)
+
+    handled = export_run_work(run=run, budget=0)
+
+    assert 1 <= handled < 6  # three customers and three invoices
+    assert ExportJob.objects.filter(run=run, state=JobState.IN_FLIGHT).count() == 0
+    rung = queued_tasks(broker)
+    assert [(task["func"], task["args"]) for task in rung] == [
+        ("integration.tasks.export_run_task", (run.pk,))
+    ]
+
+    export_run_work(run=run, budget=60)
+    assert set(ExportJob.objects.filter(run=run).values_list("state", flat=True)) == {"done"}
+    for invoice in invoices:
+        assert len(booked_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert queued_tasks(broker) == []
+
+
+def test_a_task_gets_half_of_the_queues_timeout(settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300}
+    assert export_task_budget() == 150
