@@ -165,15 +165,25 @@ def _finish(job, invoice: Invoice, context: ExportContext, **numbers) -> None:
 def invoice_export_record(*, job: ExportJob, invoice: Invoice, context: ExportContext) -> None:
     """Show e-conomic's number beside ours. Our gap-free number is never changed: with 'copy
     back', e-conomic's number is kept as `economic_number` for display and search."""
-    number = job.booked_number or job.voucher_number or job.draft_number
-    row = InvoiceExport(
-        connection=context.connection, invoice=invoice, job=job, method=job.method,
-        draft_number=job.draft_number, booked_number=job.booked_number,
-        voucher_number=job.voucher_number, economic_number=str(number or ""),
-    )  # fmt: skip
-    # One statement, insert or update: a re-export (another method, a retry) replaces the row.
+    invoice_exports_record(jobs=[(job, invoice)], context=context)
+
+
+def invoice_exports_record(
+    *, jobs: list[tuple[ExportJob, Invoice]], context: ExportContext
+) -> None:
+    """`invoice_export_record` for several invoices, in one statement."""
+    rows = [
+        InvoiceExport(
+            connection=context.connection, invoice=invoice, job=job, method=job.method,
+            draft_number=job.draft_number, booked_number=job.booked_number,
+            voucher_number=job.voucher_number,
+            economic_number=str(job.booked_number or job.voucher_number or job.draft_number or ""),
+        )
+        for job, invoice in jobs
+    ]  # fmt: skip
+    # Insert or update: a re-export (another method, a retry) replaces the row.
     InvoiceExport.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["connection", "invoice"],
+        rows, update_conflicts=True, unique_fields=["connection", "invoice"],
         update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
                        "economic_number", "exported_at"],
     )  # fmt: skip

@@ -17,12 +17,13 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ExportJob
 from integration.services.exports.context import ExportContext
-from integration.services.exports.invoices import invoice_export_record
+from integration.services.exports.invoices import invoice_export_record, invoice_exports_record
 from integration.services.exports.jobs import (
     error_about,
     export_job_done,
     export_job_fail,
     export_job_progress,
+    export_jobs_done,
 )
 
 LOOKUP_CHUNK = 20  # texts per `$or` filter: keeps the URL short
@@ -61,15 +62,15 @@ def vouchers_export(
     except EconomicError as error:
         _fail_batch(pending, error)
         return
-    for (job, invoice, _, _), voucher in zip(pending, answer, strict=True):
-        _record(
-            job,
-            invoice,
-            voucher["voucherNumber"],
-            voucher["accountingYear"]["year"],
-            client,
-            context,
-        )
+    answered = [
+        (job, invoice, voucher["voucherNumber"], voucher["accountingYear"]["year"])
+        for (job, invoice, _, _), voucher in zip(pending, answer, strict=True)
+    ]
+    if context.connection.include_pdf:
+        for job, invoice, number, year in answered:
+            _record(job, invoice, number, year, client, context)
+    else:
+        _record_batch(answered, context)
 
 
 def _batch_key(items) -> str:
@@ -112,6 +113,18 @@ def _fail_batch(items, error: EconomicError) -> None:
     # and the message names the voucher (arrayIndex) it was about.
     for job, invoice, _, _ in items:
         export_job_fail(job=job, error=error_about(error, str(invoice)))
+
+
+def _record_batch(answered: list, context: ExportContext) -> None:
+    """Without PDFs nothing follows the call: the whole batch is recorded in one transaction."""
+    invoices = {job.pk: invoice for job, invoice, _, _ in answered}
+    export_jobs_done(
+        done=[(job, {"voucher_number": number, "voucher_year": str(year)})
+              for job, _, number, year in answered],
+        on_done=lambda finished: invoice_exports_record(
+            jobs=[(job, invoices[job.pk]) for job in finished], context=context
+        ),
+    )  # fmt: skip
 
 
 def _record(job, invoice, number: int, year: str, client, context: ExportContext) -> None:
