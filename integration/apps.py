@@ -9,14 +9,22 @@ class IntegrationConfig(AppConfig):
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
         from integration.schedules import schedules_ensure
-        from integration.services.exports.changes import customer_saved_receiver
+        from integration.services.exports.changes import (
+            customer_saved_receiver,
+            project_saved_receiver,
+        )
         from integration.services.exports.sweeper import invoice_finalized_receiver
 
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
         # Automatic export: the job is written inside the finalizing transaction.
         invoice_finalized.connect(invoice_finalized_receiver, dispatch_uid="economic-auto-export")
-        # Pushed customers: the job is written in the transaction that saves the customer.
+        # Pushed customers and projects: the job is written in the transaction that saves them.
         post_save.connect(
             customer_saved_receiver, sender="accounts_app.Customer", dispatch_uid="economic-push"
+        )
+        post_save.connect(
+            project_saved_receiver,
+            sender="accounts_app.Project",
+            dispatch_uid="economic-push-project",
         )

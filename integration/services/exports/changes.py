@@ -1,6 +1,6 @@
-"""Customers pushed as they change (Moment's behaviour, with "push on change" on a connection):
-a new customer gets its card, a changed one has its card updated. The job is written in the
-transaction that saves the customer and rung after the commit.
+"""Customers and projects pushed as they change (Moment's behaviour, with "push on change" on a
+connection; projects also need "sync projects"): a new one is created in e-conomic, a changed one
+updated. The job is written in the transaction that saves it and rung after the commit.
 
 An update reads the card first and sends it back whole (PUT replaces the document, REFERENCE
 §2.1): with the field policy "overwrite" our values win; with "fill empty" only the fields that
@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts_app.models import Customer
+from accounts_app.models import Customer, Project
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
-from integration.economic.errors import EconomicError
+from integration.economic.errors import EconomicError, TransientError
 from integration.models import Connection, CustomerLink, ExportJob, JobKind
 from integration.models.connection import FieldPolicy
 from integration.models.mappings import CustomerLinkState
@@ -35,25 +35,35 @@ READ_ONLY = {"balance", "dueAmount", "lastUpdated", "self", "contacts", "templat
 
 def customer_changed_export(*, customer: Customer) -> list[ExportJob]:
     """Queue the customer's card for every connection that pushes changes."""
-    jobs = []
-    for connection in Connection.objects.filter(active=True, push_on_change=True):
-        jobs.append(_next_revision_job(connection, customer))
+    connections = Connection.objects.filter(active=True, push_on_change=True)
+    return _queue(connections, JobKind.CUSTOMER, customer.pk, f"LB-CUS-{customer.pk}")
+
+
+def project_changed_export(*, project: Project) -> list[ExportJob]:
+    """Queue the project for every connection that pushes changes and sends projects."""
+    connections = Connection.objects.filter(active=True, push_on_change=True, sync_projects=True)
+    return _queue(connections, JobKind.PROJECT, project.pk, f"LB-PRJ-{project.pk}")
+
+
+def _queue(connections, kind: str, object_id: int, reference: str) -> list[ExportJob]:
+    """A job per connection for the object's next revision, in the caller's transaction; the
+    doorbell rings after the commit (a rolled-back save sends nothing)."""
+    jobs = [
+        _next_revision_job(connection, kind, object_id, reference) for connection in connections
+    ]
     if jobs:
         ids = [job.pk for job in jobs]
         transaction.on_commit(lambda: _ring(ids))
     return jobs
 
 
-def _next_revision_job(connection: Connection, customer: Customer) -> ExportJob:
-    done = ExportJob.objects.filter(
-        connection=connection, kind=JobKind.CUSTOMER, object_id=customer.pk
-    )
-    revision = (done.aggregate(last=Max("revision"))["last"] or 0) + 1
-    key = job_key(connection_id=connection.pk, kind=JobKind.CUSTOMER, object_id=customer.pk,
-                  revision=revision)  # fmt: skip
+def _next_revision_job(connection: Connection, kind: str, object_id: int, reference: str):
+    earlier = ExportJob.objects.filter(connection=connection, kind=kind, object_id=object_id)
+    revision = (earlier.aggregate(last=Max("revision"))["last"] or 0) + 1
+    key = job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=revision)
     return ExportJob.objects.create(
-        connection=connection, kind=JobKind.CUSTOMER, object_id=customer.pk, revision=revision,
-        key=key, reference=f"LB-CUS-{customer.pk}", not_before=timezone.now(),
+        connection=connection, kind=kind, object_id=object_id, revision=revision, key=key,
+        reference=reference, not_before=timezone.now(),
     )  # fmt: skip
 
 
@@ -95,3 +105,61 @@ def customer_is_linked(connection: Connection, customer_id: int) -> bool:
 def customer_saved_receiver(sender, instance: Customer, raw: bool = False, **_kwargs) -> None:
     if not raw:  # fixtures being loaded are not changes made by anyone
         customer_changed_export(customer=instance)
+
+
+def project_saved_receiver(sender, instance: Project, raw: bool = False, **_kwargs) -> None:
+    if not raw:
+        project_changed_export(project=instance)
+
+
+PROJECT_READ_ONLY = {"lastUpdated", "self", "links", "metaData"}
+PROJECT_CONFLICT_TRIES = 3
+
+
+def project_update(*, job: ExportJob, client: EconomicClient, context: ExportContext) -> None:
+    """Bring a linked project up to date. The Projects API replaces the project and needs the
+    objectVersion last read: when someone changed the project between our read and our write
+    (409), it is read again and the fields merged again, so their change is not overwritten
+    blindly. Each PUT's key names the version it replaces: a resend of the same PUT is the same
+    operation; a PUT on a newer version is another."""
+    project = Project.objects.get(pk=job.object_id)
+    ours = _project_fields(project, context)
+    try:
+        for _ in range(PROJECT_CONFLICT_TRIES):
+            current = client.project_get(context.projects[project.pk])
+            body = _project_merged(current, ours, context)
+            try:
+                client.project_update(body, idempotency_key=f"{job.key}:{body['objectVersion']}")
+                break
+            except EconomicError as error:
+                if error.status != 409:
+                    raise
+        else:
+            raise TransientError(
+                f"the project changed in e-conomic {PROJECT_CONFLICT_TRIES} times while we "
+                "updated it; it is tried again shortly", status=409,
+            )  # fmt: skip
+    except EconomicError as error:
+        export_job_fail(job=job, error=error_about(error, f"Project {project}"))
+        return
+    export_job_done(job=job, remote_number=context.projects[project.pk])
+
+
+def _project_fields(project: Project, context: ExportContext) -> dict:
+    fields = {"name": project.name[:255], "isClosed": not project.active}
+    if project.customer_id in context.customers:
+        fields["customerNumber"] = context.customers[project.customer_id]
+    return fields
+
+
+def _project_merged(current: dict, ours: dict, context: ExportContext) -> dict:
+    """What the PUT sends: e-conomic's project with our fields over it ("overwrite"), or only
+    where e-conomic's are empty ("fill empty"), the number and objectVersion as read."""
+    card = {key: value for key, value in current.items() if key not in PROJECT_READ_ONLY}
+    if context.connection.field_policy == FieldPolicy.OVERWRITE:
+        return {**card, **ours}
+    return {**card, **{key: value for key, value in ours.items() if _empty(card.get(key))}}
+
+
+def _empty(value) -> bool:
+    return value in ("", None, {}, [], False)

@@ -14,7 +14,7 @@ from accounts_app.models import Customer, Project
 from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import CustomerLink, ExportJob, ProjectLink
+from integration.models import CustomerLink, ExportJob, JobKind, ProjectLink
 from integration.models.connection import NumberPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
@@ -121,10 +121,23 @@ def _link_created(job: ExportJob, customer: Customer, number: int, context: Expo
 def project_export(
     *, job: ExportJob, client: EconomicClient, context: ExportContext, reconcile: bool
 ) -> None:
-    """Create the project in e-conomic's projects API with our number (we are master)."""
+    """Create the project in e-conomic's projects API with our number (we are master); a
+    project that is there already has it updated (a change pushed)."""
+    if job.object_id in context.projects:
+        from integration.services.exports.changes import project_update
+
+        project_update(job=job, client=client, context=context)
+        return
+    if job.revision > 1 and _earlier_revision_open(job):
+        export_job_release(job=job)  # still being created: never a second project
+        return
     project = Project.objects.get(pk=job.object_id)
+    if not _project_customer_ready(job, project, context):
+        return
     try:
-        found = _project_find(client, project.number) if reconcile else None
+        # A lost answer, or an earlier revision's job that made it: the number tells.
+        lookup = reconcile or job.revision > 1
+        found = _project_find(client, project.number) if lookup else None
         if found is None:
             client.project_create(_project_body(project, context), idempotency_key=job.key)
     except EconomicError as error:
@@ -137,6 +150,28 @@ def project_export(
     )
     context.projects[project.pk] = project.number
     export_job_done(job=job, remote_number=project.number)
+
+
+def _project_customer_ready(job: ExportJob, project: Project, context: ExportContext) -> bool:
+    """A project belongs to a customer in e-conomic: wait while its card is on its way, fail
+    with the fix when there is none."""
+    if project.customer_id in context.customers:
+        return True
+    context.refresh_links()
+    if project.customer_id in context.customers:
+        return True
+    waiting = ExportJob.objects.filter(
+        connection=job.connection_id, kind=JobKind.CUSTOMER, object_id=project.customer_id
+    ).exclude(state__in=TERMINAL_STATES)
+    if waiting.exists():
+        export_job_release(job=job)
+    else:
+        export_job_fail(
+            job=job, kind="configuration",
+            error=f"Project {project}: its customer {project.customer} is not in e-conomic. Link "
+            "the customer (or save it so that it is pushed), then retry.",
+        )  # fmt: skip
+    return False
 
 
 def _project_find(client: EconomicClient, number: int) -> dict | None:
