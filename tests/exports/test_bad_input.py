@@ -5,21 +5,31 @@ import datetime
 import pytest
 
 from accounts_app.models import Invoice
-from integration.models import ExportJob, ExportRun, RemoteRecord, VatCodePairing
+from integration.models import (
+    CustomerLink,
+    ExportJob,
+    ExportRun,
+    InvoiceExport,
+    RemoteRecord,
+    VatCodePairing,
+)
+from integration.models.mappings import CustomerLinkState
 from integration.models.reference import RemoteKind
 from integration.services.exports import Refused, export_run_start
 from integration.services.setup_check import SetupBlocked
+from integration.tasks import export_job_task
 from tests.exports.conftest import make_customer, make_invoice, remote_writes
 from tests.ledger.factories import ServiceTypeFactory, VatCodeFactory
 
 
 @pytest.fixture
 def nothing_written(exporting, sandbox):
-    """After the test: no write reached e-conomic, no run or job was stored here."""
+    """After the test: no write reached e-conomic, no run, job, export or link was stored here."""
     since = sandbox.last_request_id()
     yield
     assert remote_writes(sandbox, since) == []
     assert not ExportRun.objects.exists() and not ExportJob.objects.exists()
+    assert not InvoiceExport.objects.exists() and not CustomerLink.objects.exists()
 
 
 def _start(connection, invoice):
@@ -110,3 +120,65 @@ def test_an_unpaired_vat_code_used_only_here_is_named(exporting, nothing_written
     invoice.lines.model.objects.filter(invoice=invoice).update(vat_code=other)
     with pytest.raises(SetupBlocked, match="VAT code S0"):
         _start(exporting, invoice)
+
+
+def _no_product(connection):
+    connection.default_product_number = ""
+    connection.save()
+    return {}, "no e-conomic product: no default product is set"
+
+
+def _unpaired_vat(connection):
+    VatCodePairing.objects.all().delete()
+    return {}, "which is not paired with an e-conomic VAT code. Fix: Pair it"
+
+
+def _barred_year(connection):
+    return {"issue_date": datetime.date(datetime.date.today().year - 2, 6, 1)}, "closed or barred"
+
+
+def _missing_currency(connection):
+    RemoteRecord.objects.filter(connection=connection, kind=RemoteKind.CURRENCY,
+                                number="SEK").delete()  # fmt: skip
+    return {"customer": {"currency": "SEK"}}, "is in SEK, a currency e-conomic does not have"
+
+
+@pytest.mark.parametrize(
+    "bad_input", [_no_product, _unpaired_vat, _barred_year, _missing_currency],
+    ids=["no-product", "unpaired-vat", "barred-year", "missing-currency"],
+)  # fmt: skip
+def test_an_automatic_export_refuses_bad_input_before_sending_anything(
+    exporting, sandbox, bad_input
+):
+    """No run stands in front of an export on finalize: the job itself checks before sending."""
+    exporting.auto_export = True
+    exporting.save()
+    fields, reason = bad_input(exporting)
+    customer = make_customer(**fields.pop("customer", {}))
+    CustomerLink.objects.create(connection=exporting, customer=customer,
+                                state=CustomerLinkState.LINKED, remote_number=1)  # fmt: skip
+    invoice = make_invoice(customer, **fields)
+    since = sandbox.last_request_id()
+    export_job_task(ExportJob.objects.get(kind="invoice", object_id=invoice.pk).pk)
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    assert (job.state, job.error_kind) == ("failed", "configuration")
+    assert reason in job.last_error and str(invoice) in job.last_error
+    assert remote_writes(sandbox, since) == [] and not InvoiceExport.objects.exists()
+
+
+def test_an_automatic_export_of_a_customer_missing_what_economic_needs_sends_nothing(
+    exporting, sandbox
+):
+    exporting.auto_export = True
+    exporting.save()
+    customer = make_customer(name="Nordlys", address="", zip_code="", city="")
+    invoice = make_invoice(customer)
+    since = sandbox.last_request_id()
+    export_job_task(ExportJob.objects.get(kind="invoice", object_id=invoice.pk).pk)
+    jobs = {job.kind: job for job in ExportJob.objects.all()}
+    assert {kind: job.state for kind, job in jobs.items()} == {
+        "customer": "failed", "invoice": "failed",
+    }  # fmt: skip
+    assert "has no address, zip code, city" in jobs["invoice"].last_error
+    assert remote_writes(sandbox, since) == []
+    assert not InvoiceExport.objects.exists() and not CustomerLink.objects.exists()

@@ -45,6 +45,34 @@ class Refused(Exception):
         super().__init__("\n".join(str(blocker) for blocker in blockers))
 
 
+@dataclass(frozen=True)
+class AccountingYear:
+    """One of e-conomic's accounting years, as cached. A year may span two calendar years and
+    is then named "2025/2026"."""
+
+    name: str
+    start: str  # ISO dates, compared as text
+    end: str
+    closed: bool
+    barred: tuple[tuple[str, str], ...]  # (from, to) of its closed or barred periods
+
+    @classmethod
+    def of(cls, name: str, data: dict) -> AccountingYear:
+        barred = tuple(
+            (period.get("fromDate", ""), period.get("toDate", ""))
+            for period in data.get("periodList", [])
+            if period.get("closed") or period.get("barred")
+        )
+        return cls(name, data.get("fromDate", ""), data.get("toDate", ""),
+                   bool(data.get("closed")), barred)  # fmt: skip
+
+    def holds(self, iso: str) -> bool:
+        return self.start <= iso <= self.end
+
+    def open_on(self, iso: str) -> bool:
+        return not self.closed and not any(start <= iso <= end for start, end in self.barred)
+
+
 @dataclass
 class ExportContext:
     connection: Connection
@@ -56,9 +84,8 @@ class ExportContext:
     ambiguous: set[int] = field(default_factory=set)  # customer ids
     projects: dict[int, int] = field(default_factory=dict)  # project id -> e-conomic number
     cached: dict[str, set[str]] = field(default_factory=dict)  # kind -> numbers present
-    # (fromDate, toDate, name) of each accounting year e-conomic has; a year may span two
-    # calendar years and is then named "2025/2026".
-    accounting_years: list[tuple[str, str, str]] = field(default_factory=list)
+    accounting_years: list[AccountingYear] = field(default_factory=list)
+    paired_vat_codes: set[int] = field(default_factory=set)  # our VAT code ids
 
     @classmethod
     def load(cls, *, connection: Connection, overrides: dict | None = None) -> ExportContext:
@@ -83,8 +110,10 @@ class ExportContext:
             if kind == RemoteKind.PAYMENT_TERMS:
                 self.terms_types[int(number)] = data.get("paymentTermsType", "")
             elif kind == RemoteKind.ACCOUNTING_YEAR:
-                span = (data.get("fromDate", ""), data.get("toDate", ""), number)
-                self.accounting_years.append(span)
+                self.accounting_years.append(AccountingYear.of(number, data))
+        self.paired_vat_codes = set(
+            connection.vatcodepairing_set.values_list("vat_code_id", flat=True)
+        )
         self.refresh_links()
 
     def refresh_links(self) -> None:
@@ -129,10 +158,12 @@ class ExportContext:
     def accounting_year_for(self, day: datetime.date) -> str | None:
         """The name of the accounting year holding `day` (from the cached years, which need not
         follow the calendar), or None when e-conomic has none."""
+        year = self.year_holding(day)
+        return year.name if year else None
+
+    def year_holding(self, day: datetime.date) -> AccountingYear | None:
         iso = day.isoformat()
-        return next(
-            (name for start, end, name in self.accounting_years if start <= iso <= end), None
-        )
+        return next((year for year in self.accounting_years if year.holds(iso)), None)
 
 
 def invoices_for_export(invoice_ids) -> list[Invoice]:

@@ -202,7 +202,7 @@ def _prepare(job: ExportJob, context: ExportContext, invoice=None):
     invoice = invoice or invoices_for_export([job.object_id])[0]
     if not _parties_ready(job, invoice, context):
         return None
-    blockers = invoice_blockers(invoice, context, job.method)
+    blockers = invoice_blockers(invoice, context)
     if blockers:
         message = "\n".join(str(blocker) for blocker in blockers)
         export_job_fail(job=job, error=message, kind="configuration")

@@ -62,9 +62,7 @@ def export_run_start(
     context = ExportContext.load(connection=connection, overrides=overrides)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
     _apply_customer_override(chosen, context)
-    blockers = [
-        blocker for invoice in chosen for blocker in invoice_blockers(invoice, context, method)
-    ]
+    blockers = [blocker for invoice in chosen for blocker in invoice_blockers(invoice, context)]
     if blockers:
         raise Refused(blockers)
     with transaction.atomic():
@@ -234,7 +232,7 @@ def _dry_run(connection, invoices, method, overrides, user, selection) -> Export
 
 
 def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> dict:
-    blockers = [str(blocker) for blocker in invoice_blockers(invoice, context, method)]
+    blockers = [str(blocker) for blocker in invoice_blockers(invoice, context)]
     entry = {
         "invoice": str(invoice),
         "number": invoice.number,

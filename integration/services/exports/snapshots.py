@@ -10,7 +10,7 @@ from django_countries import countries
 from accounts_app.models import Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
-from integration.models.connection import ExportMethod, NumberPolicy
+from integration.models.connection import NumberPolicy
 from integration.services.exports.context import Blocker, ExportContext
 
 REFERENCE_PREFIX = "LB"
@@ -27,29 +27,33 @@ def label(invoice: Invoice) -> str:
     return f"{invoice} ({invoice.customer.name})"
 
 
-def invoice_blockers(invoice: Invoice, context: ExportContext, method: str = "") -> list[Blocker]:
-    """Every reason this invoice cannot be exported now (by `method`); empty when it can."""
+def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
+    """Every reason this invoice cannot be exported now; empty when it can. The same checks
+    guard a run before it starts and each job before it is sent (an automatic export has no run
+    to refuse, and the mappings may have changed since)."""
     found = [*_header_blockers(invoice, context), *_line_blockers(invoice, context)]
+    found += _date_blockers(invoice, context)
     if invoice.customer_id not in context.customers:
         found += customer_blockers(invoice.customer, context, label(invoice))
-    if method == ExportMethod.VOUCHER:
-        found += _voucher_blockers(invoice, context)
     return found
 
 
-def _voucher_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    # A voucher names its accounting year; e-conomic refuses a date outside it.
-    if context.accounting_year_for(invoice.issue_date) is not None:
+def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
+    # e-conomic books (and a voucher names) the accounting year holding the date, and refuses
+    # a closed year or a barred period.
+    day = invoice.issue_date.isoformat()
+    year = context.year_holding(invoice.issue_date)
+    if year is None:
+        known = ", ".join(sorted(year.name for year in context.accounting_years)) or "none"
+        problem = f"is dated {day}, in no accounting year e-conomic has (it has: {known})."
+        fix = "Create the accounting year in e-conomic, refresh reference data, then export again."
+    elif not year.open_on(day):
+        problem = f"is dated {day}, in accounting year {year.name}, closed or barred there."
+        fix = "Reopen the year or period in e-conomic and refresh reference data, or credit the "
+        fix += "invoice and reissue it with a date in an open period."
+    else:
         return []
-    known = ", ".join(sorted(name for _, _, name in context.accounting_years)) or "none"
-    return [
-        Blocker(
-            label(invoice),
-            f"is dated {invoice.issue_date.isoformat()}, in no accounting year e-conomic has "
-            f"(it has: {known}).",
-            "Create the accounting year in e-conomic, refresh reference data, then export again.",
-        )
-    ]
+    return [Blocker(label(invoice), problem, fix)]
 
 
 def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
@@ -106,6 +110,15 @@ def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
         service = (
             f"service type '{line.service_type}'" if line.service_type_id else "no service type"
         )
+        if line.vat_code_id and line.vat_code_id not in context.paired_vat_codes:
+            found.append(
+                Blocker(
+                    name,
+                    f"{where} has VAT code {line.vat_code}, which is not paired with an "
+                    "e-conomic VAT code.",
+                    "Pair it on the VAT code pairing screen.",
+                )
+            )
         if not product:
             found.append(
                 Blocker(
