@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -71,14 +73,24 @@ def options_parse(argv: list[str] | None = None) -> argparse.Namespace:
     return options
 
 
+def _stop(signal_number, _frame) -> None:
+    # SystemExit unwinds through the `finally` blocks: workers and sandbox stopped, database
+    # dropped, as on a normal end.
+    sys.exit(128 + signal_number)
+
+
 def main(argv: list[str] | None = None) -> int:
     options = options_parse(argv)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started in the background, which ignores it
     base_url = os.environ.get("DATABASE_URL", "")
     database = ScratchDatabase.create(base_url)
+    code = 1
     try:
         from soak.run import Soak
 
-        return Soak(options, database).run()
+        code = Soak(options, database).run()
+        return code
     finally:
         if "django" in sys.modules:
             from django.db import connections
@@ -86,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
         if not options.keep:
             database.drop(base_url)
+        if code == 0 and not options.keep:
+            shutil.rmtree(database.folder, ignore_errors=True)
+        else:
+            print(f"workers' logs and the sandbox's state file are kept in {database.folder}")
 
 
 if __name__ == "__main__":

@@ -256,6 +256,13 @@ class Soak:
 
     # -- figures -----------------------------------------------------------------------------------
 
+    def tasks_timed_out(self) -> int:
+        """django-q2 kills a task that runs past Q_CLUSTER["timeout"] and says so in its log."""
+        logs = (worker.log_path for worker in self.workers if worker.log_path.exists())
+        return sum(
+            log.read_text(errors="replace").count("exceeded maximum timeout") for log in logs
+        )
+
     def say(self, text: str) -> None:
         print(f"[{time.monotonic() - self.started:7.1f} s] {text}", flush=True)
 
@@ -298,9 +305,11 @@ class Soak:
             purposes = Counter(ApiCall.objects.values_list("purpose", flat=True))
             lines.append(
                 f"API calls: {sum(purposes.values())} made by the product ({_counts(purposes)}); "
-                f"{self.tally.sandbox_requests} requests seen by the sandbox"
+                f"{self.tally.sandbox_requests} requests seen by the sandbox (the soak's own "
+                "reads included)"
             )
         lines.append(f"faults injected: {_counts(self.tally.faults) or 'none'}")
+        lines.append(f"tasks cut off by the queue's timeout: {self.tasks_timed_out()}")
         timings = f"wall time: {time.monotonic() - self.started:.0f} s"
         if hasattr(self, "export_seconds"):
             timings += f" (export {self.export_seconds:.0f} s"
