@@ -43,7 +43,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
-from economic_sandbox.pytest_plugin import SandboxClient, start_in_thread  # noqa: E402
+from economic_sandbox.pytest_plugin import SandboxClient, SandboxProcess  # noqa: E402
 
 LATENCY_MS = 30
 agreement_numbers = itertools.count(9100001)
@@ -249,8 +249,10 @@ def main() -> None:
     options = parser.parse_args()
     chosen = set(options.scenarios.split(","))
     call_command("migrate", verbosity=0)
-    running = start_in_thread()
-    sandbox = SandboxClient(running.base_url)
+    # e-conomic's work is not ours: the sandbox serves from its own process, not from a thread
+    # that would share this one's interpreter lock.
+    running = SandboxProcess(None).start()
+    sandbox = running.client()
     sandbox.reset()
     sandbox.set_faults(latency_ms=LATENCY_MS)
     settings.ECONOMIC_ENDPOINTS["sandbox"].update(
