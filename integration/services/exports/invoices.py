@@ -47,7 +47,7 @@ def invoice_export(
         if job.method == ExportMethod.DRAFT:
             _finish(job, invoice, context, draft_number=job.draft_number)
             return
-        _compare_totals(job, invoice, draft, client)
+        _compare_totals(job, invoice, draft, client, context)
         _book(job, invoice, client, context)
     except Stop:
         return
@@ -115,10 +115,19 @@ def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> None:
     _keep(job, pdf_attached=True)
 
 
-def _compare_totals(job, invoice: Invoice, draft: dict | None, client) -> None:
+def _compare_totals(job, invoice: Invoice, draft: dict | None, client, context) -> None:
     """e-conomic computes VAT itself (product group x VAT zone): book only what adds up to ours."""
     if draft is None:
-        draft = _call(job, invoice, client.draft_invoice_get, job.draft_number)
+        try:
+            draft = client.draft_invoice_get(job.draft_number)
+        except NotFoundError as error:
+            # The draft is gone: booked by an earlier attempt whose answer was lost (and whose
+            # lookup failed too), or by a person. The booked invoice is found by reference.
+            booked = _booked_after_all(job, invoice, client, error)
+            _finish(job, invoice, context, booked_number=booked["bookedInvoiceNumber"])
+            raise Stop from None
+        except EconomicError as error:
+            _fail(job, invoice, error)
     theirs = Decimal(str(draft.get("grossAmount", 0)))
     if abs(theirs - invoice.gross_total) > TOLERANCE:
         _fail(
@@ -149,7 +158,12 @@ def _book(job, invoice: Invoice, client: EconomicClient, context: ExportContext)
 def _booked_after_all(job, invoice, client, error) -> dict:
     """The booking's answer was lost, or the draft is gone (booked by an attempt whose answer
     was lost): the booked invoice is found by our reference."""
-    found = _call(job, invoice, client.booked_invoices_find, job.reference)
+    try:
+        found = client.booked_invoices_find(job.reference)
+    except EconomicError as lookup_error:
+        # Whether the booking happened is still unknown: an ambiguous first error is kept, so
+        # the next attempt looks the invoice up before anything else.
+        _fail(job, invoice, error if error.ambiguous else lookup_error)
     if not found:
         _fail(job, invoice, error)
     return found[0]
