@@ -6,8 +6,8 @@ injects faults, kill workers (and the sandbox) in the middle, then check that ev
         [--faults 503=0.10,drop=0.05,429=0.05,hang=0.02] [--seed 1] [--timeout 1800]
 
 What it does, on a scratch database (a new PostgreSQL database on the server DATABASE_URL names,
-dropped afterwards, or a temporary SQLite file) and whatever broker REDIS_URL says (Redis, or
-django-q2's ORM broker when it is empty):
+or a temporary SQLite file; dropped afterwards unless a promise broke) and whatever broker
+REDIS_URL says (Redis, or django-q2's ORM broker when it is empty):
 
 1. starts the sandbox as a process with a state file, injecting the faults (`drop` is a write
    applied whose answer is lost; `hang` holds the request past our read timeout);
@@ -66,7 +66,9 @@ def options_parse(argv: list[str] | None = None) -> argparse.Namespace:
                              "seconds' worth); our bucket is set at 90 %% of it")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="seeds the ledger, payments, faults")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait per phase")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the scratch database and logs (kept anyway when a promise "
+                             "breaks)")  # fmt: skip
     options = parser.parse_args(argv)
     if not 0 <= options.kill <= options.workers or options.invoices < 1:
         parser.error("need at least one invoice, and --kill between 0 and --workers")
@@ -96,12 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             connections.close_all()
-        if not options.keep:
-            database.drop(base_url)
         if code == 0 and not options.keep:
+            database.drop(base_url)
             shutil.rmtree(database.folder, ignore_errors=True)
-        else:
-            print(f"workers' logs and the sandbox's state file are kept in {database.folder}")
+        else:  # what a person needs to find out why
+            print(f"kept: {database.describe()}; workers' logs and the sandbox's state file in "
+                  f"{database.folder}")  # fmt: skip
 
 
 if __name__ == "__main__":
