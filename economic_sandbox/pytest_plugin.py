@@ -131,6 +131,13 @@ class SandboxClient:
         return self.call_control(
             "POST", f"/agreements/{self.agreement_number}/payments/{payment_id}/reverse")
 
+    def payments_batch(self, *, register: list[dict] = (), reverse: list[int] = ()) -> dict:
+        """Reverse payments and register new ones (`{"bookedInvoiceNumber", "amount"}`) in one
+        call, all or none: `{"reversed": [...], "registered": [...]}`."""
+        return self.call_control(
+            "POST", f"/agreements/{self.agreement_number}/payments/batch",
+            {"reverse": list(reverse), "register": list(register)})
+
     def close(self) -> None:
         self.session.close()
         self.control.close()

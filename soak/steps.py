@@ -26,6 +26,7 @@ from integration.services.mappings import payment_conditions_pair
 from integration.services.reference import reference_refresh
 
 CENT = Decimal("0.01")
+BATCH = 250  # payments per control call: well inside its timeout on a busy machine
 
 
 def ledger_seed(*, invoices: int, rng: random.Random) -> int:
@@ -110,27 +111,35 @@ def _amount(rng: random.Random, most: Decimal) -> Decimal:
 def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str, int]:
     """One round of payments on the agreement's booked invoices, as customers pay: some in
     full, some partly (once or twice), some not at all; a third of the payments already
-    registered are reversed. Answers counts by kind."""
-    counts = {"full": 0, "partial": 0, "reversed": 0}
+    registered are reversed. Sent to the sandbox in batches (one state-file write each, not
+    one per payment). Answers counts by kind."""
     agreement = sandbox.agreement_number
-    for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments"):
-        if not payment.get("reversed") and rng.random() < 1 / 3:
-            sandbox.reverse_payment(payment["id"])
-            counts["reversed"] += 1
+    reverse = [
+        payment["id"]
+        for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments")
+        if not payment.get("reversed") and rng.random() < 1 / 3
+    ]
+    for start in range(0, len(reverse), BATCH):
+        sandbox.payments_batch(reverse=reverse[start : start + BATCH])
+    counts = {"full": 0, "partial": 0, "reversed": len(reverse)}
+    register = []
     for invoice in _booked(sandbox):
+        number = invoice["bookedInvoiceNumber"]
         remainder = Decimal(str(invoice["remainder"])).quantize(CENT)
         chance = rng.random()
         if remainder <= 0 or chance < 0.3:
             continue
         if chance < 0.6 or remainder <= 2 * CENT:
-            sandbox.register_payment(invoice["bookedInvoiceNumber"], float(remainder))
+            register.append({"bookedInvoiceNumber": number, "amount": float(remainder)})
             counts["full"] += 1
             continue
         for _ in range(1 if chance < 0.85 else 2):
             amount = _amount(rng, remainder)
-            sandbox.register_payment(invoice["bookedInvoiceNumber"], float(amount))
+            register.append({"bookedInvoiceNumber": number, "amount": float(amount)})
             remainder -= amount
             counts["partial"] += 1
+    for start in range(0, len(register), BATCH):
+        sandbox.payments_batch(register=register[start : start + BATCH])
     return counts
 
 

@@ -11,6 +11,12 @@ to make that happen on demand, so the sandbox offers, under its control prefix:
   again, so the invoice reappears in `/invoices/unpaid` (REFERENCE §7.5). A second reversal
   answers 409.
 * `GET /_sandbox/agreements/{agreementNumber}/payments` → the payments registered.
+* `POST /_sandbox/agreements/{agreementNumber}/payments/batch` with
+  `{"reverse": [7, 9], "register": [{"bookedInvoiceNumber": 31, "amount": 100.00}, ...]}` →
+  200 with `{"reversed": [...], "registered": [...]}`: reversals first, then registrations, in
+  order, all or none (the first refusal answers as its single call would and changes nothing).
+  One call and one write of the state file for a whole round of payments, where a soak over
+  thousands of invoices would otherwise rewrite a large state file once per payment.
 
 Each registration or reversal is recorded as a booked customer-payment entry
 (`/accounting-years/{year}/entries`, ledger_entries.py) in the "Indbetalinger" journal's voucher
@@ -40,8 +46,7 @@ def _bad(message: str, detail: str) -> errors.ApiError:
     return errors.bad_request(message, [detail], "Register at most the invoice's remainder.")
 
 
-def _payment_input(request: Request) -> tuple[dict, Decimal, datetime.date]:
-    body = request.json()
+def _payment_input(request: Request, body) -> tuple[dict, Decimal, datetime.date]:
     if not isinstance(body, dict):
         raise _bad("Invalid payment.", "The body must be a JSON object.")
     invoice = request.agreement.table(BOOKED).get(body.get("bookedInvoiceNumber"))
@@ -134,10 +139,7 @@ def _present(request: Request, payment: dict) -> dict:
     return {**payment, "self": request.url(path)}
 
 
-@router.route("POST", BASE)
-def payment_register(request: Request, agreementNumber: int) -> Response:  # noqa: N803
-    invoice, amount, day = _payment_input(request)
-    _check_amount(invoice, amount)
+def _register(request: Request, invoice: dict, amount: Decimal, day: datetime.date) -> dict:
     _apply(request, invoice, amount)
     voucher = _book_entry(
         request, invoice, amount, day, f"Payment of invoice {invoice['bookedInvoiceNumber']}"
@@ -152,12 +154,10 @@ def payment_register(request: Request, agreementNumber: int) -> Response:  # noq
         "remainder": invoice["remainder"],
     }
     request.agreement.table(PAYMENTS)[number] = payment
-    answer = _present(request, payment)
-    return created(answer, answer["self"])
+    return _present(request, payment)
 
 
-@router.route("POST", BASE + "/{payment_id:int}/reverse")
-def payment_reverse(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
+def _reversible(request: Request, payment_id) -> dict:
     payment = request.agreement.table(PAYMENTS).get(payment_id)
     if payment is None:
         raise errors.not_found()
@@ -168,14 +168,75 @@ def payment_reverse(request: Request, agreementNumber: int, payment_id: int) -> 
                 409, "The payment is already reversed.", "A payment can be reversed once."
             ),
         )
+    return payment
+
+
+def _reverse(request: Request, payment: dict) -> dict:
     invoice = request.agreement.table(BOOKED)[payment["bookedInvoiceNumber"]]
     amount = Decimal(str(payment["amount"]))
     _apply(request, invoice, -amount)
     _book_entry(
-        request, invoice, -amount, datetime.date.today(), f"Reversal of payment {payment_id}"
+        request, invoice, -amount, datetime.date.today(), f"Reversal of payment {payment['id']}"
     )
     payment.update(reversed=True, remainder=invoice["remainder"])
-    return json_response(200, _present(request, payment))
+    return _present(request, payment)
+
+
+@router.route("POST", BASE)
+def payment_register(request: Request, agreementNumber: int) -> Response:  # noqa: N803
+    invoice, amount, day = _payment_input(request, request.json())
+    _check_amount(invoice, amount)
+    answer = _register(request, invoice, amount, day)
+    return created(answer, answer["self"])
+
+
+@router.route("POST", BASE + "/{payment_id:int}/reverse")
+def payment_reverse(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
+    return json_response(200, _reverse(request, _reversible(request, payment_id)))
+
+
+@router.route("POST", BASE + "/batch")
+def payments_batch(request: Request, agreementNumber: int) -> Response:  # noqa: N803
+    body = request.json()
+    if not isinstance(body, dict) or not all(
+        isinstance(body.get(name, []), list) for name in ("reverse", "register")
+    ):
+        raise _bad("Invalid batch.", 'Send {"reverse": [ids], "register": [payments]}.')
+    reversals = _batch_reversals(request, body.get("reverse", []))
+    registrations = _batch_registrations(request, body.get("register", []), reversals)
+    return json_response(200, {
+        "reversed": [_reverse(request, payment) for payment in reversals],
+        "registered": [_register(request, *entry) for entry in registrations],
+    })  # fmt: skip
+
+
+def _batch_reversals(request: Request, ids: list) -> list[dict]:
+    """The payments to reverse, every one checked before anything changes."""
+    payments = [_reversible(request, payment_id) for payment_id in ids]
+    if len({payment["id"] for payment in payments}) != len(payments):
+        raise _bad("Invalid batch.", "A payment is named twice in reverse.")
+    return payments
+
+
+def _batch_registrations(request: Request, bodies: list, reversals: list[dict]) -> list[tuple]:
+    """Each registration checked against the remainder it will meet: the reversals before it
+    and the earlier registrations of the batch on the same invoice."""
+    remainders: dict[int, Decimal] = {}
+    for payment in reversals:
+        number = payment["bookedInvoiceNumber"]
+        invoice = request.agreement.table(BOOKED)[number]
+        remainders[number] = remainders.get(
+            number, invoice_math.money(invoice["remainder"])
+        ) + Decimal(str(payment["amount"]))
+    checked = []
+    for body in bodies:
+        invoice, amount, day = _payment_input(request, body)
+        number = invoice["bookedInvoiceNumber"]
+        remainder = remainders.get(number, invoice_math.money(invoice["remainder"]))
+        _check_amount({"bookedInvoiceNumber": number, "remainder": remainder}, amount)
+        remainders[number] = remainder - amount
+        checked.append((invoice, amount, day))
+    return checked
 
 
 @router.route("GET", BASE)

@@ -137,3 +137,67 @@ def test_booking_and_paying_fire_the_classic_webhooks(api, sandbox):
     urls = [delivery["url"] for delivery in deliveries]
     assert f"http://127.0.0.1:9/booked?no={invoice['bookedInvoiceNumber']}" in urls
     assert f"http://127.0.0.1:9/daybook?j=2&f={payment['voucherNumber']}" in urls
+
+
+# --- many in one call ---------------------------------------------------------------------------
+
+
+def batch(api, *, reverse=(), register=()):
+    return api.control("POST", "/payments/batch",
+                       {"reverse": list(reverse), "register": list(register)})  # fmt: skip
+
+
+def test_a_batch_reverses_then_registers_in_order(api):
+    first, second = an_invoice(api), an_invoice(api, amount=200)
+    earlier = api.pay(first["bookedInvoiceNumber"], 125).json()
+    answer = batch(api, reverse=[earlier["id"]], register=[
+        {"bookedInvoiceNumber": first["bookedInvoiceNumber"], "amount": 100},
+        {"bookedInvoiceNumber": first["bookedInvoiceNumber"], "amount": 25},
+        {"bookedInvoiceNumber": second["bookedInvoiceNumber"], "amount": 50.5},
+    ])  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [payment["id"] for payment in body["reversed"]] == [earlier["id"]]
+    assert [payment["remainder"] for payment in body["registered"]] == [25, 0, 199.5]
+    assert remainder_of(api, first["bookedInvoiceNumber"]) == 0
+    assert remainder_of(api, second["bookedInvoiceNumber"]) == 199.5
+    listed = api.control("GET", "/payments").json()
+    assert len(listed) == 4 and listed[0]["reversed"] is True
+
+
+def test_a_batch_counts_its_own_earlier_payments_against_the_remainder(api):
+    invoice = an_invoice(api)
+    number = invoice["bookedInvoiceNumber"]
+    answer = batch(api, register=[{"bookedInvoiceNumber": number, "amount": 100},
+                                  {"bookedInvoiceNumber": number, "amount": 25.01}])  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Overpayment refused."
+    assert answer.json()["errors"] == [
+        f"amount 25.01 exceeds the remainder 25.00 of invoice {number}."
+    ]
+    assert remainder_of(api, number) == 125
+
+
+def test_a_refused_batch_changes_nothing(api):
+    invoice = an_invoice(api)
+    number = invoice["bookedInvoiceNumber"]
+    paid = api.pay(number, 25).json()
+    before = api.control("GET", "/payments").json()
+    for refused in (
+        batch(api, reverse=[paid["id"]], register=[{"bookedInvoiceNumber": 999, "amount": 1}]),
+        batch(api, reverse=[paid["id"], paid["id"]]),
+        batch(api, reverse=[paid["id"], 999]),
+        batch(api, register=[{"bookedInvoiceNumber": number, "amount": 50},
+                             {"bookedInvoiceNumber": number, "amount": 1.001}]),  # fmt: skip
+    ):
+        assert refused.status_code in (400, 404), refused.text
+    assert api.control("GET", "/payments").json() == before
+    assert remainder_of(api, number) == 100
+
+
+def test_a_batch_that_is_not_two_lists_is_refused(api):
+    answer = batch(api)
+    assert answer.status_code == 200 and answer.json() == {"reversed": [], "registered": []}
+    answer = api.control("POST", "/payments/batch", {"register": {"bookedInvoiceNumber": 1}})
+    assert answer.status_code == 400
+    assert "reverse" in answer.text and "register" in answer.text
