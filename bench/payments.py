@@ -57,7 +57,8 @@ def sandbox_state(path: Path, invoices: int, changed: float) -> None:
                 "customer": {"customerNumber": 1}, "layout": {"layoutNumber": 19},
                 "paymentTerms": {"paymentTermsNumber": 1},
                 "recipient": {"name": "Bench", "vatZone": {"vatZoneNumber": 1}},
-                "lines": [{"product": {"productNumber": "1"}, "quantity": 2, "unitNetPrice": 100}]}  # fmt: skip
+                "lines": [{"product": {"productNumber": "1"}, "quantity": 2,
+                           "unitNetPrice": 100}]}  # fmt: skip
         draft = client.post("/invoices/drafts", json=body).json()
         booking = {"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}
         number = client.post("/invoices/booked", json=booking).json()["bookedInvoiceNumber"]
@@ -77,7 +78,8 @@ def _clone(template: dict, number: int, remainder: Decimal) -> dict:
     booked = copy.deepcopy(template)
     remainder = type(template["remainder"])(str(remainder))  # stored as the sandbox stores it
     booked.update(bookedInvoiceNumber=number, orderNumber=number, remainder=remainder,
-                  remainderInBaseCurrency=remainder, references={"other": f"BENCH-{number}"})  # fmt: skip
+                  remainderInBaseCurrency=remainder,
+                  references={"other": f"BENCH-{number}"})  # fmt: skip
     return booked
 
 
@@ -121,7 +123,8 @@ def ledger(name: str, invoices: int):
     offset = Invoice.objects.count()
     today = datetime.date.today()
     Invoice.objects.bulk_create(
-        Invoice(number=offset + n, state="finalized", customer=customer, payment_condition=condition,
+        Invoice(number=offset + n, state="finalized", customer=customer,
+                payment_condition=condition,
                 issue_date=today, due_date=today, net_total=Decimal("200.00"),
                 vat_total=Decimal("50.00"), gross_total=GROSS, amount_paid=Decimal("0.00"))
         for n in range(1, invoices + 1)
