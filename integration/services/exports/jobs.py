@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from integration.economic.errors import EconomicError
@@ -118,10 +118,9 @@ def export_jobs_done(
                 for name, value in numbers.items():
                     setattr(job, name, value)
                 finished.append(job)
-        runs = {job.run_id for job in finished if job.kind == JobKind.INVOICE and job.run_id}
-        for run_id in runs:
-            count = sum(1 for job in finished if job.run_id == run_id)
-            ExportRun.objects.filter(pk=run_id).update(done=F("done") + count)
+        invoices = [job.pk for job in finished if job.kind == JobKind.INVOICE]
+        if invoices:
+            _count_done(invoices)
         if finished:
             on_done(finished)
     return finished
@@ -180,12 +179,28 @@ def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:
     )  # fmt: skip
 
 
+def _run_of(job_ids: list[int]):
+    # The run the job's row names now, not the one read at the claim: a run started since may
+    # have taken the job over, and then that run counts it. Read inside the statement that
+    # counts, so it costs no round trip of its own.
+    return ExportJob.objects.filter(pk__in=job_ids).values("run_id")
+
+
 def _count(job: ExportJob, *, done: int = 0, failed: int = 0) -> None:
     # Progress counts invoices only: customers and projects are steps on their way.
-    if job.run_id and job.kind == JobKind.INVOICE:
-        ExportRun.objects.filter(pk=job.run_id).update(
+    if job.kind == JobKind.INVOICE:
+        ExportRun.objects.filter(pk__in=_run_of([job.pk])).update(
             done=F("done") + done, failed=F("failed") + failed
         )
+
+
+def _count_done(job_ids: list[int]) -> None:
+    """Count a batch of finished invoice jobs in one statement, each on its row's run."""
+    per_run = (
+        ExportJob.objects.filter(pk__in=job_ids, run=OuterRef("pk"))
+        .order_by().values("run").annotate(count=Count("pk")).values("count")
+    )  # fmt: skip
+    ExportRun.objects.filter(pk__in=_run_of(job_ids)).update(done=F("done") + Subquery(per_run))
 
 
 def export_job_retry(*, job: ExportJob) -> bool:
@@ -200,9 +215,9 @@ def export_job_retry(*, job: ExportJob) -> bool:
             key=f"{job.key.split('~')[0]}~{timezone.now().strftime('%Y%m%d%H%M%S%f')}",
             finished_at=None, updated_at=timezone.now(),
         )  # fmt: skip
-        if retried and job.run_id and job.kind == JobKind.INVOICE:
+        if retried and job.kind == JobKind.INVOICE:
             # The run is open again until the retried invoice is done or fails once more.
-            ExportRun.objects.filter(pk=job.run_id, failed__gt=0).update(
+            ExportRun.objects.filter(pk__in=_run_of([job.pk]), failed__gt=0).update(
                 failed=F("failed") - 1, finished_at=None, state="running"
             )
     return bool(retried)
