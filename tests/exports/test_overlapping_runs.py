@@ -14,10 +14,11 @@ from integration.services.exports import (
 )
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.invoices import invoice_export
+from integration.services.exports.jobs import export_job_move
 from integration.services.exports.runner import run_client
 from integration.services.exports.snapshots import invoice_snapshot
 from integration.services.exports.vouchers import vouchers_export
-from tests.exports.conftest import make_customer, make_invoice
+from tests.exports.conftest import drafts_with, make_customer, make_invoice
 
 
 def _invoices(connection, count: int) -> list[Invoice]:
@@ -55,6 +56,46 @@ def _progress(run: ExportRun) -> tuple:
     return status["state"], status["done"], status["failed"], status["total"], status["finished"]
 
 
+def test_a_second_run_takes_over_the_first_runs_failed_and_unsent_invoices(exporting, sandbox):
+    sent, refused, unsent = _invoices(exporting, 3)
+    first = _start(exporting, [sent, refused, unsent])
+    _send(exporting, first, sent)
+    _refuse(sandbox, exporting, first, refused)
+    second = _start(exporting, [sent, refused, unsent])
+    # Nothing of the first run's own is left open: it finishes with the one it exported.
+    assert _progress(first) == ("done", 1, 0, 1, True)
+    assert _progress(second) == ("running", 0, 0, 2, False)
+    export_process(connection=exporting, run=second)
+    assert _progress(second) == ("done", 2, 0, 2, True)
+    assert _progress(first) == ("done", 1, 0, 1, True)
+    for invoice in (sent, refused, unsent):
+        assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+
+
+def test_a_finished_run_whose_only_failure_is_taken_over_reads_done(exporting, sandbox):
+    sent, refused = _invoices(exporting, 2)
+    first = _start(exporting, [sent, refused])
+    _send(exporting, first, sent)
+    _refuse(sandbox, exporting, first, refused)
+    assert _progress(first) == ("done_with_errors", 1, 1, 2, True)
+    finished_at = ExportRun.objects.get(pk=first.pk).finished_at
+    second = _start(exporting, [refused])
+    assert _progress(first) == ("done", 1, 0, 1, True)
+    assert ExportRun.objects.get(pk=first.pk).finished_at == finished_at  # not reopened
+    export_process(connection=exporting, run=second)
+    assert _progress(second) == ("done", 1, 0, 1, True)
+
+
+def test_a_finished_run_keeps_the_failures_not_taken_over(exporting, sandbox):
+    taken, left = _invoices(exporting, 2)
+    first = _start(exporting, [taken, left])
+    _refuse(sandbox, exporting, first, taken)
+    _refuse(sandbox, exporting, first, left)
+    assert _progress(first) == ("done_with_errors", 0, 2, 2, True)
+    _start(exporting, [taken])
+    assert _progress(first) == ("done_with_errors", 0, 1, 1, True)
+
+
 def _send_claimed(connection, run: ExportRun, job: ExportJob, invoice: Invoice) -> None:
     """What the worker of `run` that claimed `job` does next: send it and record the answer."""
     context = ExportContext.load(connection=connection, overrides=run.overrides)
@@ -79,9 +120,8 @@ def test_an_invoice_taken_over_in_flight_is_counted_by_the_run_that_took_it(
     claim = export_job_claim(job=_job_of(invoice))  # a worker of the first run has it
     second = _start(exporting, [invoice])
     _send_claimed(exporting, first, claim.job, invoice)
-    first.refresh_from_db()
+    assert _progress(first) == ("done", 0, 0, 0, True)
     assert _progress(second) == ("done", 1, 0, 1, True)
-    assert (first.done, first.failed) == (0, 0)
 
 
 def test_an_invoice_taken_over_in_flight_that_fails_is_counted_by_the_run_that_took_it(
@@ -94,6 +134,16 @@ def test_an_invoice_taken_over_in_flight_that_fails_is_counted_by_the_run_that_t
     sandbox.revoke()
     _send_claimed(exporting, first, claim.job, invoice)
     sandbox.restore()
-    first.refresh_from_db()
+    assert _progress(first) == ("done", 0, 0, 0, True)
     assert _progress(second) == ("done_with_errors", 0, 1, 1, True)
-    assert (first.done, first.failed) == (0, 0)
+
+
+def test_a_job_that_ended_after_it_was_read_stays_with_the_run_that_ended_it(exporting, sandbox):
+    invoice, other = _invoices(exporting, 2)
+    first = _start(exporting, [invoice])
+    read = _job_of(invoice)  # as a second run reads it...
+    _send(exporting, first, invoice)  # ...a worker of the first run sends it
+    second = _start(exporting, [other])
+    assert not export_job_move(job=read, run=second)
+    assert _job_of(invoice).run_id == first.pk
+    assert _progress(first) == ("done", 1, 0, 1, True)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from integration.economic.errors import EconomicError
-from integration.models import ExportJob, ExportRun, JobKind, JobState
+from integration.models import ExportJob, ExportRun, JobKind, JobState, RunState
 
 CLAIMABLE = (JobState.PENDING, JobState.NEEDS_RECONCILE)
 
@@ -181,8 +181,8 @@ def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:
 
 def _run_of(job_ids: list[int]):
     # The run the job's row names now, not the one read at the claim: a run started since may
-    # have taken the job over, and then that run counts it. Read inside the statement that
-    # counts, so it costs no round trip of its own.
+    # have taken the job over (export_job_move), and then that run counts it. Read inside the
+    # statement that counts, so it costs no round trip of its own.
     return ExportJob.objects.filter(pk__in=job_ids).values("run_id")
 
 
@@ -203,24 +203,72 @@ def _count_done(job_ids: list[int]) -> None:
     ExportRun.objects.filter(pk__in=_run_of(job_ids)).update(done=F("done") + Subquery(per_run))
 
 
+def _again(job: ExportJob) -> dict:
+    """What a failed or dead job's row becomes to go again, looked up first (it may have been
+    sent). The key changes, because e-conomic replays the first answer (the refusal) to the old
+    one for an hour; the lookup by reference is what keeps the document single."""
+    return {
+        "state": JobState.NEEDS_RECONCILE, "attempts": 0, "not_before": timezone.now(),
+        "key": f"{job.key.split('~')[0]}~{timezone.now().strftime('%Y%m%d%H%M%S%f')}",
+        "finished_at": None, "updated_at": timezone.now(),
+    }  # fmt: skip
+
+
 def export_job_retry(*, job: ExportJob) -> bool:
-    """A person fixed the cause: the job goes again, looked up first (it may have been sent).
-    The key changes, because e-conomic replays the first answer (the refusal) to the old one
-    for an hour; the lookup by reference is what keeps the document single."""
+    """A person fixed the cause: the job goes again within its run (see `_again`)."""
     with transaction.atomic():
         retried = ExportJob.objects.filter(
             pk=job.pk, state__in=(JobState.FAILED, JobState.DEAD)
-        ).update(
-            state=JobState.NEEDS_RECONCILE, attempts=0, not_before=timezone.now(),
-            key=f"{job.key.split('~')[0]}~{timezone.now().strftime('%Y%m%d%H%M%S%f')}",
-            finished_at=None, updated_at=timezone.now(),
-        )  # fmt: skip
+        ).update(**_again(job))
         if retried and job.kind == JobKind.INVOICE:
             # The run is open again until the retried invoice is done or fails once more.
             ExportRun.objects.filter(pk__in=_run_of([job.pk]), failed__gt=0).update(
                 failed=F("failed") - 1, finished_at=None, state="running"
             )
     return bool(retried)
+
+
+def export_job_move(*, job: ExportJob, run: ExportRun) -> bool:
+    """Take the job into `run` unless it is done (False then: an invoice is never sent twice).
+    A failed or dead one goes again, looked up first; a pending or in-flight one goes on as it
+    is, counted by `run` when it ends. The run it leaves no longer counts it, and is not
+    reopened."""
+    while job.state != JobState.DONE:
+        if _move(job, run):
+            return True
+        # It changed since it was read (a worker finished or claimed it, another run took it).
+        job.refresh_from_db()
+    return False
+
+
+def _move(job: ExportJob, run: ExportRun) -> bool:
+    failed = job.state in (JobState.FAILED, JobState.DEAD)
+    changes = {"run": run, "method": run.method, "updated_at": timezone.now()}
+    if failed:
+        changes.update(_again(job))
+    with transaction.atomic():
+        # Only the row as it was read moves: a job that ended meanwhile was counted where it
+        # was, and moving it after that would count it on two runs.
+        moved = ExportJob.objects.filter(pk=job.pk, state=job.state, run=job.run_id).update(
+            **changes
+        )
+        if moved and job.run_id not in (None, run.pk) and job.kind == JobKind.INVOICE:
+            _uncount(job.run_id, failed=int(failed))
+    return bool(moved)
+
+
+def _uncount(run_id: int, *, failed: int) -> None:
+    """The run no longer holds the invoice. A finished run keeps its end, and reads done once
+    no failure of its own is left; an unfinished one ends when nothing of its own is open."""
+    # The CASE reads `failed` as it was before this UPDATE, as every SET expression does.
+    ExportRun.objects.filter(pk=run_id).update(
+        total=F("total") - 1, failed=F("failed") - failed,
+        state=Case(
+            When(finished_at=None, then=F("state")),
+            When(failed__gt=failed, then=Value(RunState.DONE_WITH_ERRORS)),
+            default=Value(RunState.DONE),
+        ),
+    )  # fmt: skip
 
 
 def export_jobs_expire_leases() -> int:

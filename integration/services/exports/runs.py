@@ -34,7 +34,7 @@ from integration.services.exports.context import (
     Refused,
     invoices_for_export,
 )
-from integration.services.exports.jobs import export_job_retry, job_key
+from integration.services.exports.jobs import export_job_move, job_key
 from integration.services.exports.snapshots import (
     invoice_blockers,
     invoice_reference,
@@ -114,8 +114,8 @@ def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) 
 
 
 def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> ExportJob:
-    """The job for this object, new, or the earlier one: a failed one is retried within this
-    run, a done or running one is left as it is (an invoice is never sent twice)."""
+    """The job for this object, new, or the earlier one taken over by this run unless it is
+    done (an invoice is never sent twice): see `export_job_move`."""
     connection = run.connection
     job, created = ExportJob.objects.get_or_create(
         connection=connection, kind=kind, object_id=object_id, revision=1,
@@ -126,13 +126,7 @@ def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> Export
     )  # fmt: skip
     if created:
         return job
-    if job.state in (JobState.FAILED, JobState.DEAD):
-        export_job_retry(job=job)
-    if job.state != JobState.DONE:
-        ExportJob.objects.filter(pk=job.pk).update(
-            run=run, method=run.method, updated_at=timezone.now()
-        )
-    elif kind == JobKind.INVOICE:
+    if not export_job_move(job=job, run=run) and kind == JobKind.INVOICE:
         # Exported before: not part of this run's work.
         ExportRun.objects.filter(pk=run.pk).update(total=F("total") - 1)
     return job
