@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django_q.signing import SignedPackage
 
 from accounts_app.models import Customer, Invoice
 from accounts_app.services import invoice_create, invoice_finalize, invoice_line_add
@@ -102,6 +103,16 @@ def states(connection) -> dict[str, int]:
     for state in ExportJob.objects.filter(connection=connection).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+def queued_tasks(broker) -> list[dict]:
+    """Take what is queued off the broker (so nothing is left for a later test's cluster)."""
+    tasks = []
+    while broker.queue_size():
+        for task_id, package in broker.dequeue() or []:
+            tasks.append(SignedPackage.loads(package))
+            broker.acknowledge(task_id)
+    return tasks
 
 
 def now():

@@ -2,6 +2,7 @@
 sent, or in flight) is counted once, by the run that exports it, and both runs finish."""
 
 import pytest
+from django_q.brokers import get_broker
 
 from accounts_app.models import Invoice
 from integration.models import CustomerLink, ExportJob, ExportRun, JobState
@@ -18,7 +19,8 @@ from integration.services.exports.jobs import export_job_move
 from integration.services.exports.runner import run_client
 from integration.services.exports.snapshots import invoice_snapshot
 from integration.services.exports.vouchers import vouchers_export
-from tests.exports.conftest import drafts_with, make_customer, make_invoice
+from integration.tasks import export_run_task
+from tests.exports.conftest import drafts_with, make_customer, make_invoice, queued_tasks
 
 
 def _invoices(connection, count: int) -> list[Invoice]:
@@ -147,3 +149,20 @@ def test_a_job_that_ended_after_it_was_read_stays_with_the_run_that_ended_it(exp
     assert not export_job_move(job=read, run=second)
     assert _job_of(invoice).run_id == first.pk
     assert _progress(first) == ("done", 1, 0, 1, True)
+
+
+def test_a_run_that_gave_up_its_last_open_invoice_finishes_without_being_looked_at(
+    exporting, sandbox, django_capture_on_commit_callbacks
+):
+    sent, unsent = _invoices(exporting, 2)
+    first = _start(exporting, [sent, unsent])
+    _send(exporting, first, sent)
+    broker = get_broker()
+    queued_tasks(broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _start(exporting, [unsent])
+    rung = [task["args"] for task in queued_tasks(broker)]
+    assert [args for args in rung if args != (second.pk,)] == [(first.pk,)]
+    export_run_task(first.pk)  # what the first run's rung task does
+    first.refresh_from_db()
+    assert (first.state, first.done, first.total, bool(first.finished_at)) == ("done", 1, 1, True)

@@ -2,23 +2,12 @@
 carries on, so a long run keeps as many workers as it was given."""
 
 from django_q.brokers import get_broker
-from django_q.signing import SignedPackage
 
 from accounts_app.models import Invoice
 from integration.models import ExportJob, JobState
 from integration.services.exports import export_run_start, export_run_work
 from integration.services.exports.runner import export_task_budget
-from tests.exports.conftest import booked_with, make_invoice
-
-
-def queued_tasks(broker) -> list[dict]:
-    """Take what is queued off the broker (so nothing is left for a later test's cluster)."""
-    tasks = []
-    while broker.queue_size():
-        for task_id, package in broker.dequeue() or []:
-            tasks.append(SignedPackage.loads(package))
-            broker.acknowledge(task_id)
-    return tasks
+from tests.exports.conftest import booked_with, make_invoice, queued_tasks
 
 
 def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(exporting, sandbox):

@@ -228,17 +228,22 @@ def export_job_retry(*, job: ExportJob) -> bool:
     return bool(retried)
 
 
-def export_job_move(*, job: ExportJob, run: ExportRun) -> bool:
-    """Take the job into `run` unless it is done (False then: an invoice is never sent twice).
+@dataclass(frozen=True)
+class Move:
+    left_run_id: int | None  # the run the job belonged to before, if another
+
+
+def export_job_move(*, job: ExportJob, run: ExportRun) -> Move | None:
+    """Take the job into `run` unless it is done (None then: an invoice is never sent twice).
     A failed or dead one goes again, looked up first; a pending or in-flight one goes on as it
     is, counted by `run` when it ends. The run it leaves no longer counts it, and is not
     reopened."""
     while job.state != JobState.DONE:
         if _move(job, run):
-            return True
+            return Move(left_run_id=job.run_id if job.run_id != run.pk else None)
         # It changed since it was read (a worker finished or claimed it, another run took it).
         job.refresh_from_db()
-    return False
+    return None
 
 
 def _move(job: ExportJob, run: ExportRun) -> bool:

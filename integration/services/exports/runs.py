@@ -68,8 +68,9 @@ def export_run_start(
     with transaction.atomic():
         run = _create_run(connection, method, overrides, user, selection, chosen)
         _link_chosen_customer(chosen, context)
-        _create_jobs(run, chosen, context)
+        left = _create_jobs(run, chosen, context)
         transaction.on_commit(lambda: export_run_enqueue(run=run))
+        transaction.on_commit(lambda: _ring_left(left))
     return run
 
 
@@ -101,21 +102,24 @@ def _create_run(connection, method, overrides, user, selection, chosen) -> Expor
     )  # fmt: skip
 
 
-def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) -> None:
+def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) -> set[int]:
+    """Write the run's jobs; answer the runs that gave some of theirs up to it."""
+    left = set()
     customers = {invoice.customer_id for invoice in chosen} - set(context.customers)
     for customer_id in sorted(customers):
-        _job(run, JobKind.CUSTOMER, customer_id, reference=f"LB-CUS-{customer_id}")
+        left.add(_job(run, JobKind.CUSTOMER, customer_id, reference=f"LB-CUS-{customer_id}"))
     if context.connection.sync_projects:
         projects = {invoice.project_id for invoice in chosen if invoice.project_id}
         for project_id in sorted(projects - set(context.projects)):
-            _job(run, JobKind.PROJECT, project_id, reference=f"LB-PRJ-{project_id}")
+            left.add(_job(run, JobKind.PROJECT, project_id, reference=f"LB-PRJ-{project_id}"))
     for invoice in chosen:
-        _job(run, JobKind.INVOICE, invoice.pk, reference=invoice_reference(invoice))
+        left.add(_job(run, JobKind.INVOICE, invoice.pk, reference=invoice_reference(invoice)))
+    return left - {None}
 
 
-def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> ExportJob:
-    """The job for this object, new, or the earlier one taken over by this run unless it is
-    done (an invoice is never sent twice): see `export_job_move`."""
+def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> int | None:
+    """Write this object's job, or take the earlier one over unless it is done (an invoice is
+    never sent twice): see `export_job_move`. Answers the run the earlier one left, if any."""
     connection = run.connection
     job, created = ExportJob.objects.get_or_create(
         connection=connection, kind=kind, object_id=object_id, revision=1,
@@ -125,11 +129,19 @@ def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> Export
         },
     )  # fmt: skip
     if created:
-        return job
-    if not export_job_move(job=job, run=run) and kind == JobKind.INVOICE:
+        return None
+    move = export_job_move(job=job, run=run)
+    if move is None and kind == JobKind.INVOICE:
         # Exported before: not part of this run's work.
         ExportRun.objects.filter(pk=run.pk).update(total=F("total") - 1)
-    return job
+    return move.left_run_id if move else None
+
+
+def _ring_left(run_ids: set[int]) -> None:
+    # A run that gave its last open invoices up has no job left to ring its task, which would
+    # finish it; without this it would stay running until someone opened its progress page.
+    for run in ExportRun.objects.filter(pk__in=run_ids, finished_at=None):
+        export_run_enqueue(run=run, workers=1)
 
 
 def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
