@@ -15,7 +15,7 @@ from integration.services.exports import (
 )
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.invoices import invoice_export
-from integration.services.exports.jobs import export_job_move
+from integration.services.exports.jobs import export_jobs_move
 from integration.services.exports.runner import run_client
 from integration.services.exports.snapshots import invoice_snapshot
 from integration.services.exports.vouchers import vouchers_export
@@ -146,7 +146,7 @@ def test_a_job_that_ended_after_it_was_read_stays_with_the_run_that_ended_it(exp
     read = _job_of(invoice)  # as a second run reads it...
     _send(exporting, first, invoice)  # ...a worker of the first run sends it
     second = _start(exporting, [other])
-    assert not export_job_move(job=read, run=second)
+    assert export_jobs_move(jobs=[read], run=second).done == [read]
     assert _job_of(invoice).run_id == first.pk
     assert _progress(first) == ("done", 1, 0, 1, True)
 

@@ -181,7 +181,7 @@ def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:
 
 def _run_of(job_ids: list[int]):
     # The run the job's row names now, not the one read at the claim: a run started since may
-    # have taken the job over (export_job_move), and then that run counts it. Read inside the
+    # have taken the job over (export_jobs_move), and then that run counts it. Read inside the
     # statement that counts, so it costs no round trip of its own.
     return ExportJob.objects.filter(pk__in=job_ids).values("run_id")
 
@@ -229,45 +229,55 @@ def export_job_retry(*, job: ExportJob) -> bool:
 
 
 @dataclass(frozen=True)
-class Move:
-    left_run_id: int | None  # the run the job belonged to before, if another
+class Moves:
+    done: list[ExportJob]  # done before, so not moved: an invoice is never sent twice
+    left_run_ids: set[int]  # the runs that gave invoices up
 
 
-def export_job_move(*, job: ExportJob, run: ExportRun) -> Move | None:
-    """Take the job into `run` unless it is done (None then: an invoice is never sent twice).
-    A failed or dead one goes again, looked up first; a pending or in-flight one goes on as it
-    is, counted by `run` when it ends. The run it leaves no longer counts it, and is not
-    reopened."""
+def export_jobs_move(*, jobs: list[ExportJob], run: ExportRun) -> Moves:
+    """Take earlier jobs into `run`, except the done ones. A failed or dead one goes again,
+    looked up first; a pending or in-flight one goes on as it is, counted by `run` when it
+    ends. The runs they leave no longer count them, and are not reopened."""
+    done, lost = [], {}  # lost: run id -> (invoices, of which failed)
+    with transaction.atomic():
+        # Jobs in id order first, the runs they left after: the order in which a worker that
+        # records outcomes takes the same row locks, so on PostgreSQL neither ever holds what
+        # the other waits for (a deadlock, which would end one of them).
+        for job in sorted(jobs, key=lambda job: job.pk):
+            moved = _move(job, run)
+            if moved is None:
+                done.append(job)
+            elif moved[0] is not None and job.kind == JobKind.INVOICE:
+                invoices, failed = lost.get(moved[0], (0, 0))
+                lost[moved[0]] = (invoices + 1, failed + moved[1])
+        for run_id in sorted(lost):
+            _uncount(run_id, *lost[run_id])
+    return Moves(done=done, left_run_ids=set(lost))
+
+
+def _move(job: ExportJob, run: ExportRun) -> tuple[int | None, bool] | None:
+    """Move one job: answer the run it left and whether it had failed there; None if done."""
     while job.state != JobState.DONE:
-        if _move(job, run):
-            return Move(left_run_id=job.run_id if job.run_id != run.pk else None)
+        failed = job.state in (JobState.FAILED, JobState.DEAD)
+        changes = {"run": run, "method": run.method, "updated_at": timezone.now()}
+        if failed:
+            changes.update(_again(job))
+        # Only the row as it was read moves: a job that ended meanwhile was counted where it
+        # was, and moving it after that would count it on two runs.
+        if ExportJob.objects.filter(pk=job.pk, state=job.state, run=job.run_id).update(**changes):
+            return (job.run_id if job.run_id != run.pk else None), failed
         # It changed since it was read (a worker finished or claimed it, another run took it).
         job.refresh_from_db()
     return None
 
 
-def _move(job: ExportJob, run: ExportRun) -> bool:
-    failed = job.state in (JobState.FAILED, JobState.DEAD)
-    changes = {"run": run, "method": run.method, "updated_at": timezone.now()}
-    if failed:
-        changes.update(_again(job))
-    with transaction.atomic():
-        # Only the row as it was read moves: a job that ended meanwhile was counted where it
-        # was, and moving it after that would count it on two runs.
-        moved = ExportJob.objects.filter(pk=job.pk, state=job.state, run=job.run_id).update(
-            **changes
-        )
-        if moved and job.run_id not in (None, run.pk) and job.kind == JobKind.INVOICE:
-            _uncount(job.run_id, failed=int(failed))
-    return bool(moved)
-
-
-def _uncount(run_id: int, *, failed: int) -> None:
-    """The run no longer holds the invoice. A finished run keeps its end, and reads done once
-    no failure of its own is left; an unfinished one ends when nothing of its own is open."""
+def _uncount(run_id: int, invoices: int, failed: int) -> None:
+    """The run no longer holds these invoices. A finished run keeps its end, and reads done
+    once no failure of its own is left; an unfinished one ends when nothing of its own is open
+    (export_run_refresh)."""
     # The CASE reads `failed` as it was before this UPDATE, as every SET expression does.
     ExportRun.objects.filter(pk=run_id).update(
-        total=F("total") - 1, failed=F("failed") - failed,
+        total=F("total") - invoices, failed=F("failed") - failed,
         state=Case(
             When(finished_at=None, then=F("state")),
             When(failed__gt=failed, then=Value(RunState.DONE_WITH_ERRORS)),

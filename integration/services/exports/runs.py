@@ -34,7 +34,7 @@ from integration.services.exports.context import (
     Refused,
     invoices_for_export,
 )
-from integration.services.exports.jobs import export_job_move, job_key
+from integration.services.exports.jobs import export_jobs_move, job_key
 from integration.services.exports.snapshots import (
     invoice_blockers,
     invoice_reference,
@@ -103,38 +103,43 @@ def _create_run(connection, method, overrides, user, selection, chosen) -> Expor
 
 
 def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) -> set[int]:
-    """Write the run's jobs; answer the runs that gave some of theirs up to it."""
-    left = set()
+    """Write the run's jobs, taking over earlier ones not done (see `export_jobs_move`);
+    answer the runs that gave invoices up to it."""
+    wanted = _wanted(chosen, context)
+    jobs = [_job(run, kind, object_id, reference) for kind, object_id, reference in wanted]
+    moves = export_jobs_move(jobs=[job for job, created in jobs if not created], run=run)
+    exported = sum(1 for job in moves.done if job.kind == JobKind.INVOICE)
+    if exported:
+        # Exported before: not part of this run's work.
+        ExportRun.objects.filter(pk=run.pk).update(total=F("total") - exported)
+    return moves.left_run_ids
+
+
+def _wanted(chosen: list[Invoice], context: ExportContext) -> list[tuple[str, int, str]]:
+    """(kind, object id, reference) of each job the run needs: the customers and projects
+    e-conomic lacks, then the invoices."""
     customers = {invoice.customer_id for invoice in chosen} - set(context.customers)
-    for customer_id in sorted(customers):
-        left.add(_job(run, JobKind.CUSTOMER, customer_id, reference=f"LB-CUS-{customer_id}"))
+    wanted = [(JobKind.CUSTOMER, customer_id, f"LB-CUS-{customer_id}")
+              for customer_id in sorted(customers)]  # fmt: skip
     if context.connection.sync_projects:
         projects = {invoice.project_id for invoice in chosen if invoice.project_id}
-        for project_id in sorted(projects - set(context.projects)):
-            left.add(_job(run, JobKind.PROJECT, project_id, reference=f"LB-PRJ-{project_id}"))
-    for invoice in chosen:
-        left.add(_job(run, JobKind.INVOICE, invoice.pk, reference=invoice_reference(invoice)))
-    return left - {None}
+        wanted += [(JobKind.PROJECT, project_id, f"LB-PRJ-{project_id}")
+                   for project_id in sorted(projects - set(context.projects))]  # fmt: skip
+    return wanted + [
+        (JobKind.INVOICE, invoice.pk, invoice_reference(invoice)) for invoice in chosen
+    ]
 
 
-def _job(run: ExportRun, kind: str, object_id: int, *, reference: str) -> int | None:
-    """Write this object's job, or take the earlier one over unless it is done (an invoice is
-    never sent twice): see `export_job_move`. Answers the run the earlier one left, if any."""
+def _job(run: ExportRun, kind: str, object_id: int, reference: str) -> tuple[ExportJob, bool]:
+    """This object's job: new, and True; or the earlier one (an object has one per revision)."""
     connection = run.connection
-    job, created = ExportJob.objects.get_or_create(
+    return ExportJob.objects.get_or_create(
         connection=connection, kind=kind, object_id=object_id, revision=1,
         defaults={
             "run": run, "method": run.method, "reference": reference, "not_before": timezone.now(),
             "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1),
         },
     )  # fmt: skip
-    if created:
-        return None
-    move = export_job_move(job=job, run=run)
-    if move is None and kind == JobKind.INVOICE:
-        # Exported before: not part of this run's work.
-        ExportRun.objects.filter(pk=run.pk).update(total=F("total") - 1)
-    return move.left_run_id if move else None
 
 
 def _ring_left(run_ids: set[int]) -> None:
