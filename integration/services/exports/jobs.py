@@ -247,9 +247,11 @@ def export_jobs_move(*, jobs: list[ExportJob], run: ExportRun) -> Moves:
             moved = _move(job, run)
             if moved is None:
                 done.append(job)
-            elif moved[0] is not None and job.kind == JobKind.INVOICE:
-                invoices, failed = lost.get(moved[0], (0, 0))
-                lost[moved[0]] = (invoices + 1, failed + moved[1])
+                continue
+            left_run_id, failed = moved
+            if left_run_id is not None and job.kind == JobKind.INVOICE:
+                invoices, failures = lost.get(left_run_id, (0, 0))
+                lost[left_run_id] = (invoices + 1, failures + failed)
         for run_id in sorted(lost):
             _uncount(run_id, *lost[run_id])
     return Moves(done=done, left_run_ids=set(lost))
