@@ -98,13 +98,14 @@ def test_a_finished_run_keeps_the_failures_not_taken_over(exporting, sandbox):
     assert _progress(first) == ("done_with_errors", 0, 1, 1, True)
 
 
-def _send_claimed(connection, run: ExportRun, job: ExportJob, invoice: Invoice) -> None:
-    """What the worker of `run` that claimed `job` does next: send it and record the answer."""
-    context = ExportContext.load(connection=connection, overrides=run.overrides)
+def _send_claimed(connection, run: ExportRun | None, job: ExportJob, invoice: Invoice) -> None:
+    """What the worker of `run` (or of the automatic export) that claimed `job` does next: send
+    it and record the answer."""
+    context = ExportContext.load(connection=connection, overrides=run.overrides if run else {})
     [invoice] = invoices_for_export([invoice.pk])
     snapshot = invoice_snapshot(invoice, context)
     client = run_client(connection=connection, run=run)
-    if run.method == "voucher":
+    if job.method == "voucher":
         vouchers_export(items=[(job, invoice, snapshot, False)], client=client, context=context)
     else:
         invoice_export(job=job, invoice=invoice, snapshot=snapshot, client=client,
@@ -138,6 +139,16 @@ def test_an_invoice_taken_over_in_flight_that_fails_is_counted_by_the_run_that_t
     sandbox.restore()
     assert _progress(first) == ("done", 0, 0, 0, True)
     assert _progress(second) == ("done_with_errors", 0, 1, 1, True)
+
+
+def test_an_automatic_export_in_flight_is_counted_by_the_run_that_took_it(exporting, sandbox):
+    exporting.auto_export = True
+    exporting.save()
+    [invoice] = _invoices(exporting, 1)  # finalizing queued it, in no run
+    claim = export_job_claim(job=_job_of(invoice))
+    run = _start(exporting, [invoice])
+    _send_claimed(exporting, None, claim.job, invoice)
+    assert _progress(run) == ("done", 1, 0, 1, True)
 
 
 def test_a_job_that_ended_after_it_was_read_stays_with_the_run_that_ended_it(exporting, sandbox):
