@@ -148,6 +148,9 @@ Q_CLUSTER = {
     "label": "Task queue",
     "poll": 0.5,
 }
+# How many tasks an export run rings, one per worker that is to take part. 0: this machine's
+# own workers; with clusters on several machines, the sum of their workers, or the others idle.
+EXPORT_TASKS = env.int("EXPORT_TASKS", default=0)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

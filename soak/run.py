@@ -25,8 +25,10 @@ def environment(options, database: ScratchDatabase, sandbox_url: str) -> dict[st
         "DATABASE_URL": database.url,
         "DJANGO_SETTINGS_MODULE": "soak.settings",
         "Q_CLUSTER_NAME": f"ledger-chaos-{os.getpid()}",
-        # The soak rings one export task per worker (export_run_enqueue reads this).
-        "Q_WORKERS": str(options.workers),
+        # One export task per worker: the workers are clusters of their own (export_run_enqueue
+        # reads this).
+        "EXPORT_TASKS": str(options.workers),
+        "Q_WORKERS": "1",
         "SANDBOX_URL": sandbox_url,
         "ECONOMIC_READ_TIMEOUT": str(READ_TIMEOUT),
         "ECONOMIC_BUCKET_CAPACITY": str(options.refill * 3 * 0.9),
@@ -84,7 +86,6 @@ class Soak:
             self.django_start()
             self.prepare()
             # One worker per cluster: a kill takes a whole cluster, as when its machine dies.
-            worker_environment["Q_WORKERS"] = "1"
             self.workers = [
                 Worker(number, worker_environment, self.database.folder).start()
                 for number in range(1, self.options.workers + 1)

@@ -150,10 +150,11 @@ def _ring_left(run_ids: set[int]) -> None:
 
 
 def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
-    """Ring the doorbell: one task per worker, each claims jobs until none is due."""
+    """Ring the doorbell: one task per worker (EXPORT_TASKS, else this machine's workers),
+    each claims jobs until none is due."""
     from django_q.tasks import async_task
 
-    for _ in range(workers or settings.Q_CLUSTER.get("workers", 1)):
+    for _ in range(workers or settings.EXPORT_TASKS or settings.Q_CLUSTER.get("workers", 1)):
         async_task("integration.tasks.export_run_task", run.pk, task_name=f"export run {run.pk}")
 
 
