@@ -111,27 +111,17 @@ def test_a_payment_arrives_through_the_webhook_and_a_qcluster(
     # The one worker answers the webhook alone: no schedule (the sweep, the reference refresh)
     # that earlier tests left due runs first, so whatever moves the invoice is the webhook.
     Schedule.objects.all().delete()
+    # At INFO the log a failure prints says whether the worker took and finished the task.
     cluster = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"], cwd=django_settings.BASE_DIR,
-        env={**os.environ, **_cluster_environment(sandbox), "LOG_LEVEL": "DEBUG"},
+        env={**os.environ, **_cluster_environment(sandbox), "LOG_LEVEL": "INFO"},
         stdout=open(tmp_path / "qcluster.log", "w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    import json as _json
-    from django_q.models import OrmQ, Task
-    def _diag():
-        lines = ["ENV", _json.dumps({k: v for k, v in os.environ.items() if not k.startswith("LS_")}, indent=0)]
-        lines.append("ORMQ " + repr(list(OrmQ.objects.values("id", "key", "lock"))))
-        lines.append("TASK " + repr(list(Task.objects.values("id", "name", "func", "success", "started", "stopped"))))
-        lines.append("SCHED " + repr(list(Schedule.objects.values())))
-        lines.append("PS " + subprocess.run(["ps", "-ef", "--forest"], capture_output=True, text=True).stdout[-6000:])
-        lines.append("LOG " + (tmp_path / "qcluster.log").read_text()[-12000:])
-        open(os.environ.get("DIAG", "/tmp/webhook_diag.txt"), "w").write("\n".join(lines))
-        return "see diag"
     try:
         sandbox.register_payment(number, 250.0)
         deadline = time.monotonic() + 60
         while fresh(invoice).state != Invoice.State.PAID:
-            assert time.monotonic() < deadline, _diag()
+            assert time.monotonic() < deadline, (tmp_path / "qcluster.log").read_text()[-3000:]
             time.sleep(0.2)
     finally:
         cluster.terminate()
