@@ -91,15 +91,23 @@ def test_the_run_page_follows_progress_through_its_status_endpoint(client, clerk
     page = client.get(reverse("admin:integration_exportrun_change", args=[run.pk]))
     assert 'id="export-bar"' in page.content.decode()
     status_url = reverse("admin:integration_exportrun_status", args=[run.pk])
+    # No worker has taken it up yet: it says so, rather than running.
     assert client.get(status_url).json() | {"seconds_left": 0} == {
-        "state": "running",
-        "state_label": "Running",
+        "state": "queued",
+        "state_label": "Queued",
         "done": 0,
         "failed": 0,
         "total": 2,
         "seconds_left": 0,
         "finished": False,
     }
+    # A worker sends the first invoice (and the customer cards it waits for).
+    jobs = ExportJob.objects.filter(run=run).order_by("id")
+    first = jobs.filter(kind="invoice").first()
+    customers = list(jobs.filter(kind="customer").values_list("pk", flat=True))
+    export_process(connection=exporting, run=run, job_ids=[*customers, first.pk])
+    status = client.get(status_url).json()
+    assert (status["state_label"], status["done"], status["finished"]) == ("Running", 1, False)
     export_process(connection=exporting, run=run)
     status = client.get(status_url).json()
     assert (status["done"], status["state"], status["finished"]) == (2, "done", True)

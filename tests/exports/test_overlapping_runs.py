@@ -66,7 +66,7 @@ def test_a_second_run_takes_over_the_first_runs_failed_and_unsent_invoices(expor
     second = _start(exporting, [sent, refused, unsent])
     # Nothing of the first run's own is left open: it finishes with the one it exported.
     assert _progress(first) == ("done", 1, 0, 1, True)
-    assert _progress(second) == ("running", 0, 0, 2, False)
+    assert _progress(second) == ("queued", 0, 0, 2, False)
     export_process(connection=exporting, run=second)
     assert _progress(second) == ("done", 2, 0, 2, True)
     assert _progress(first) == ("done", 1, 0, 1, True)

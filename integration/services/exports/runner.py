@@ -27,7 +27,7 @@ from integration.services.exports.jobs import (
     export_job_release,
 )
 from integration.services.exports.parties import customer_export, project_export
-from integration.services.exports.runs import export_run_enqueue
+from integration.services.exports.runs import export_run_begin, export_run_enqueue
 from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
 from integration.services.exports.vouchers import vouchers_export
 
@@ -74,6 +74,8 @@ def export_process(
     context = context or ExportContext.load(
         connection=connection, overrides=run.overrides if run else {}
     )
+    if run is not None:
+        export_run_begin(run=run)
     handled = 0
     while True:
         progress = sum(

@@ -158,16 +158,23 @@ def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
         async_task("integration.tasks.export_run_task", run.pk, task_name=f"export run {run.pk}")
 
 
+def export_run_begin(*, run: ExportRun) -> None:
+    """A worker has taken the run up: queued becomes running, once. Until then the progress
+    page says queued, which is what a person needs to see when no worker is running."""
+    if run.started_at is None:
+        now = timezone.now()
+        if ExportRun.objects.filter(pk=run.pk, started_at=None, finished_at=None).update(
+            started_at=now, state=RunState.RUNNING
+        ):
+            run.started_at, run.state = now, RunState.RUNNING
+
+
 def export_run_refresh(*, run: ExportRun) -> ExportRun:
     """Bring the run's state up to date; when every invoice is done or failed, finish it and
     send the digest (once)."""
     run.refresh_from_db()
     if run.dry_run or run.finished_at:
         return run
-    if run.started_at is None:
-        ExportRun.objects.filter(pk=run.pk, started_at=None).update(
-            started_at=timezone.now(), state=RunState.RUNNING
-        )
     open_jobs = run.jobs.filter(kind=JobKind.INVOICE).exclude(state__in=TERMINAL_STATES)
     if not open_jobs.exists():
         state = RunState.DONE_WITH_ERRORS if run.failed else RunState.DONE
