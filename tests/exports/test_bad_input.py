@@ -100,7 +100,7 @@ def test_one_bad_invoice_refuses_the_whole_run(exporting, nothing_written):
         export_run_start(
             connection=exporting, invoices=Invoice.objects.filter(pk__in=[good.pk, bad.pk])
         )
-    assert [blocker.invoice for blocker in raised.value.blockers] == [
+    assert [blocker.subject for blocker in raised.value.blockers] == [
         f"{bad} ({bad.customer.name})"
     ]
 

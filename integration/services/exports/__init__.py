@@ -4,7 +4,8 @@ Public services (keyword-only): `export_run_start`, `export_process`, `export_ru
 `export_run_status`, `export_job_retry`, `exports_sweep`, `invoice_finalized_export`.
 """
 
-from integration.services.exports.context import Blocker, ExportContext, Refused
+from integration.services.blockers import Blocker, Refused
+from integration.services.exports.context import ExportContext
 from integration.services.exports.jobs import export_job_claim, export_job_retry
 from integration.services.exports.runner import export_process, export_run_work
 from integration.services.exports.runs import (

@@ -1,9 +1,9 @@
 """What an export decides before anything is sent: which product each line is sold as, which
-terms, layout and VAT zone an invoice gets, which e-conomic customer it goes to, and every
-reason it cannot go (a blocker naming invoice, line, field and fix).
+terms, layout and VAT zone an invoice gets, which e-conomic customer it goes to.
 
-The mappings of a connection are read once per `ExportContext`, so a run of a thousand invoices
-does not read them a thousand times.
+The mappings of a connection and its cache of e-conomic's reference data are read once per
+`ExportContext`, so a run of a thousand invoices does not read them a thousand times; the setup
+check reads the same context (the rules that stop an export are in `services/blockers.py`).
 """
 
 from __future__ import annotations
@@ -23,26 +23,6 @@ from integration.models import (
     RemoteRecord,
 )
 from integration.models.mappings import CustomerLinkState
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """One reason an invoice cannot be exported, in a bookkeeper's words."""
-
-    invoice: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.invoice}: {self.problem} Fix: {self.fix}"
-
-
-class Refused(Exception):
-    """Blockers found before anything was sent."""
-
-    def __init__(self, blockers: list[Blocker]):
-        self.blockers = blockers
-        super().__init__("\n".join(str(blocker) for blocker in blockers))
 
 
 @dataclass(frozen=True)
@@ -83,7 +63,8 @@ class ExportContext:
     customers: dict[int, int] = field(default_factory=dict)  # customer id -> e-conomic number
     ambiguous: set[int] = field(default_factory=set)  # customer ids
     projects: dict[int, int] = field(default_factory=dict)  # project id -> e-conomic number
-    cached: dict[str, set[str]] = field(default_factory=dict)  # kind -> numbers present
+    # (kind, number) -> (e-conomic's document, barred) of every record e-conomic has
+    records: dict[tuple[str, str], tuple[dict, bool]] = field(default_factory=dict)
     accounting_years: list[AccountingYear] = field(default_factory=list)
     paired_vat_codes: set[int] = field(default_factory=set)  # our VAT code ids
 
@@ -102,11 +83,11 @@ class ExportContext:
             pairing.payment_condition_id: int(pairing.payment_terms.number)
             for pairing in connection.paymentconditionpairing_set.select_related("payment_terms")
         }
-        self.cached, self.accounting_years = {}, []
-        for kind, number, data in RemoteRecord.objects.filter(
+        self.records, self.accounting_years = {}, []
+        for kind, number, data, barred in RemoteRecord.objects.filter(
             connection=connection, present=True
-        ).values_list("kind", "number", "data"):
-            self.cached.setdefault(kind, set()).add(number)
+        ).values_list("kind", "number", "data", "barred"):
+            self.records[kind, number] = (data, barred)
             if kind == RemoteKind.PAYMENT_TERMS:
                 self.terms_types[int(number)] = data.get("paymentTermsType", "")
             elif kind == RemoteKind.ACCOUNTING_YEAR:
@@ -131,12 +112,23 @@ class ExportContext:
         )
 
     def has(self, kind: str, number: object) -> bool:
-        return str(number) in self.cached.get(kind, set())
+        return (kind, str(number)) in self.records
+
+    def record(self, kind: str, number: object) -> dict | None:
+        """e-conomic's document, as cached; None when e-conomic does not have it."""
+        found = self.records.get((kind, str(number))) if number not in (None, "") else None
+        return found[0] if found else None
+
+    def barred(self, kind: str, number: object) -> bool:
+        return self.records.get((kind, str(number)), ({}, False))[1]
 
     # -- decisions -----------------------------------------------------------------------------
 
     def product_for(self, line: InvoiceLine) -> str:
-        return self.products.get(line.service_type_id) or self.connection.default_product_number
+        return self.product_for_service_type(line.service_type_id)
+
+    def product_for_service_type(self, service_type_id: int | None) -> str:
+        return self.products.get(service_type_id) or self.connection.default_product_number
 
     def payment_terms_for(self, condition: PaymentCondition) -> int | None:
         chosen = self.overrides.get("payment_terms_number")
@@ -168,7 +160,12 @@ class ExportContext:
 
 def invoices_for_export(invoice_ids) -> list[Invoice]:
     """The invoices with everything a snapshot reads, in three queries."""
-    lines = Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
+    lines = Prefetch(
+        "lines",
+        queryset=InvoiceLine.objects.select_related("service_type", "vat_code").order_by(
+            "position", "id"
+        ),
+    )
     return list(
         Invoice.objects.filter(pk__in=list(invoice_ids))
         .select_related("customer", "payment_condition", "credited_invoice", "project")

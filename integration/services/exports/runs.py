@@ -28,12 +28,8 @@ from integration.models import (
 )
 from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
-from integration.services.exports.context import (
-    Blocker,
-    ExportContext,
-    Refused,
-    invoices_for_export,
-)
+from integration.services.blockers import Blocker, Refused
+from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.jobs import export_jobs_move, job_key
 from integration.services.exports.snapshots import (
     invoice_blockers,
@@ -58,8 +54,8 @@ def export_run_start(
     method = method or connection.export_method
     if dry_run:
         return _dry_run(connection, invoices, method, overrides, user, selection)
-    setup_require_ready(connection=connection, invoices=invoices)
     context = ExportContext.load(connection=connection, overrides=overrides)
+    setup_require_ready(connection=connection, invoices=invoices, context=context)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
     _apply_customer_override(chosen, context)
     blockers = [blocker for invoice in chosen for blocker in invoice_blockers(invoice, context)]
@@ -234,13 +230,13 @@ def export_run_status(*, run: ExportRun) -> dict:
 
 
 def _dry_run(connection, invoices, method, overrides, user, selection) -> ExportRun:
-    report = setup_check(connection=connection, invoices=invoices)
     context = ExportContext.load(connection=connection, overrides=overrides)
+    report = setup_check(connection=connection, invoices=invoices, context=context)
     chosen = invoices_for_export(invoices.values_list("pk", flat=True))
     if overrides.get("customer_number") and len({i.customer_id for i in chosen}) == 1:
         context.customers[chosen[0].customer_id] = int(overrides["customer_number"])
     findings = {
-        "setup_blockers": [f"{finding.message} Fix: {finding.fix}" for finding in report.blockers],
+        "setup_blockers": [str(finding) for finding in report.blockers],
         "invoices": [_dry_run_invoice(invoice, context, method) for invoice in chosen],
     }
     return ExportRun.objects.create(

@@ -4,14 +4,19 @@ that find what would stop them (each blocker names the invoice, the line or fiel
 
 from __future__ import annotations
 
-from django.conf import settings
 from django_countries import countries
 
 from accounts_app.models import Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
 from integration.models.connection import NumberPolicy
-from integration.services.exports.context import Blocker, ExportContext
+from integration.services.blockers import (
+    Blocker,
+    accounting_year_blocker,
+    product_blocker,
+    vat_code_blocker,
+)
+from integration.services.exports.context import ExportContext
 
 REFERENCE_PREFIX = "LB"
 
@@ -39,21 +44,8 @@ def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
 
 
 def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    # e-conomic books (and a voucher names) the accounting year holding the date, and refuses
-    # a closed year or a barred period.
-    day = invoice.issue_date.isoformat()
-    year = context.year_holding(invoice.issue_date)
-    if year is None:
-        known = ", ".join(sorted(year.name for year in context.accounting_years)) or "none"
-        problem = f"is dated {day}, in no accounting year e-conomic has (it has: {known})."
-        fix = "Create the accounting year in e-conomic, refresh reference data, then export again."
-    elif not year.open_on(day):
-        problem = f"is dated {day}, in accounting year {year.name}, closed or barred there."
-        fix = "Reopen the year or period in e-conomic and refresh reference data, or credit the "
-        fix += "invoice and reissue it with a date in an open period."
-    else:
-        return []
-    return [Blocker(label(invoice), problem, fix)]
+    found = accounting_year_blocker(context, day=invoice.issue_date, subject=label(invoice))
+    return [found] if found else []
 
 
 def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
@@ -105,38 +97,19 @@ def _terms_blockers(invoice: Invoice, context: ExportContext, name: str) -> list
 def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
     for position, line in enumerate(invoice.lines.all(), 1):
-        product = context.product_for(line)
         where = f"line {position} '{line.description}'"
         service = (
             f"service type '{line.service_type}'" if line.service_type_id else "no service type"
         )
-        if line.vat_code_id and line.vat_code_id not in context.paired_vat_codes:
+        if line.vat_code_id:
             found.append(
-                Blocker(
-                    name,
-                    f"{where} has VAT code {line.vat_code}, which is not paired with an "
-                    "e-conomic VAT code.",
-                    "Pair it on the VAT code pairing screen.",
-                )
+                vat_code_blocker(context, vat_code=line.vat_code, subject=name, where=where)
             )
-        if not product:
-            found.append(
-                Blocker(
-                    name,
-                    f"{where} has {service} and no e-conomic product: no default product is set.",
-                    "Map the service type to a product, or set a default product on the "
-                    "connection.",
-                )
-            )
-        elif not context.has(RemoteKind.PRODUCT, product):
-            found.append(
-                Blocker(
-                    name,
-                    f"{where} would be sold as product {product}, which e-conomic does not have.",
-                    "Map the service type to an existing product, or refresh reference data.",
-                )
-            )
-    return found
+        found.append(
+            product_blocker(context, service_type_id=line.service_type_id, service=service,
+                            subject=name, where=where)
+        )  # fmt: skip
+    return [blocker for blocker in found if blocker]
 
 
 def customer_blockers(customer: Customer, context: ExportContext, name: str) -> list[Blocker]:
@@ -259,6 +232,3 @@ def customer_snapshot(customer: Customer, context: ExportContext) -> payloads.Cu
         country=_country_name(str(customer.country)),
     )
 
-
-def pdf_limit() -> int:
-    return settings.ECONOMIC_ATTACHMENT_LIMIT
