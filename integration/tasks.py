@@ -24,7 +24,7 @@ def export_run_task(run_id: int) -> str:
     """Work through an export run's due jobs (several of these may run at once)."""
     from integration.models import ExportRun
     from integration.services.exports import export_run_refresh, export_run_work
-    from integration.services.exports.runner import export_task_budget
+    from integration.services.exports.runs import export_task_budget
 
     run = ExportRun.objects.select_related("connection").get(pk=run_id)
     handled = export_run_work(run=run, budget=export_task_budget())

@@ -14,11 +14,11 @@ from integration.services.exports import (
     export_run_status,
 )
 from integration.services.exports.context import ExportContext, invoices_for_export
-from integration.services.exports.invoices import invoice_export
+from integration.services.exports.invoice_job import invoice_send
 from integration.services.exports.jobs import export_jobs_move
-from integration.services.exports.runner import run_client
 from integration.services.exports.snapshots import invoice_snapshot
-from integration.services.exports.vouchers import vouchers_export
+from integration.services.exports.voucher_job import vouchers_send
+from integration.services.exports.worker import run_client
 from integration.tasks import export_run_task
 from tests.exports.conftest import drafts_with, make_customer, make_invoice, queued_tasks
 
@@ -106,9 +106,9 @@ def _send_claimed(connection, run: ExportRun | None, job: ExportJob, invoice: In
     snapshot = invoice_snapshot(invoice, context)
     client = run_client(connection=connection, run=run)
     if job.method == "voucher":
-        vouchers_export(items=[(job, invoice, snapshot, False)], client=client, context=context)
+        vouchers_send(items=[(job, invoice, snapshot, False)], client=client, context=context)
     else:
-        invoice_export(job=job, invoice=invoice, snapshot=snapshot, client=client,
+        invoice_send(job=job, invoice=invoice, snapshot=snapshot, client=client,
                        context=context, reconcile=False)  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from django_q.brokers import get_broker
 from accounts_app.models import Invoice
 from integration.models import ExportJob, JobState
 from integration.services.exports import export_run_start, export_run_work
-from integration.services.exports.runner import export_task_budget
+from integration.services.exports.runs import export_task_budget
 from tests.exports.conftest import booked_with, make_invoice, queued_tasks
 
 

@@ -1,14 +1,17 @@
-"""Export runs: what a person asks for in the export dialog or with `manage.py export_invoices`.
+"""An export run's life: what a person asks for in the export dialog or with
+`manage.py export_invoices`, from start to digest.
 
-A run refuses to start while the setup check or any invoice has a blocker (nothing is written
-anywhere then); otherwise it writes its jobs in one transaction and rings django-q2 after the
-commit. A dry run writes no jobs and calls nothing: it shows per invoice exactly what would be
-sent, and every blocker.
+start: refuse while the setup check or any invoice has a blocker (nothing is written anywhere
+then); otherwise write its jobs in one transaction and ring django-q2 after the commit (a dry run
+goes to `dry_run` instead). work: each task rung works through the run's jobs (`worker`) within
+its budget. progress and finish: counted as jobs end, finished once every invoice is done or
+failed, with one digest e-mail of what needs a person.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import datetime
+import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,7 +20,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts_app.models import Invoice
-from integration.economic import payloads
+from integration.economic.client import EconomicClient
 from integration.models import (
     Connection,
     ExportJob,
@@ -26,18 +29,15 @@ from integration.models import (
     JobState,
     RunState,
 )
-from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
 from integration.services.blockers import Blocker, Refused
 from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.exports.dry_run import export_dry_run
 from integration.services.exports.jobs import export_jobs_move, job_key
-from integration.services.exports.snapshots import (
-    invoice_blockers,
-    invoice_reference,
-    invoice_snapshot,
-)
+from integration.services.exports.snapshots import invoice_blockers, invoice_reference
+from integration.services.exports.worker import export_process, past, run_client
 from integration.services.mappings import customer_link
-from integration.services.setup_check import setup_check, setup_require_ready
+from integration.services.setup_check import setup_require_ready
 
 OVERRIDE_KEYS = ("layout_number", "payment_terms_number", "vat_zone_number", "customer_number")
 
@@ -53,7 +53,10 @@ def export_run_start(
     }
     method = method or connection.export_method
     if dry_run:
-        return _dry_run(connection, invoices, method, overrides, user, selection)
+        return export_dry_run(
+            connection=connection, invoices=invoices, method=method, overrides=overrides,
+            user=user, selection=selection,
+        )  # fmt: skip
     context = ExportContext.load(connection=connection, overrides=overrides)
     setup_require_ready(connection=connection, invoices=invoices, context=context)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
@@ -154,15 +157,39 @@ def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
         async_task("integration.tasks.export_run_task", run.pk, task_name=f"export run {run.pk}")
 
 
-def export_run_begin(*, run: ExportRun) -> None:
-    """A worker has taken the run up: queued becomes running, once. Until then the progress
-    page says queued, which is what a person needs to see when no worker is running."""
-    if run.started_at is None:
-        now = timezone.now()
-        if ExportRun.objects.filter(pk=run.pk, started_at=None, finished_at=None).update(
-            started_at=now, state=RunState.RUNNING
-        ):
-            run.started_at, run.state = now, RunState.RUNNING
+def export_task_budget() -> float:
+    """How long one task may work on a run: half of django-q2's timeout, which kills a task
+    that outlives it (mid-call, leaving its job to the lease and the sweeper), so that the
+    slowest call (a read timeout and its retries) still ends inside it."""
+    return settings.Q_CLUSTER.get("timeout", 300) / 2
+
+
+def export_run_work(
+    *, run: ExportRun, client: EconomicClient | None = None, patience: float = 10,
+    budget: float | None = None,
+) -> int:  # fmt: skip
+    """Send the run's jobs until none is left open, waiting for jobs due within `patience`
+    seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper.
+    With a `budget` (seconds), stop once it is spent and ring for a task that carries on."""
+    client = client or run_client(connection=run.connection, run=run)
+    context = ExportContext.load(connection=run.connection, overrides=run.overrides)
+    deadline = time.monotonic() + budget if budget is not None else None
+    handled = 0
+    while True:
+        handled += export_process(
+            connection=run.connection, run=run, client=client, context=context,
+            deadline=deadline,
+        )  # fmt: skip
+        soon = timezone.now() + datetime.timedelta(seconds=patience)
+        waiting = ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES)
+        if not waiting.filter(not_before__lte=soon).exists():
+            return handled
+        if past(deadline):
+            # This task's place passes to a fresh one, so as many workers as were rung keep
+            # working on the run.
+            export_run_enqueue(run=run, workers=1)
+            return handled
+        time.sleep(0.2)
 
 
 def export_run_refresh(*, run: ExportRun) -> ExportRun:
@@ -224,51 +251,3 @@ def export_run_status(*, run: ExportRun) -> dict:
         "failed": run.failed, "total": run.total, "seconds_left": round(left),
         "finished": bool(run.finished_at),
     }  # fmt: skip
-
-
-# -- dry run -----------------------------------------------------------------------------------
-
-
-def _dry_run(connection, invoices, method, overrides, user, selection) -> ExportRun:
-    context = ExportContext.load(connection=connection, overrides=overrides)
-    report = setup_check(connection=connection, invoices=invoices, context=context)
-    chosen = invoices_for_export(invoices.values_list("pk", flat=True))
-    if overrides.get("customer_number") and len({i.customer_id for i in chosen}) == 1:
-        context.customers[chosen[0].customer_id] = int(overrides["customer_number"])
-    findings = {
-        "setup_blockers": [str(finding) for finding in report.blockers],
-        "invoices": [_dry_run_invoice(invoice, context, method) for invoice in chosen],
-    }
-    return ExportRun.objects.create(
-        connection=connection, method=method, overrides=overrides, created_by=user,
-        selection=selection or f"{len(chosen)} invoices (dry run)", dry_run=True,
-        total=len(chosen), state=RunState.DONE, report=findings, finished_at=timezone.now(),
-    )  # fmt: skip
-
-
-def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> dict:
-    blockers = [str(blocker) for blocker in invoice_blockers(invoice, context)]
-    entry = {
-        "invoice": str(invoice),
-        "number": invoice.number,
-        "method": method,
-        "blockers": blockers,
-    }
-    if blockers:
-        return entry
-    snapshot = invoice_snapshot(invoice, context)
-    customer = context.customers.get(invoice.customer_id)
-    entry.update(
-        customer=customer or f"new e-conomic customer for {invoice.customer}",
-        reference=snapshot.reference, layout=snapshot.layout_number,
-        payment_terms=snapshot.payment_terms_number, vat_zone=snapshot.vat_zone_number,
-        currency=snapshot.currency, net=str(snapshot.net_total), vat=str(snapshot.vat_total),
-        gross=str(snapshot.gross_total),
-        lines=[{**asdict(line), "quantity": str(line.quantity), "unit_price": str(line.unit_price),
-                "discount_percent": str(line.discount_percent), "net_amount": str(line.net_amount),
-                "vat_amount": str(line.vat_amount)} for line in snapshot.lines],
-        document=payloads.draft_invoice_payload(snapshot) if customer else None,
-    )  # fmt: skip
-    if method == ExportMethod.VOUCHER:
-        entry["accounting_year"] = context.accounting_year_for(invoice.issue_date)
-    return entry

@@ -231,4 +231,3 @@ def customer_snapshot(customer: Customer, context: ExportContext) -> payloads.Cu
         city=customer.city,
         country=_country_name(str(customer.country)),
     )
-

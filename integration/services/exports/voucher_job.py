@@ -1,8 +1,9 @@
-"""Invoices as vouchers in a journal: many in one bulk POST (e-conomic takes an array), the
-PDF uploaded to each voucher afterwards.
+"""Invoices as vouchers in a journal, a batch at a time: claim job by job until the batch is
+full -> prepare each (as an invoice is, `invoice_job_prepare`) -> one bulk POST (e-conomic takes
+an array) -> record the batch in one short transaction, the PDF uploaded to each voucher first
+when it is wanted.
 
-A batch is claimed job by job, sent in one call, recorded in one short transaction. If the
-answer is lost, every job of the batch is looked up by its entry text (which holds our
+If the answer is lost, every job of the batch is looked up by its entry text (which holds our
 reference) before anything is sent again.
 """
 
@@ -16,17 +17,54 @@ from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ExportJob
-from integration.services.exports.context import ExportContext
-from integration.services.exports.invoices import invoice_export_record, invoice_exports_record
+from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.exports.invoice_job import invoice_exports_record, invoice_job_prepare
 from integration.services.exports.jobs import (
+    Claim,
     error_about,
+    export_job_claim,
     export_job_done,
     export_job_fail,
     export_job_progress,
     export_jobs_done,
 )
 
+VOUCHER_BATCH = 50
 LOOKUP_CHUNK = 20  # texts per `$or` filter: keeps the URL short
+
+
+def voucher_jobs_send(
+    *, jobs: list[ExportJob], client: EconomicClient, context: ExportContext
+) -> int:
+    """Claim until a batch is full, send it, go on; answer how many were claimed. Workers
+    listing the same jobs at once take turns claiming them, so each still fills whole batches
+    (one call per VOUCHER_BATCH) when the listing holds a batch for each of them."""
+    claims: list[Claim] = []
+    handled = 0
+    for job in jobs:
+        if claim := export_job_claim(job=job):
+            claims.append(claim)
+        if len(claims) == VOUCHER_BATCH:
+            _prepare_and_send(claims, client, context)
+            handled, claims = handled + len(claims), []
+    if claims:
+        _prepare_and_send(claims, client, context)
+    return handled + len(claims)
+
+
+def _prepare_and_send(claims: list[Claim], client, context: ExportContext) -> None:
+    items = []
+    invoices = {
+        invoice.pk: invoice
+        for invoice in invoices_for_export(claim.job.object_id for claim in claims)
+    }
+    for claim in claims:
+        invoice = invoices.get(claim.job.object_id)
+        prepared = invoice_job_prepare(job=claim.job, context=context, invoice=invoice)
+        if prepared is not None:
+            items.append((claim.job, *prepared, claim.reconcile))
+    if items:
+        vouchers_send(items=items, client=client, context=context)
 
 
 def accounting_year(invoice: Invoice, context: ExportContext) -> str:
@@ -39,11 +77,12 @@ def accounting_year(invoice: Invoice, context: ExportContext) -> str:
     return year
 
 
-def vouchers_export(
+def vouchers_send(
     *, items: list[tuple[ExportJob, Invoice, payloads.InvoiceSnapshot, bool]],
     client: EconomicClient, context: ExportContext,
 ) -> None:  # fmt: skip
-    """Send a batch of claimed voucher jobs: (job, invoice, snapshot, reconcile) each."""
+    """Send a batch of claimed, prepared voucher jobs, (job, invoice, snapshot, reconcile) each,
+    and record the outcome."""
     journal = context.connection.voucher_journal_number
     for job, invoice, _, _ in [item for item in items if item[0].voucher_number]:
         # Sent before; only what came after (the PDF) is left to do.
@@ -144,6 +183,6 @@ def _record(job, invoice, number: int, year: str, client, context: ExportContext
             return
         numbers = {"pdf_attached": True}
     export_job_done(
-        job=job, on_done=lambda: invoice_export_record(job=job, invoice=invoice, context=context),
+        job=job, on_done=lambda: invoice_exports_record(jobs=[(job, invoice)], context=context),
         **numbers,
     )  # fmt: skip

@@ -1,0 +1,246 @@
+"""One invoice to e-conomic as a draft (a person books it) or booked at once:
+claim -> prepare (its customer and project there, every blocker, the snapshot) -> call -> record.
+
+Each step keeps what it produced on the job before the next one starts (draft number, PDF
+attached), so a later attempt goes on where the last one stopped. Before any step that may
+have happened already (an earlier answer was lost), the document is looked up by our
+reference in `references.other`: adopted if it is there, sent only if it is not. A worker that
+lost its lease on the way (the job was taken over) stops at the next step and records nothing;
+the one holding the job now finds what it wrote by the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accounts_app.models import Invoice
+from accounts_app.services import invoice_render_pdf
+from integration.economic import payloads
+from integration.economic.client import EconomicClient
+from integration.economic.errors import EconomicError, NotFoundError
+from integration.models import ExportJob, InvoiceExport, JobKind, JobState
+from integration.models.connection import ExportMethod, NumberPolicy
+from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.exports.jobs import (
+    error_about,
+    export_job_claim,
+    export_job_done,
+    export_job_fail,
+    export_job_progress,
+    export_job_release,
+)
+from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
+
+TOLERANCE = Decimal("0.01")
+
+
+def invoice_job_send(
+    *, job: ExportJob, client: EconomicClient, context: ExportContext,
+    invoice: Invoice | None = None,
+) -> bool:  # fmt: skip
+    """Claim the job and send its invoice by the job's method (draft or booked). False when
+    another worker has it, or it is not due."""
+    claim = export_job_claim(job=job)
+    if claim is None:
+        return False
+    prepared = invoice_job_prepare(job=claim.job, context=context, invoice=invoice)
+    if prepared is not None:
+        invoice, snapshot = prepared
+        invoice_send(job=claim.job, invoice=invoice, snapshot=snapshot, client=client,
+                     context=context, reconcile=claim.reconcile)  # fmt: skip
+    return True
+
+
+# -- prepare -----------------------------------------------------------------------------------
+
+
+def invoice_job_prepare(
+    *, job: ExportJob, context: ExportContext, invoice: Invoice | None = None
+) -> tuple[Invoice, payloads.InvoiceSnapshot] | None:
+    """The claimed job's invoice and its snapshot; None when it cannot go now (and the job was
+    recorded so: waiting for its customer, or failed with every blocker). The checks are those a
+    run makes before it starts: an automatic export has no run to refuse, and the mappings may
+    have changed since."""
+    invoice = invoice or invoices_for_export([job.object_id])[0]
+    if not _parties_ready(job, invoice, context):
+        return None
+    blockers = invoice_blockers(invoice, context)
+    if blockers:
+        message = "\n".join(str(blocker) for blocker in blockers)
+        export_job_fail(job=job, error=message, kind="configuration")
+        return None
+    return invoice, invoice_snapshot(invoice, context)
+
+
+def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> bool:
+    """The customer (and project) exist in e-conomic; if they are still on their way, the
+    invoice waits; if they failed, the invoice fails with their reason."""
+    waits = [(JobKind.CUSTOMER, invoice.customer_id, context.customers)]
+    if context.connection.sync_projects and invoice.project_id:
+        waits.append((JobKind.PROJECT, invoice.project_id, context.projects))
+    for kind, object_id, known in waits:
+        if object_id in known:
+            continue
+        context.refresh_links()
+        known = context.customers if kind == JobKind.CUSTOMER else context.projects
+        if object_id in known:
+            continue
+        party = ExportJob.objects.filter(
+            connection=job.connection_id, kind=kind, object_id=object_id
+        )
+        failed = party.filter(state__in=(JobState.FAILED, JobState.DEAD)).first()
+        if failed is not None or not party.exists():
+            reason = failed.last_error if failed else f"no {kind} job exists for it"
+            message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
+            export_job_fail(job=job, kind="configuration", error=message)
+        else:
+            export_job_release(job=job)
+        return False
+    return True
+
+
+# -- call and record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the steps ended: done with e-conomic's numbers, or a problem a person must act on."""
+
+    numbers: dict = field(default_factory=dict)
+    problem: str = ""
+
+
+def invoice_send(
+    *, job: ExportJob, invoice: Invoice, snapshot: payloads.InvoiceSnapshot,
+    client: EconomicClient, context: ExportContext, reconcile: bool,
+) -> None:  # fmt: skip
+    """Send one claimed invoice by the job's method and record the outcome. Safe after a lost
+    answer (`reconcile`): what may have been written is looked up first."""
+    try:
+        outcome = _steps(job, invoice, snapshot, client, context, reconcile)
+    except EconomicError as error:
+        export_job_fail(job=job, error=error_about(error, str(invoice)))
+        return
+    if outcome is None:
+        return  # the lease was lost on the way: the job's holder goes on
+    if outcome.problem:
+        export_job_fail(job=job, error=f"{invoice}: {outcome.problem}", kind="permanent")
+        return
+    export_job_done(
+        job=job, on_done=lambda: invoice_exports_record(jobs=[(job, invoice)], context=context),
+        **outcome.numbers,
+    )  # fmt: skip
+
+
+def _steps(job, invoice: Invoice, snapshot, client, context, reconcile) -> Outcome | None:
+    """The steps in order; None when this worker lost its lease between two of them."""
+    if reconcile and job.method == ExportMethod.BOOKED:
+        if found := client.booked_invoices_find(job.reference):
+            return Outcome({"booked_number": found[0]["bookedInvoiceNumber"]})
+    draft = _draft(job, snapshot, client, context, reconcile)
+    if draft is None:
+        return None
+    if _pdf_wanted(job, context) and not _attach(job, invoice, client):
+        return None
+    if job.method == ExportMethod.DRAFT:
+        return Outcome({"draft_number": job.draft_number})
+    return _book_if_totals_agree(job, invoice, draft, client, context)
+
+
+def _draft(job: ExportJob, snapshot, client, context, reconcile) -> dict | None:
+    """The draft in e-conomic: the one already recorded ({}: its totals are read again only when
+    booking needs them), one found by reference, or a new one. None: the lease was lost."""
+    if job.draft_number:
+        return {}
+    found = client.draft_invoices_find(job.reference) if reconcile else []
+    draft = found[0] if found else client.draft_invoice_create(
+        payloads.draft_invoice_payload(snapshot), idempotency_key=job.key
+    )  # fmt: skip
+    if job.method == ExportMethod.DRAFT and not _pdf_wanted(job, context):
+        job.draft_number = draft["draftInvoiceNumber"]  # recorded with the job's end, next
+        return draft
+    # Steps follow: keep the number first, so a later attempt goes on from this draft.
+    return draft if export_job_progress(job=job, draft_number=draft["draftInvoiceNumber"]) else None
+
+
+def _pdf_wanted(job: ExportJob, context: ExportContext) -> bool:
+    return context.connection.include_pdf and not job.pdf_attached
+
+
+def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> bool:
+    pdf = invoice_render_pdf(invoice=invoice)
+    client.draft_invoice_attach(job.draft_number, pdf, idempotency_key=f"{job.key}:pdf")
+    return export_job_progress(job=job, pdf_attached=True)
+
+
+def _book_if_totals_agree(job, invoice: Invoice, draft: dict, client, context) -> Outcome:
+    """e-conomic computes VAT itself (product group x VAT zone): book only what adds up to ours."""
+    if "grossAmount" not in draft:
+        try:
+            draft = client.draft_invoice_get(job.draft_number)
+        except NotFoundError as error:
+            # The draft is gone: booked by an earlier attempt whose answer was lost (and whose
+            # lookup failed too), or by a person. The booked invoice is found by reference.
+            return _booked_after_all(job, client, error)
+    theirs = Decimal(str(draft.get("grossAmount", 0)))
+    if abs(theirs - invoice.gross_total) > TOLERANCE:
+        return Outcome(
+            problem=f"e-conomic's draft {job.draft_number} totals {theirs:.2f} {invoice.currency} "
+            f"gross, ours {invoice.gross_total:.2f}; it was not booked. The VAT of a line "
+            "differs: check that each service type's product is in a product group whose sales "
+            "account has the VAT our lines carry, then retry (or book the draft by hand)."
+        )  # fmt: skip
+    return _book(job, invoice, client, context)
+
+
+def _book(job, invoice: Invoice, client: EconomicClient, context: ExportContext) -> Outcome:
+    ours = context.connection.number_policy == NumberPolicy.OURS
+    body = payloads.booking_payload(
+        draft_number=job.draft_number, book_with_number=invoice.number if ours else None
+    )
+    try:
+        booked = client.invoice_book(body, idempotency_key=f"{job.key}:book")
+    except NotFoundError:
+        raise
+    except EconomicError as error:
+        if not (error.ambiguous or error.code == "E06000"):
+            raise
+        return _booked_after_all(job, client, error)
+    return Outcome({"booked_number": booked["bookedInvoiceNumber"]})
+
+
+def _booked_after_all(job: ExportJob, client: EconomicClient, error: EconomicError) -> Outcome:
+    """The booking's answer was lost, or the draft is gone (booked by an attempt whose answer
+    was lost): the booked invoice is found by our reference, else `error` stands."""
+    try:
+        found = client.booked_invoices_find(job.reference)
+    except EconomicError as lookup_error:
+        # Whether the booking happened is still unknown: an ambiguous first error is kept, so
+        # the next attempt looks the invoice up before anything else.
+        raise (error if error.ambiguous else lookup_error) from None
+    if not found:
+        raise error
+    return Outcome({"booked_number": found[0]["bookedInvoiceNumber"]})
+
+
+def invoice_exports_record(
+    *, jobs: list[tuple[ExportJob, Invoice]], context: ExportContext
+) -> None:
+    """Show e-conomic's number beside ours, for several invoices in one statement. Our gap-free
+    number is never changed: e-conomic's is kept as `economic_number` for display and search."""
+    rows = [
+        InvoiceExport(
+            connection=context.connection, invoice=invoice, job=job, method=job.method,
+            draft_number=job.draft_number, booked_number=job.booked_number,
+            voucher_number=job.voucher_number,
+            economic_number=str(job.booked_number or job.voucher_number or job.draft_number or ""),
+        )
+        for job, invoice in jobs
+    ]  # fmt: skip
+    # Insert or update: a re-export (another method, a retry) replaces the row.
+    InvoiceExport.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["connection", "invoice"],
+        update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
+                       "economic_number", "exported_at"],
+    )  # fmt: skip

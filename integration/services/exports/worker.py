@@ -1,0 +1,123 @@
+"""What a worker does with the outbox: take the due jobs of a run (or of a connection's automatic
+export) kind by kind, customers and projects before the invoices that need them, and hand each
+to its job kind's module, which claims it, prepares it, calls e-conomic and records the answer.
+Any number of workers may run this at once; the claim decides who sends what.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from integration.economic.client import EconomicClient
+from integration.models import ApiCall, ExportJob, ExportRun, JobKind, RunState
+from integration.models.connection import ExportMethod
+from integration.services.connections import connection_client
+from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.exports.customer_job import customer_job_send
+from integration.services.exports.invoice_job import invoice_job_send
+from integration.services.exports.jobs import CLAIMABLE
+from integration.services.exports.project_job import project_job_send
+from integration.services.exports.voucher_job import VOUCHER_BATCH, voucher_jobs_send
+
+VOUCHER_LISTING = 4  # batches listed at once: enough for four workers to fill one each
+KIND_ORDER = (JobKind.CUSTOMER, JobKind.PROJECT, JobKind.INVOICE)
+PARTY_SENDERS = {JobKind.CUSTOMER: customer_job_send, JobKind.PROJECT: project_job_send}
+
+
+def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
+    """The connection's client, its calls counted against the run."""
+    client = connection_client(connection=connection, purpose="export")
+    if run is not None:
+        client.recorder = _run_recorder(connection, run)
+    return client
+
+
+def _run_recorder(connection, run: ExportRun):
+    def record(call) -> None:
+        ApiCall.objects.create(
+            connection=connection, method=call.method, path=call.path[:500], status=call.status,
+            duration_ms=call.duration_ms, cost=call.cost, idempotency_key=call.idempotency_key,
+            from_cache=call.from_cache, error=call.error, purpose="export", export_run=run,
+        )  # fmt: skip
+
+    return record
+
+
+def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[ExportJob]:
+    jobs = ExportJob.objects.filter(
+        connection=connection, kind=kind, state__in=CLAIMABLE, not_before__lte=timezone.now()
+    )
+    return jobs.filter(run=run) if run is not None else jobs
+
+
+def export_process(
+    *, connection, run: ExportRun | None = None, client: EconomicClient | None = None,
+    context: ExportContext | None = None, job_ids: list[int] | None = None,
+    deadline: float | None = None,
+) -> int:  # fmt: skip
+    """Send every due job of the run (or of the connection) until none is left due, or until
+    `deadline` (time.monotonic()) has passed; answer how many were handled. Jobs waiting for a
+    backoff are left to the sweeper."""
+    client = client or run_client(connection=connection, run=run)
+    context = context or ExportContext.load(
+        connection=connection, overrides=run.overrides if run else {}
+    )
+    if run is not None:
+        export_run_begin(run=run)
+    handled = 0
+    while True:
+        progress = sum(
+            _send_due(connection, run, kind, client, context, job_ids, deadline)
+            for kind in KIND_ORDER
+        )
+        handled += progress
+        if not progress or past(deadline):
+            return handled
+
+
+def export_run_begin(*, run: ExportRun) -> None:
+    """A worker has taken the run up: queued becomes running, once. Until then the progress
+    page says queued, which is what a person needs to see when no worker is running."""
+    if run.started_at is None:
+        now = timezone.now()
+        if ExportRun.objects.filter(pk=run.pk, started_at=None, finished_at=None).update(
+            started_at=now, state=RunState.RUNNING
+        ):
+            run.started_at, run.state = now, RunState.RUNNING
+
+
+def past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
+    jobs = due_jobs(connection=connection, run=run, kind=kind)
+    if job_ids is not None:
+        jobs = jobs.filter(pk__in=job_ids)
+    method = run.method if run is not None else connection.export_method
+    if kind == JobKind.INVOICE and method == ExportMethod.VOUCHER:
+        listed = list(jobs.order_by("id")[: VOUCHER_BATCH * VOUCHER_LISTING])
+        return voucher_jobs_send(jobs=listed, client=client, context=context)
+    candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
+    # Invoices do not change once finalized: read the batch's at once. Each job is claimed
+    # just before it is sent, so its lease runs from the moment its work starts.
+    invoices = _invoices_of(candidates) if kind == JobKind.INVOICE else {}
+    handled = 0
+    for job in candidates:
+        if kind == JobKind.INVOICE:
+            sent = invoice_job_send(
+                job=job, client=client, context=context, invoice=invoices.get(job.object_id)
+            )
+        else:
+            sent = PARTY_SENDERS[kind](job=job, client=client, context=context)
+        handled += sent
+        if past(deadline):
+            break
+    return handled
+
+
+def _invoices_of(jobs: list[ExportJob]) -> dict:
+    return {invoice.pk: invoice for invoice in invoices_for_export(job.object_id for job in jobs)}
