@@ -127,18 +127,19 @@ def product_blocker(
     return None
 
 
-def journal_blockers(context: ExportContext, *, vouchers: int) -> list[Blocker]:
-    """The voucher method needs the connection's journal, with room for `vouchers` more."""
+def journal_blockers(context: ExportContext, *, vouchers: int, subject: str = "") -> list[Blocker]:
+    """The voucher method needs the connection's journal, with room for `vouchers` more (as
+    e-conomic counted them at the last refresh)."""
     number = context.connection.voucher_journal_number
     journal = context.record(RemoteKind.JOURNAL, number)
     if journal is None:
         return [
             Blocker(
-                "",
+                subject,
                 f"Journal {number or '(none chosen)'} does not exist in e-conomic.",
                 "Choose an existing journal on the connection, or create it in e-conomic.",
                 code="journal_missing",
-            )  # fmt: skip
+            )
         ]
     numbers = journal.get("settings", {}).get("voucherNumbers", {})
     minimum, maximum = numbers.get("minimumVoucherNumber"), numbers.get("maximumVoucherNumber")
@@ -149,7 +150,7 @@ def journal_blockers(context: ExportContext, *, vouchers: int) -> list[Blocker]:
         return []
     return [
         Blocker(
-            "", f"Journal {number} has room for {max(room, 0)} more vouchers; {vouchers} are "
+            subject, f"Journal {number} has room for {max(room, 0)} more vouchers; {vouchers} are "
             "needed.",
             "Widen the journal's voucher number range in e-conomic, or choose another journal.",
             code="journal_full",

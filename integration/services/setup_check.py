@@ -89,7 +89,8 @@ def setup_check(
 ) -> SetupReport:  # fmt: skip
     """Run every check. `invoices` are the ones about to be exported (their dates, VAT codes
     and service types are checked); without them, every finalized invoice is considered. The
-    mappings and reference data are read from `context` (the export's own, when it has one)."""
+    mappings, reference data and the export method (a run's may differ from the connection's)
+    are read from `context`, the export's own when it has one."""
     context = context or ExportContext.load(connection=connection)
     findings = [finding for each in CHECKS for finding in each(connection, context, invoices)]
     return SetupReport(connection=connection, findings=findings)
@@ -150,12 +151,12 @@ def check_tokens(connection, context, invoices):
 def check_role(connection, context, invoices):
     if connection.tested_at is None or not connection.required_roles:
         return
-    allowed = ROLES_FOR_METHOD[connection.export_method]
+    allowed = ROLES_FOR_METHOD[context.method]
     if not allowed & set(connection.required_roles):
         yield Blocker(
             "",
             f"The app has the role {', '.join(connection.required_roles)}, which cannot "
-            f"{connection.get_export_method_display().lower()}.",
+            f"{ExportMethod(context.method).label.lower()}.",
             f"Use an app with one of the roles {', '.join(sorted(allowed))}.",
             code="role_insufficient",
         )
@@ -221,7 +222,7 @@ def check_defaults(connection, context, invoices):
 @check
 def check_journal(connection, context, invoices):
     if (
-        connection.export_method != ExportMethod.VOUCHER
+        context.method != ExportMethod.VOUCHER
         or connection.reference_refreshed_at is None
     ):
         return

@@ -57,6 +57,7 @@ class AccountingYear:
 class ExportContext:
     connection: Connection
     overrides: dict = field(default_factory=dict)
+    method: str = ""  # the run's export method; empty: the connection's
     products: dict[int, str] = field(default_factory=dict)  # service type id -> product number
     terms: dict[int, int] = field(default_factory=dict)  # payment condition id -> terms number
     terms_types: dict[int, str] = field(default_factory=dict)  # terms number -> type
@@ -69,8 +70,13 @@ class ExportContext:
     paired_vat_codes: set[int] = field(default_factory=set)  # our VAT code ids
 
     @classmethod
-    def load(cls, *, connection: Connection, overrides: dict | None = None) -> ExportContext:
-        context = cls(connection=connection, overrides=overrides or {})
+    def load(
+        cls, *, connection: Connection, overrides: dict | None = None, method: str = ""
+    ) -> ExportContext:
+        context = cls(
+            connection=connection, overrides=overrides or {},
+            method=method or connection.export_method,
+        )  # fmt: skip
         context.refresh()
         return context
 

@@ -23,7 +23,7 @@ def export_dry_run(
 ) -> ExportRun:  # fmt: skip
     """Check the set-up and each invoice, and show what would be sent; never raises for a
     blocker, it reports it."""
-    context = ExportContext.load(connection=connection, overrides=overrides)
+    context = ExportContext.load(connection=connection, overrides=overrides, method=method)
     report = setup_check(connection=connection, invoices=invoices, context=context)
     chosen = invoices_for_export(invoices.values_list("pk", flat=True))
     if overrides.get("customer_number") and len({i.customer_id for i in chosen}) == 1:

@@ -57,7 +57,7 @@ def export_run_start(
             connection=connection, invoices=invoices, method=method, overrides=overrides,
             user=user, selection=selection,
         )  # fmt: skip
-    context = ExportContext.load(connection=connection, overrides=overrides)
+    context = ExportContext.load(connection=connection, overrides=overrides, method=method)
     setup_require_ready(connection=connection, invoices=invoices, context=context)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
     _apply_customer_override(chosen, context)
@@ -172,7 +172,9 @@ def export_run_work(
     seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper.
     With a `budget` (seconds), stop once it is spent and ring for a task that carries on."""
     client = client or run_client(connection=run.connection, run=run)
-    context = ExportContext.load(connection=run.connection, overrides=run.overrides)
+    context = ExportContext.load(
+        connection=run.connection, overrides=run.overrides, method=run.method
+    )
     deadline = time.monotonic() + budget if budget is not None else None
     handled = 0
     while True:

@@ -9,10 +9,11 @@ from django_countries import countries
 from accounts_app.models import Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
-from integration.models.connection import NumberPolicy
+from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.blockers import (
     Blocker,
     accounting_year_blocker,
+    journal_blockers,
     product_blocker,
     vat_code_blocker,
 )
@@ -38,6 +39,8 @@ def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     to refuse, and the mappings may have changed since)."""
     found = [*_header_blockers(invoice, context), *_line_blockers(invoice, context)]
     found += _date_blockers(invoice, context)
+    if context.method == ExportMethod.VOUCHER:
+        found += journal_blockers(context, vouchers=1, subject=label(invoice))
     if invoice.customer_id not in context.customers:
         found += customer_blockers(invoice.customer, context, label(invoice))
     return found

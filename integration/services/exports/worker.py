@@ -63,8 +63,9 @@ def export_process(
     backoff are left to the sweeper."""
     client = client or run_client(connection=connection, run=run)
     context = context or ExportContext.load(
-        connection=connection, overrides=run.overrides if run else {}
-    )
+        connection=connection, overrides=run.overrides if run else {},
+        method=run.method if run else "",
+    )  # fmt: skip
     if run is not None:
         export_run_begin(run=run)
     handled = 0
