@@ -17,9 +17,8 @@ from accounts_app.models import Customer, Project
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, TransientError
-from integration.models import Connection, CustomerLink, ExportJob, JobKind
+from integration.models import Connection, ExportJob, JobKind
 from integration.models.connection import FieldPolicy
-from integration.models.mappings import CustomerLinkState
 from integration.services.exports.context import ExportContext
 from integration.services.exports.jobs import (
     error_about,
@@ -94,12 +93,6 @@ def customer_card_update(*, job: ExportJob, client: EconomicClient, context: Exp
 
 def _filled(card: dict) -> dict:
     return {key: value for key, value in card.items() if value not in ("", None, {}, [])}
-
-
-def customer_is_linked(connection: Connection, customer_id: int) -> bool:
-    return CustomerLink.objects.filter(
-        connection=connection, customer=customer_id, state=CustomerLinkState.LINKED
-    ).exists()
 
 
 def customer_saved_receiver(sender, instance: Customer, raw: bool = False, **_kwargs) -> None:

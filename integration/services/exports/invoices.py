@@ -24,7 +24,6 @@ from integration.services.exports.jobs import (
     export_job_fail,
     export_job_progress,
 )
-from integration.services.exports.snapshots import invoice_reference
 
 TOLERANCE = Decimal("0.01")
 
@@ -201,7 +200,3 @@ def invoice_exports_record(
         update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
                        "economic_number", "exported_at"],
     )  # fmt: skip
-
-
-def reference_of(invoice: Invoice) -> str:
-    return invoice_reference(invoice)

@@ -15,7 +15,6 @@ from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import CustomerLink, ExportJob, JobKind, ProjectLink
-from integration.models.connection import NumberPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports.context import ExportContext
@@ -188,7 +187,3 @@ def _project_body(project: Project, context: ExportContext) -> dict:
         customer_number=context.customers[project.customer_id],
         project_group_number=PROJECT_GROUP_INVOICEABLE,
     )
-
-
-def number_policy_ours(context: ExportContext) -> bool:
-    return context.connection.number_policy == NumberPolicy.OURS

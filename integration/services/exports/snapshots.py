@@ -4,7 +4,6 @@ that find what would stop them (each blocker names the invoice, the line or fiel
 
 from __future__ import annotations
 
-from django.conf import settings
 from django_countries import countries
 
 from accounts_app.models import Customer, Invoice
@@ -258,7 +257,3 @@ def customer_snapshot(customer: Customer, context: ExportContext) -> payloads.Cu
         city=customer.city,
         country=_country_name(str(customer.country)),
     )
-
-
-def pdf_limit() -> int:
-    return settings.ECONOMIC_ATTACHMENT_LIMIT
