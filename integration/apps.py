@@ -8,7 +8,7 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
-        from integration.schedules import schedules_ensure
+        from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,
             project_saved_receiver,
