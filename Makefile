@@ -46,6 +46,7 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/dead_code.py
 
 clean:
 	rm -rf $(VENV) staticfiles test_db.sqlite3*

@@ -13,10 +13,3 @@ def invoices_open() -> QuerySet[Invoice]:
         .select_related("customer")
         .order_by("due_date", "number")
     )
-
-
-def invoice_get_for_document(*, invoice_id: int) -> Invoice:
-    """An invoice with what its PDF and export need, in as few queries as possible."""
-    return Invoice.objects.select_related(
-        "customer", "project", "payment_condition", "credited_invoice"
-    ).get(pk=invoice_id)

@@ -5,9 +5,5 @@ from django.dispatch import Signal
 
 # kwargs: invoice (the finalized Invoice, numbered; a credit note too)
 invoice_finalized = Signal()
-# kwargs: invoice (the original, now credited), credit_note (the finalized credit note)
-invoice_credited = Signal()
 # kwargs: payment, invoice (with amount_paid and state already updated)
 payment_registered = Signal()
-# kwargs: payment (no longer in the database), invoice (updated)
-payment_deleted = Signal()

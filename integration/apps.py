@@ -8,12 +8,13 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
-        from integration.schedules import schedules_ensure
+        from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,
             project_saved_receiver,
         )
         from integration.services.exports.sweeper import invoice_finalized_receiver
+        from integration.services.payments.schedules import connection_saved_receiver
 
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
@@ -27,4 +28,10 @@ class IntegrationConfig(AppConfig):
             project_saved_receiver,
             sender="accounts_app.Project",
             dispatch_uid="economic-push-project",
+        )
+        # A connection's daily payment import follows its payment sync setting on every save.
+        post_save.connect(
+            connection_saved_receiver,
+            sender="integration.Connection",
+            dispatch_uid="economic-payment-schedule",
         )

@@ -20,7 +20,7 @@ from accounts_app.models import (
     VatCode,
 )
 from accounts_app.money import LineAmounts, totals_from_lines
-from accounts_app.signals import invoice_credited, invoice_finalized
+from accounts_app.signals import invoice_finalized
 
 # Invoices and credit notes share one series: Danish bookkeeping rules ask for a unique,
 # unbroken sequence of document numbers, not for separate series per document type, and
@@ -154,7 +154,6 @@ def invoice_credit(*, invoice: Invoice, issue_date: datetime.date | None = None)
         credit_note = invoice_finalize(invoice=credit_note)
         original.state = Invoice.State.CREDITED
         original.save(update_fields=["state", "updated_at"])
-        invoice_credited.send(sender=Invoice, invoice=original, credit_note=credit_note)
     return credit_note
 
 

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from accounts_app.errors import PaymentError
 from accounts_app.models import Invoice, Payment
-from accounts_app.signals import payment_deleted, payment_registered
+from accounts_app.signals import payment_registered
 
 State = Invoice.State
 
@@ -45,7 +45,6 @@ def payment_delete(*, payment: Payment) -> None:
         invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
         payment.delete()
         invoice_payments_refresh(invoice=invoice)
-        payment_deleted.send(sender=Payment, payment=payment, invoice=invoice)
 
 
 def invoice_payments_refresh(*, invoice: Invoice) -> Invoice:

@@ -1,6 +1,9 @@
 """Screens for finance staff: connections, reference data, mappings, setup check, call log,
 export runs and jobs, payment imports."""
 
+from django.contrib import admin
+
+from accounts_app.models import Invoice
 from integration.admin import (  # noqa: F401
     calls,
     connections,
@@ -9,3 +12,8 @@ from integration.admin import (  # noqa: F401
     payments,
     reference,
 )
+from integration.admin.invoices import EconomicInvoiceAdmin
+
+# The ledger registers its own invoice admin; this app replaces it with the one that exports.
+admin.site.unregister(Invoice)
+admin.site.register(Invoice, EconomicInvoiceAdmin)

@@ -2,8 +2,8 @@
 chooses method, customer, layout, payment terms and VAT zone), the run page with a progress bar
 that follows the run, and the jobs that need a person, with their reason and a Retry action.
 
-The ledger app knows nothing of e-conomic, so the action and the e-conomic number column are
-added to its invoice admin from here.
+The action and the e-conomic number column are defined here and shown on the invoice list by
+integration/admin/invoices.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.models import Invoice
-from integration.models import Connection, ExportJob, ExportRun, InvoiceExport, JobState
+from integration.models import Connection, ExportJob, ExportRun, JobState
 from integration.models.connection import ExportMethod
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.services.exports import (
@@ -148,23 +147,6 @@ def _start(request, queryset, form: ExportForm) -> ExportRun:
 @admin.display(description="e-conomic no.")
 def economic_number(invoice: Invoice) -> str:
     return getattr(invoice, "economic_number_shown", None) or "—"
-
-
-def _extend_invoice_admin() -> None:
-    invoice_admin = admin.site._registry[Invoice]
-    invoice_admin.actions = [*invoice_admin.actions, export_to_economic]
-    invoice_admin.list_display = [*invoice_admin.list_display, economic_number]
-    plain = invoice_admin.get_queryset
-
-    def get_queryset(request):
-        # One subquery for the whole page instead of a query per row.
-        shown = InvoiceExport.objects.filter(invoice=OuterRef("pk")).values("economic_number")[:1]
-        return plain(request).annotate(economic_number_shown=Subquery(shown))
-
-    invoice_admin.get_queryset = get_queryset
-
-
-_extend_invoice_admin()
 
 
 class AttentionInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,6 +1,5 @@
 """Payments from e-conomic: the import log, the synced payments, "Import payments now", and
-the synced payments on the invoice page (added from here: the ledger app knows nothing of
-e-conomic)."""
+the inline of synced payments that integration/admin/invoices.py puts on the invoice page."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
-from accounts_app.models import Invoice
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
@@ -88,16 +86,3 @@ class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     verbose_name = "payment seen in e-conomic"
     verbose_name_plural = "payments seen in e-conomic"
 
-
-def _extend_invoice_admin() -> None:
-    invoice_admin = admin.site._registry[Invoice]
-    plain = invoice_admin.get_inlines
-
-    def get_inlines(request, obj):
-        inlines = list(plain(request, obj))
-        return inlines if obj is None or obj.is_draft else [*inlines, SyncedPaymentInline]
-
-    invoice_admin.get_inlines = get_inlines
-
-
-_extend_invoice_admin()

@@ -8,6 +8,7 @@ Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
 - every write carries an `Idempotency-Key` (e-conomic replays the first answer for an hour);
 - every call first draws its cost from the shared token bucket;
 - tokens go only into request headers: never into records, messages or reprs.
+The session and the mapping of status codes and transport failures to errors are in transport.py.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
-from urllib3.util.retry import Retry
 
 from integration.economic import errors, filters
 from integration.economic.encoding import encode_id
 from integration.economic.filters import Filter
 from integration.economic.ratelimit import EndpointCosts, RateLimiter
+from integration.economic.transport import build_session, retry_after, status_error, transport_error
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 PAGE_SIZE = 1000  # the largest page e-conomic serves
@@ -43,35 +42,6 @@ class CallRecord:
     idempotency_key: str
     error: str
     from_cache: bool
-
-
-class TimeoutSession(requests.Session):
-    """A session that will not send a request without a timeout: one hung call must not hang a
-    worker forever."""
-
-    def request(self, method, url, *args, **kwargs):
-        if kwargs.get("timeout") is None:
-            raise ValueError(f"Refusing to call {method} {url} without a timeout.")
-        return super().request(method, url, *args, **kwargs)
-
-
-def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
-    retry = Retry(
-        total=retries,
-        connect=retries,  # nothing was sent yet, so any method may try again
-        read=retries,
-        status=retries,
-        allowed_methods=frozenset({"GET"}),  # read and status retries: GET only
-        status_forcelist=(429, 500, 502, 503, 504),
-        backoff_factor=backoff,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    session = TimeoutSession()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
 
 
 class EconomicClient:
@@ -146,16 +116,16 @@ class EconomicClient:
             error = raised
             raise
         except requests.RequestException as raised:
-            error = _transport_error(method, raised)
+            error = transport_error(method, raised)
             raise error from None
         finally:
             self._record(method, path, response, error, cost, idempotency_key or "", started)
 
     def _answer(self, method: str, response: requests.Response, raw: bool) -> Any:
         if response.status_code == 429 and self.rate_limiter is not None:
-            self.rate_limiter.pause(_retry_after(response) or 1.0)
+            self.rate_limiter.pause(retry_after(response) or 1.0)
         if response.status_code >= 400:
-            raise _status_error(method, response)
+            raise status_error(method, response)
         if raw:
             return response.content
         if response.status_code == 204 or not response.content:
@@ -368,73 +338,3 @@ class EconomicClient:
             idempotency_key=idempotency_key,
             base=self.openapi_url,
         )
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    try:
-        return float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return None
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _status_error(method: str, response: requests.Response) -> errors.EconomicError:
-    status = response.status_code
-    body = _json_or_none(response)
-    message = errors.describe(body, status)
-    code = (body or {}).get("errorCode", "") if isinstance(body, dict) else ""
-    details = {"status": status, "code": code or "", "body": body}
-    if status == 401:
-        return errors.ConfigurationError(
-            f"e-conomic refused the tokens (HTTP 401): {message} Check the agreement grant token "
-            "and the app secret token, or ask the agreement to grant access again.",
-            **details,
-        )
-    if status == 403:
-        return errors.ConfigurationError(
-            f"e-conomic refused the call (HTTP 403): {message} The app's role or a module of the "
-            "agreement does not allow it.",
-            **details,
-        )
-    if status == 404:
-        return errors.NotFoundError(message, **details)
-    if status == 429:
-        return errors.TransientError(message, retry_after=_retry_after(response), **details)
-    if status >= 500:
-        return errors.TransientError(
-            f"e-conomic had a server error (HTTP {status}): {message}",
-            ambiguous=method != "GET",
-            **details,
-        )
-    return errors.PermanentError(message, **details)
-
-
-def _never_sent(error: requests.RequestException) -> bool:
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(reason, NewConnectionError) or isinstance(
-        error.args[0] if error.args else None, NewConnectionError
-    )
-
-
-def _transport_error(method: str, error: requests.RequestException) -> errors.TransientError:
-    sent = not _never_sent(error)
-    what = (
-        "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
-    )
-    if (
-        sent
-        and isinstance(error, requests.ConnectionError)
-        and not isinstance(error, requests.Timeout)
-    ):
-        what = "dropped the connection"
-    return errors.TransientError(
-        f"e-conomic {what} ({type(error).__name__}).", ambiguous=sent and method != "GET"
-    )

@@ -4,7 +4,7 @@ one agreement's budget instead of learning it from a storm of 429s.
 e-conomic limits the *cost* of requests per agreement (each endpoint costs differently); the
 parameters are not published, so capacity, refill and costs are settings. The bucket's state
 lives where every worker process can reach it: Redis (`RedisTokenBucket`) or the database
-(`integration.ratelimit.DatabaseBackend`); `LocalTokenBucket` serves a single process.
+(`integration.bucket_store.DatabaseBackend`); `LocalTokenBucket` serves a single process.
 """
 
 from __future__ import annotations

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 
 class ImportTrigger(models.TextChoices):
@@ -143,12 +141,3 @@ class PaymentWebhook(models.Model):
     def __str__(self) -> str:
         return f"Webhook of {self.connection}"
 
-
-@receiver(post_save, sender="integration.Connection", dispatch_uid="economic-payment-schedule")
-def connection_saved_receiver(sender, instance, raw=False, **_arguments) -> None:
-    """Keep the connection's daily payment import in step with its payment sync setting."""
-    if raw:
-        return
-    from integration.services.payments import payment_schedule_sync
-
-    payment_schedule_sync(connection=instance)

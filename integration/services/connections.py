@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from integration.bucket_store import endpoint_costs, shared_bucket
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ApiCall, Connection
-from integration.ratelimit import endpoint_costs, shared_bucket
 
 PROJECTS_MODULE = "Projektstyring"
 

@@ -94,7 +94,7 @@ def test_a_clerk_refreshes_pairs_and_matches_from_the_connection_list(client, cl
 def test_the_daily_refresh_schedule_is_created_once_by_name(db):
     from django_q.models import Schedule
 
-    from integration.schedules import REFERENCE_REFRESH, schedules_ensure
+    from integration.global_schedules import REFERENCE_REFRESH, schedules_ensure
 
     schedules_ensure()
     schedules_ensure()

@@ -6,10 +6,10 @@ import time
 import pytest
 from django.db import connections
 
+from integration.bucket_store import DatabaseBackend, endpoint_costs, shared_bucket
 from integration.economic.client import EconomicClient
 from integration.economic.ratelimit import BucketSettings, TokenBucket
 from integration.models import RateLimitBucket
-from integration.ratelimit import DatabaseBackend, endpoint_costs, shared_bucket
 
 SERVER = {"capacity": 10, "refill_per_second": 5}
 CLIENT = {"capacity": 8.0, "refill_per_second": 4.5, "read_cost": 1.0, "write_cost": 2.0}

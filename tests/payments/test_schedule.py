@@ -6,9 +6,9 @@ import zoneinfo
 
 from django_q.models import Schedule
 
+from integration.global_schedules import schedules_ensure
 from integration.models import Connection
 from integration.models.connection import PaymentSync
-from integration.schedules import schedules_ensure
 from integration.services.payments import payment_schedule_name
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")

@@ -37,6 +37,13 @@ def payment_schedule_sync(*, connection: Connection) -> None:
     )
 
 
+def connection_saved_receiver(sender, instance, raw=False, **_arguments) -> None:
+    """Keep the connection's daily payment import in step with its payment sync setting."""
+    if raw:
+        return
+    payment_schedule_sync(connection=instance)
+
+
 def payment_schedules_sync(**_signal_arguments) -> None:
     """Every connection's schedule as its settings say (after migrate)."""
     for connection in Connection.objects.all():

@@ -1,5 +1,6 @@
-"""django-q2 schedules, created by name and kept as the code says after every migrate (never in
-AppConfig.ready(), which must not touch the database)."""
+"""The global django-q2 schedules (the daily reference refresh, the outbox sweep, and through
+services/payments/schedules.py each connection's payment import), created by name and kept as the
+code says after every migrate (never in AppConfig.ready(), which must not touch the database)."""
 
 from __future__ import annotations
 

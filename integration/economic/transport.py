@@ -1,0 +1,119 @@
+"""The transport under the e-conomic client: a session that refuses a call without a timeout and
+retries reads only, and the one place where an answer's status code or a transport failure
+becomes an `EconomicError` of the right kind (with `ambiguous` set when a write may have been
+applied). https://restdocs.e-conomic.com/
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.retry import Retry
+
+from integration.economic import errors
+
+
+class TimeoutSession(requests.Session):
+    """A session that will not send a request without a timeout: one hung call must not hang a
+    worker forever."""
+
+    def request(self, method, url, *args, **kwargs):
+        if kwargs.get("timeout") is None:
+            raise ValueError(f"Refusing to call {method} {url} without a timeout.")
+        return super().request(method, url, *args, **kwargs)
+
+
+def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
+    """The session a client sends with: reads retried with backoff, writes sent once."""
+    retry = Retry(
+        total=retries,
+        connect=retries,  # nothing was sent yet, so any method may try again
+        read=retries,
+        status=retries,
+        allowed_methods=frozenset({"GET"}),  # read and status retries: GET only
+        status_forcelist=(429, 500, 502, 503, 504),
+        backoff_factor=backoff,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    session = TimeoutSession()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The seconds of a Retry-After header, or None when there is none or it is not a number."""
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def status_error(method: str, response: requests.Response) -> errors.EconomicError:
+    """The error that an answer with a status of 400 or above stands for."""
+    status = response.status_code
+    body = _json_or_none(response)
+    message = errors.describe(body, status)
+    code = (body or {}).get("errorCode", "") if isinstance(body, dict) else ""
+    details = {"status": status, "code": code or "", "body": body}
+    if status == 401:
+        return errors.ConfigurationError(
+            f"e-conomic refused the tokens (HTTP 401): {message} Check the agreement grant token "
+            "and the app secret token, or ask the agreement to grant access again.",
+            **details,
+        )
+    if status == 403:
+        return errors.ConfigurationError(
+            f"e-conomic refused the call (HTTP 403): {message} The app's role or a module of the "
+            "agreement does not allow it.",
+            **details,
+        )
+    if status == 404:
+        return errors.NotFoundError(message, **details)
+    if status == 429:
+        return errors.TransientError(message, retry_after=retry_after(response), **details)
+    if status >= 500:
+        return errors.TransientError(
+            f"e-conomic had a server error (HTTP {status}): {message}",
+            ambiguous=method != "GET",
+            **details,
+        )
+    return errors.PermanentError(message, **details)
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError) or isinstance(
+        error.args[0] if error.args else None, NewConnectionError
+    )
+
+
+def transport_error(method: str, error: requests.RequestException) -> errors.TransientError:
+    """The error for a call that got no answer; ambiguous when a write may have been applied."""
+    sent = not _never_sent(error)
+    what = (
+        "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
+    )
+    if (
+        sent
+        and isinstance(error, requests.ConnectionError)
+        and not isinstance(error, requests.Timeout)
+    ):
+        what = "dropped the connection"
+    return errors.TransientError(
+        f"e-conomic {what} ({type(error).__name__}).", ambiguous=sent and method != "GET"
+    )
