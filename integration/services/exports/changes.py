@@ -9,7 +9,6 @@ are empty in e-conomic are filled, so what the bookkeeper typed there stays.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from integration.economic.errors import EconomicError, TransientError
 from integration.models import Connection, CustomerLink, ExportJob, JobKind
 from integration.models.connection import FieldPolicy
 from integration.models.mappings import CustomerLinkState
+from integration.services.enqueue import export_job_tasks_enqueue
 from integration.services.exports.context import ExportContext
 from integration.services.exports.jobs import (
     error_about,
@@ -52,8 +52,7 @@ def _queue(connections, kind: str, object_id: int, reference: str) -> list[Expor
         _next_revision_job(connection, kind, object_id, reference) for connection in connections
     ]
     if jobs:
-        ids = [job.pk for job in jobs]
-        transaction.on_commit(lambda: _ring(ids))
+        export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs
 
 
@@ -65,13 +64,6 @@ def _next_revision_job(connection: Connection, kind: str, object_id: int, refere
         connection=connection, kind=kind, object_id=object_id, revision=revision, key=key,
         reference=reference, not_before=timezone.now(),
     )  # fmt: skip
-
-
-def _ring(job_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
-    for job_id in job_ids:
-        async_task("integration.tasks.export_job_task", job_id)
 
 
 def customer_card_update(*, job: ExportJob, client: EconomicClient, context: ExportContext) -> None:

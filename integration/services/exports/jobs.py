@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from integration.economic.errors import EconomicError
 from integration.models import ExportJob, ExportRun, JobKind, JobState, RunState
+from integration.services.enqueue import export_connection_tasks_enqueue, export_run_tasks_enqueue
 
 CLAIMABLE = (JobState.PENDING, JobState.NEEDS_RECONCILE)
 
@@ -226,6 +227,18 @@ def export_job_retry(*, job: ExportJob) -> bool:
                 failed=F("failed") - 1, finished_at=None, state="running"
             )
     return bool(retried)
+
+
+def export_jobs_retry(*, jobs: Iterable[ExportJob]) -> list[ExportJob]:
+    """Retry each job (see `export_job_retry`) and, after the commit, ring its run, or its
+    connection for a job of no run. Answers the jobs that go again."""
+    retried = [job for job in jobs if export_job_retry(job=job)]
+    for run_id in {job.run_id for job in retried if job.run_id}:
+        export_run_tasks_enqueue(run_id=run_id)
+    export_connection_tasks_enqueue(
+        connection_ids={job.connection_id for job in retried if not job.run_id}
+    )
+    return retried
 
 
 @dataclass(frozen=True)

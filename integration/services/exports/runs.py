@@ -28,6 +28,7 @@ from integration.models import (
 )
 from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
+from integration.services.enqueue import export_run_tasks_enqueue
 from integration.services.exports.context import (
     Blocker,
     ExportContext,
@@ -69,7 +70,7 @@ def export_run_start(
         run = _create_run(connection, method, overrides, user, selection, chosen)
         _link_chosen_customer(chosen, context)
         left = _create_jobs(run, chosen, context)
-        transaction.on_commit(lambda: export_run_enqueue(run=run))
+        export_run_enqueue(run=run)
         transaction.on_commit(lambda: _ring_left(left))
     return run
 
@@ -151,11 +152,12 @@ def _ring_left(run_ids: set[int]) -> None:
 
 def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
     """Ring the doorbell: one task per worker (EXPORT_TASKS, else this machine's workers),
-    each claims jobs until none is due."""
-    from django_q.tasks import async_task
-
-    for _ in range(workers or settings.EXPORT_TASKS or settings.Q_CLUSTER.get("workers", 1)):
-        async_task("integration.tasks.export_run_task", run.pk, task_name=f"export run {run.pk}")
+    each claims jobs until none is due. Queued after the commit."""
+    export_run_tasks_enqueue(
+        run_id=run.pk,
+        tasks=workers or settings.EXPORT_TASKS or settings.Q_CLUSTER.get("workers", 1),
+        task_name=f"export run {run.pk}",
+    )
 
 
 def export_run_begin(*, run: ExportRun) -> None:

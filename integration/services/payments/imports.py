@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport
 from integration.models.connection import PaymentSync
 from integration.services.connections import ConnectionNotReady, connection_client
+from integration.services.enqueue import payments_import_task_enqueue
 from integration.services.payments.runs import (
     Tally,
     payment_import_finish,
@@ -59,12 +58,4 @@ def _not_due(connection: Connection) -> str:
 
 def payments_import_queue(*, connection: Connection, trigger: str, numbers=None) -> None:
     """Queue an import once the current transaction commits."""
-    transaction.on_commit(
-        lambda: async_task(
-            "integration.tasks.payments_import_task",
-            connection.pk,
-            trigger,
-            numbers or [],
-            group="e-conomic payments",
-        )  # fmt: skip
-    )
+    payments_import_task_enqueue(connection_id=connection.pk, trigger=trigger, numbers=numbers)
