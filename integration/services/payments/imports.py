@@ -8,13 +8,16 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport
 from integration.models.connection import PaymentSync
-from integration.services.connections import ConnectionNotReady, connection_client
+from integration.services.connections import (
+    ConnectionNotReady,
+    api_call_recorder,
+    connection_client,
+)
 from integration.services.enqueue import payments_import_task_enqueue
 from integration.services.payments.runs import (
     Tally,
     payment_import_finish,
     payment_import_start,
-    run_recorder,
 )
 from integration.services.payments.scan import Scan
 
@@ -38,7 +41,9 @@ def payments_import(
     scan = None
     try:
         client = client or connection_client(connection=connection, purpose="payment import")
-        client.recorder = run_recorder(run=run)
+        client.recorder = api_call_recorder(
+            connection=connection, purpose="payment import", payment_import=run
+        )
         scan = Scan(run=run, client=client)
         tally = scan.numbers(numbers) if numbers else scan.everything()
     except (EconomicError, ConnectionNotReady) as error:
