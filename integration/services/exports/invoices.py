@@ -15,7 +15,7 @@ from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import ExportJob, InvoiceExport
+from integration.models import ErrorKind, ExportJob, InvoiceExport
 from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.exports.context import ExportContext
 from integration.services.exports.jobs import (
@@ -131,7 +131,7 @@ def _compare_totals(job, invoice: Invoice, draft: dict | None, client, context) 
     theirs = Decimal(str(draft.get("grossAmount", 0)))
     if abs(theirs - invoice.gross_total) > TOLERANCE:
         _fail(
-            job, invoice, kind="permanent",
+            job, invoice, kind=ErrorKind.PERMANENT,
             error=f"e-conomic's draft {job.draft_number} totals {theirs:.2f} {invoice.currency} "
             f"gross, ours {invoice.gross_total:.2f}; it was not booked. The VAT of a line "
             "differs: check that each service type's product is in a product group whose sales "

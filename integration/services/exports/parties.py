@@ -14,7 +14,7 @@ from accounts_app.models import Customer, Project
 from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import CustomerLink, ExportJob, JobKind, ProjectLink
+from integration.models import CustomerLink, ErrorKind, ExportJob, JobKind, ProjectLink
 from integration.models.connection import NumberPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
@@ -69,7 +69,7 @@ def customer_export(
     customer = Customer.objects.select_related("payment_condition").get(pk=job.object_id)
     blockers = customer_blockers(customer, context, f"Customer {customer}")
     if blockers:
-        export_job_fail(job=job, kind="configuration", error="\n".join(map(str, blockers)))
+        export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error="\n".join(map(str, blockers)))
         return
     body = payloads.customer_payload(customer_snapshot(customer, context))
     try:
@@ -109,7 +109,7 @@ def _link_created(job: ExportJob, customer: Customer, number: int, context: Expo
     except IntegrityError:
         export_job_fail(
             job=job,
-            kind="permanent",
+            kind=ErrorKind.PERMANENT,
             error=f"e-conomic customer {number} is already linked to another of our customers; "
             f"link {customer} to its own card on the customer links screen.",
         )
@@ -167,7 +167,7 @@ def _project_customer_ready(job: ExportJob, project: Project, context: ExportCon
         export_job_release(job=job)
     else:
         export_job_fail(
-            job=job, kind="configuration",
+            job=job, kind=ErrorKind.CONFIGURATION,
             error=f"Project {project}: its customer {project.customer} is not in e-conomic. Link "
             "the customer (or save it so that it is pushed), then retry.",
         )  # fmt: skip

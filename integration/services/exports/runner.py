@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from integration.economic.client import EconomicClient
-from integration.models import ExportJob, ExportRun, JobKind, JobState
+from integration.models import ErrorKind, ExportJob, ExportRun, JobKind, JobState
 from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
 from integration.services.connections import api_call_recorder, connection_client
@@ -196,7 +196,7 @@ def _prepare(job: ExportJob, context: ExportContext, invoice=None):
     blockers = invoice_blockers(invoice, context)
     if blockers:
         message = "\n".join(str(blocker) for blocker in blockers)
-        export_job_fail(job=job, error=message, kind="configuration")
+        export_job_fail(job=job, error=message, kind=ErrorKind.CONFIGURATION)
         return None
     return invoice, invoice_snapshot(invoice, context)
 
@@ -222,7 +222,7 @@ def _parties_ready(job: ExportJob, invoice, context: ExportContext) -> bool:
         if failed is not None or not party.exists():
             reason = failed.last_error if failed else f"no {kind} job exists for it"
             message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
-            export_job_fail(job=job, kind="configuration", error=message)
+            export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error=message)
         else:
             export_job_release(job=job)
         return False
