@@ -14,7 +14,7 @@ from integration.services.connections import (
     connection_client,
 )
 from integration.services.enqueue import payments_import_task_enqueue
-from integration.services.payments.runs import (
+from integration.services.payments.import_record import (
     Tally,
     payment_import_finish,
     payment_import_start,

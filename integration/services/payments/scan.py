@@ -31,8 +31,8 @@ from integration.models import (
 )
 from integration.models.connection import PaymentSync
 from integration.services.exports.snapshots import invoice_reference
+from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
-from integration.services.payments.runs import Tally
 
 CHUNK = 1000
 State = Invoice.State
