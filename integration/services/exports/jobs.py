@@ -230,8 +230,8 @@ def export_job_retry(*, job: ExportJob) -> bool:
 
 
 def export_jobs_retry(*, jobs: Iterable[ExportJob]) -> list[ExportJob]:
-    """Retry each job (see `export_job_retry`) and, after the commit, ring its run, or its
-    connection for a job of no run. Answers the jobs that go again."""
+    """Retry each job (see `export_job_retry`) and, after the commit, queue a task for its run,
+    or for its connection when it belongs to no run. Answers the jobs that go again."""
     retried = [job for job in jobs if export_job_retry(job=job)]
     for run_id in {job.run_id for job in retried if job.run_id}:
         export_run_tasks_enqueue(run_id=run_id)
