@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django_q.models import Schedule
 
+from integration.services.enqueue import EXPORTS_SWEEP_TASK, REFERENCE_REFRESH_ALL_TASK
+
 REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
 EXPORTS_SWEEP = "e-conomic: sweep the export outbox (every minute)"
 
@@ -14,7 +16,7 @@ def schedules_ensure(**_signal_arguments) -> None:
     Schedule.objects.update_or_create(
         name=REFERENCE_REFRESH,
         defaults={
-            "func": "integration.tasks.reference_refresh_all_task",
+            "func": REFERENCE_REFRESH_ALL_TASK,
             "schedule_type": Schedule.CRON,
             "cron": "0 6 * * *",
             "repeats": -1,
@@ -24,7 +26,7 @@ def schedules_ensure(**_signal_arguments) -> None:
     Schedule.objects.update_or_create(
         name=EXPORTS_SWEEP,
         defaults={
-            "func": "integration.tasks.exports_sweep_task",
+            "func": EXPORTS_SWEEP_TASK,
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,

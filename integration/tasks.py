@@ -34,17 +34,9 @@ def export_run_task(run_id: int) -> str:
 
 def export_job_task(job_id: int) -> str:
     """Send one job queued by the automatic export (its customer first, if it waits for one)."""
-    from integration.models import ExportJob
-    from integration.services.exports import export_process
+    from integration.services.exports import export_job_send
 
-    job = ExportJob.objects.select_related("connection").get(pk=job_id)
-    related = list(
-        ExportJob.objects.filter(connection=job.connection, run=None, kind="customer")
-        .exclude(state__in=("done", "failed", "dead"))
-        .values_list("pk", flat=True)
-    )
-    handled = export_process(connection=job.connection, job_ids=[job_id, *related])
-    return f"{handled} jobs handled"
+    return f"{export_job_send(job_id=job_id)} jobs handled"
 
 
 def export_connection_task(connection_id: int) -> str:

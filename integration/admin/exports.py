@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,7 +23,7 @@ from integration.models.connection import ExportMethod
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.services.exports import (
     Refused,
-    export_job_retry,
+    export_jobs_retry,
     export_run_start,
     export_run_status,
 )
@@ -264,21 +263,8 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry (looked up in e-conomic first)", permissions=["retry"])
     def retry(self, request, queryset):
-        retried = [job for job in queryset if export_job_retry(job=job)]
-        runs = {job.run_id for job in retried if job.run_id}
-        transaction.on_commit(
-            lambda: _ring(runs, {job.connection_id for job in retried if not job.run_id})
-        )
+        retried = export_jobs_retry(jobs=queryset)
         self.message_user(request, f"{len(retried)} jobs will be sent again.", messages.SUCCESS)
 
     def has_retry_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
-
-
-def _ring(run_ids: set[int], connection_ids: set[int]) -> None:
-    from django_q.tasks import async_task
-
-    for run_id in run_ids:
-        async_task("integration.tasks.export_run_task", run_id)
-    for connection_id in connection_ids:
-        async_task("integration.tasks.export_connection_task", connection_id)

@@ -12,6 +12,7 @@ is the log of every call the client made, with the tokens left out. `ExportRun` 
 from integration.models.calls import ApiCall, RateLimitBucket
 from integration.models.connection import Connection
 from integration.models.exports import (
+    ErrorKind,
     ExportJob,
     ExportRun,
     InvoiceExport,
@@ -42,6 +43,7 @@ __all__ = [
     "ApiCall",
     "Connection",
     "CustomerLink",
+    "ErrorKind",
     "ExportJob",
     "ExportRun",
     "InvoiceExport",

@@ -81,6 +81,15 @@ class JobState(models.TextChoices):
 TERMINAL_STATES = (JobState.DONE, JobState.FAILED, JobState.DEAD)
 
 
+class ErrorKind(models.TextChoices):
+    """The kinds of integration.economic.errors, which keeps them as strings (it imports no
+    model): the values must be the same."""
+
+    TRANSIENT = "transient", "Transient: tried again later"
+    PERMANENT = "permanent", "Permanent: e-conomic refused the document"
+    CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
+
+
 class ExportJob(models.Model):
     connection = models.ForeignKey(
         "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs"
@@ -109,7 +118,7 @@ class ExportJob(models.Model):
     )
     pdf_attached = models.BooleanField(default=False)
     last_error = models.TextField(blank=True)
-    error_kind = models.CharField(max_length=20, blank=True)
+    error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -124,6 +133,11 @@ class ExportJob(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="in_flight") | Q(lease_until__isnull=False),
                 name="export_job_in_flight_has_lease",
+            ),
+            # Empty while the job has had no error, or since it last succeeded.
+            models.CheckConstraint(
+                condition=Q(error_kind__in=["", *ErrorKind.values]),
+                name="export_job_error_kind_known",
             ),
         ]
         indexes = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 from integration.bucket_store import endpoint_costs, shared_bucket
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
-from integration.models import ApiCall, Connection
+from integration.models import ApiCall, Connection, ExportRun, PaymentImport
 
 PROJECTS_MODULE = "Projektstyring"
 
@@ -17,8 +17,12 @@ class ConnectionNotReady(Exception):
     """The connection lacks what any call needs (a grant token, an app token)."""
 
 
-def api_call_recorder(*, connection: Connection, purpose: str = ""):
-    """A recorder that keeps each call as an ApiCall row (the client itself knows no models)."""
+def api_call_recorder(
+    *, connection: Connection, purpose: str = "", export_run: ExportRun | None = None,
+    payment_import: PaymentImport | None = None,
+):  # fmt: skip
+    """A recorder that keeps each call as an ApiCall row (the client itself knows no models),
+    tied to the export run or payment import it was made for, so calls are counted per run."""
 
     def record(call: CallRecord) -> None:
         ApiCall.objects.create(
@@ -32,6 +36,8 @@ def api_call_recorder(*, connection: Connection, purpose: str = ""):
             from_cache=call.from_cache,
             error=call.error,
             purpose=purpose,
+            export_run=export_run,
+            payment_import=payment_import,
         )
 
     return record

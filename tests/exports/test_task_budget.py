@@ -10,7 +10,9 @@ from integration.services.exports.runs import export_task_budget
 from tests.exports.conftest import booked_with, make_invoice, queued_tasks
 
 
-def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(exporting, sandbox):
+def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(
+    exporting, sandbox, django_capture_on_commit_callbacks
+):
     exporting.export_method = "booked"
     exporting.save()
     invoices = [make_invoice() for _ in range(3)]
@@ -20,7 +22,9 @@ def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(exporting
     broker = get_broker()
     queued_tasks(broker)
 
-    handled = export_run_work(run=run, budget=0)
+    # Tasks are queued after the commit, and the test's transaction never commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        handled = export_run_work(run=run, budget=0)
 
     assert 1 <= handled < 6  # three customers and three invoices
     assert ExportJob.objects.filter(run=run, state=JobState.IN_FLIGHT).count() == 0
@@ -29,7 +33,8 @@ def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(exporting
         ("integration.tasks.export_run_task", (run.pk,))
     ]
 
-    export_run_work(run=run, budget=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        export_run_work(run=run, budget=60)
     assert set(ExportJob.objects.filter(run=run).values_list("state", flat=True)) == {"done"}
     for invoice in invoices:
         assert len(booked_with(sandbox, f"LB-INV-{invoice.number}")) == 1

@@ -13,7 +13,7 @@ from django.db import connection as database
 from tqdm import tqdm
 
 from accounts_app.models import Invoice
-from integration.models import ExportJob, ExportRun, InvoiceExport
+from integration.models import ExportJob, ExportRun, InvoiceExport, JobState
 from integration.models.exports import TERMINAL_STATES
 from integration.selectors import UnknownConnection, connections_chosen
 from integration.services.exports import (
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             run = export_run_refresh(run=run)
             bar.update(run.done + run.failed - bar.n)
         self.stdout.write(f"{run.done} exported, {run.failed} need attention, of {run.total}.")
-        for job in run.jobs.filter(state__in=("failed", "dead")):
+        for job in run.jobs.filter(state__in=(JobState.FAILED, JobState.DEAD)):
             self.stdout.write(f"- {job.last_error}")
 
     def _finished(self, run: ExportRun) -> int:

@@ -14,7 +14,11 @@
 
 from integration.services.blockers import Blocker, Refused
 from integration.services.exports.context import ExportContext
-from integration.services.exports.jobs import export_job_claim, export_job_retry
+from integration.services.exports.jobs import (
+    export_job_claim,
+    export_job_retry,
+    export_jobs_retry,
+)
 from integration.services.exports.runs import (
     export_run_enqueue,
     export_run_refresh,
@@ -22,7 +26,11 @@ from integration.services.exports.runs import (
     export_run_status,
     export_run_work,
 )
-from integration.services.exports.sweeper import exports_sweep, invoice_finalized_export
+from integration.services.exports.sweeper import (
+    export_job_send,
+    exports_sweep,
+    invoice_finalized_export,
+)
 from integration.services.exports.worker import export_process
 
 __all__ = [
@@ -31,6 +39,8 @@ __all__ = [
     "Refused",
     "export_job_claim",
     "export_job_retry",
+    "export_job_send",
+    "export_jobs_retry",
     "export_process",
     "export_run_enqueue",
     "export_run_refresh",

@@ -6,12 +6,12 @@ written in the transaction that saves it and rung after the commit. What the job
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts_app.models import Customer, Project
 from integration.models import Connection, ExportJob, JobKind
+from integration.services.enqueue import export_job_tasks_enqueue
 from integration.services.exports.jobs import job_key
 
 
@@ -34,8 +34,7 @@ def _queue(connections, kind: str, object_id: int, reference: str) -> list[Expor
         _next_revision_job(connection, kind, object_id, reference) for connection in connections
     ]
     if jobs:
-        ids = [job.pk for job in jobs]
-        transaction.on_commit(lambda: _ring(ids))
+        export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs
 
 
@@ -47,13 +46,6 @@ def _next_revision_job(connection: Connection, kind: str, object_id: int, refere
         connection=connection, kind=kind, object_id=object_id, revision=revision, key=key,
         reference=reference, not_before=timezone.now(),
     )  # fmt: skip
-
-
-def _ring(job_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
-    for job_id in job_ids:
-        async_task("integration.tasks.export_job_task", job_id)
 
 
 def customer_saved_receiver(sender, instance: Customer, raw: bool = False, **_kwargs) -> None:

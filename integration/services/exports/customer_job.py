@@ -18,7 +18,7 @@ from accounts_app.models import Customer
 from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import CustomerLink, ExportJob
+from integration.models import CustomerLink, ErrorKind, ExportJob
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
@@ -59,7 +59,7 @@ def customer_export(
     customer = Customer.objects.select_related("payment_condition").get(pk=job.object_id)
     blockers = customer_blockers(customer, context, f"Customer {customer}")
     if blockers:
-        export_job_fail(job=job, kind="configuration", error="\n".join(map(str, blockers)))
+        export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error="\n".join(map(str, blockers)))
         return
     body = payloads.customer_payload(customer_snapshot(customer, context))
     try:
@@ -99,7 +99,7 @@ def _link_created(job: ExportJob, customer: Customer, number: int, context: Expo
     except IntegrityError:
         export_job_fail(
             job=job,
-            kind="permanent",
+            kind=ErrorKind.PERMANENT,
             error=f"e-conomic customer {number} is already linked to another of our customers; "
             f"link {customer} to its own card on the customer links screen.",
         )

@@ -19,7 +19,7 @@ from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import ExportJob, InvoiceExport, JobKind, JobState
+from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.jobs import (
@@ -68,7 +68,7 @@ def invoice_job_prepare(
     blockers = invoice_blockers(invoice, context)
     if blockers:
         message = "\n".join(str(blocker) for blocker in blockers)
-        export_job_fail(job=job, error=message, kind="configuration")
+        export_job_fail(job=job, error=message, kind=ErrorKind.CONFIGURATION)
         return None
     return invoice, invoice_snapshot(invoice, context)
 
@@ -93,7 +93,7 @@ def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> 
         if failed is not None or not party.exists():
             reason = failed.last_error if failed else f"no {kind} job exists for it"
             message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
-            export_job_fail(job=job, kind="configuration", error=message)
+            export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error=message)
         else:
             export_job_release(job=job)
         return False
@@ -125,7 +125,7 @@ def invoice_send(
     if outcome is None:
         return  # the lease was lost on the way: the job's holder goes on
     if outcome.problem:
-        export_job_fail(job=job, error=f"{invoice}: {outcome.problem}", kind="permanent")
+        export_job_fail(job=job, error=f"{invoice}: {outcome.problem}", kind=ErrorKind.PERMANENT)
         return
     export_job_done(
         job=job, on_done=lambda: invoice_exports_record(jobs=[(job, invoice)], context=context),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +21,8 @@ from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from integration.economic.errors import EconomicError
-from integration.models import ExportJob, ExportRun, JobKind, JobState, RunState
+from integration.models import ErrorKind, ExportJob, ExportRun, JobKind, JobState, RunState
+from integration.services.enqueue import export_connection_tasks_enqueue, export_run_tasks_enqueue
 
 CLAIMABLE = (JobState.PENDING, JobState.NEEDS_RECONCILE)
 
@@ -138,9 +139,9 @@ def export_job_fail(*, job: ExportJob, error: EconomicError | str, kind: str = "
     """Record a failure and answer the state it left the job in: transient -> pending with
     backoff (or needs_reconcile when the write may have been applied); permanent or
     configuration -> failed; attempts spent -> dead."""
-    kind = kind or getattr(error, "kind", "permanent")
+    kind = kind or getattr(error, "kind", ErrorKind.PERMANENT)
     message = str(error)
-    if kind == "transient":
+    if kind == ErrorKind.TRANSIENT:
         state = _after_transient(job, error)
     else:
         state = JobState.FAILED
@@ -223,9 +224,21 @@ def export_job_retry(*, job: ExportJob) -> bool:
         if retried and job.kind == JobKind.INVOICE:
             # The run is open again until the retried invoice is done or fails once more.
             ExportRun.objects.filter(pk__in=_run_of([job.pk]), failed__gt=0).update(
-                failed=F("failed") - 1, finished_at=None, state="running"
+                failed=F("failed") - 1, finished_at=None, state=RunState.RUNNING
             )
     return bool(retried)
+
+
+def export_jobs_retry(*, jobs: Iterable[ExportJob]) -> list[ExportJob]:
+    """Retry each job (see `export_job_retry`) and, after the commit, queue a task for its run,
+    or for its connection when it belongs to no run. Answers the jobs that go again."""
+    retried = [job for job in jobs if export_job_retry(job=job)]
+    for run_id in {job.run_id for job in retried if job.run_id}:
+        export_run_tasks_enqueue(run_id=run_id)
+    export_connection_tasks_enqueue(
+        connection_ids={job.connection_id for job in retried if not job.run_id}
+    )
+    return retried
 
 
 @dataclass(frozen=True)

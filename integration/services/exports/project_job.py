@@ -8,7 +8,7 @@ from accounts_app.models import Project
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError, TransientError
-from integration.models import ExportJob, JobKind, ProjectLink
+from integration.models import ErrorKind, ExportJob, JobKind, ProjectLink
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.services.exports.context import ExportContext
@@ -82,7 +82,7 @@ def _project_customer_ready(job: ExportJob, project: Project, context: ExportCon
         export_job_release(job=job)
     else:
         export_job_fail(
-            job=job, kind="configuration",
+            job=job, kind=ErrorKind.CONFIGURATION,
             error=f"Project {project}: its customer {project.customer} is not in e-conomic. Link "
             "the customer (or save it so that it is pushed), then retry.",
         )  # fmt: skip

@@ -31,6 +31,7 @@ from integration.models import (
 )
 from integration.models.exports import TERMINAL_STATES
 from integration.services.blockers import Blocker, Refused
+from integration.services.enqueue import export_run_tasks_enqueue
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.dry_run import export_dry_run
 from integration.services.exports.jobs import export_jobs_move, job_key
@@ -68,7 +69,7 @@ def export_run_start(
         run = _create_run(connection, method, overrides, user, selection, chosen)
         _link_chosen_customer(chosen, context)
         left = _create_jobs(run, chosen, context)
-        transaction.on_commit(lambda: export_run_enqueue(run=run))
+        export_run_enqueue(run=run)
         transaction.on_commit(lambda: _ring_left(left))
     return run
 
@@ -150,11 +151,12 @@ def _ring_left(run_ids: set[int]) -> None:
 
 def export_run_enqueue(*, run: ExportRun, workers: int | None = None) -> None:
     """Ring the doorbell: one task per worker (EXPORT_TASKS, else this machine's workers),
-    each claims jobs until none is due."""
-    from django_q.tasks import async_task
-
-    for _ in range(workers or settings.EXPORT_TASKS or settings.Q_CLUSTER.get("workers", 1)):
-        async_task("integration.tasks.export_run_task", run.pk, task_name=f"export run {run.pk}")
+    each claims jobs until none is due. Queued after the commit."""
+    export_run_tasks_enqueue(
+        run_id=run.pk,
+        tasks=workers or settings.EXPORT_TASKS or settings.Q_CLUSTER.get("workers", 1),
+        task_name=f"export run {run.pk}",
+    )
 
 
 def export_task_budget() -> float:

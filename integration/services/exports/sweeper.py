@@ -8,28 +8,32 @@ finalizes it (the `invoice_finalized` signal is sent inside it) and rings after 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts_app.models import Invoice
 from integration.models import Connection, CustomerLink, ExportJob, JobKind
+from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
+from integration.services.enqueue import (
+    export_connection_tasks_enqueue,
+    export_job_tasks_enqueue,
+    export_run_tasks_enqueue,
+)
 from integration.services.exports.jobs import CLAIMABLE, export_jobs_expire_leases, job_key
 from integration.services.exports.snapshots import invoice_reference
+from integration.services.exports.worker import export_process
 
 
 def exports_sweep() -> dict:
     """Expired leases become lookups; every connection and run with due jobs is rung again."""
-    from django_q.tasks import async_task
-
     expired = export_jobs_expire_leases()
     due = ExportJob.objects.filter(state__in=CLAIMABLE, not_before__lte=timezone.now())
     targets = set(due.values_list("connection_id", "run_id").distinct())
     for connection_id, run_id in targets:
         if run_id:
-            async_task("integration.tasks.export_run_task", run_id)
+            export_run_tasks_enqueue(run_id=run_id)
         else:
-            async_task("integration.tasks.export_connection_task", connection_id)
+            export_connection_tasks_enqueue(connection_ids=[connection_id])
     return {"expired": expired, "rung": len(targets)}
 
 
@@ -59,15 +63,20 @@ def invoice_finalized_export(*, invoice: Invoice) -> list[ExportJob]:
             )
         jobs.append(_job_for(connection, JobKind.INVOICE, invoice.pk, invoice_reference(invoice)))
     if jobs:
-        transaction.on_commit(lambda: _ring([job.pk for job in jobs]))
+        export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs
 
 
-def _ring(job_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
-    for job_id in job_ids:
-        async_task("integration.tasks.export_job_task", job_id)
+def export_job_send(*, job_id: int) -> int:
+    """Send one job of the automatic export, with the customers of no run that its connection
+    still waits for (an invoice's customer is a job of its own). Answers the jobs handled."""
+    job = ExportJob.objects.select_related("connection").get(pk=job_id)
+    customers = (
+        ExportJob.objects.filter(connection=job.connection, run=None, kind=JobKind.CUSTOMER)
+        .exclude(state__in=TERMINAL_STATES)
+        .values_list("pk", flat=True)
+    )
+    return export_process(connection=job.connection, job_ids=[job_id, *customers])
 
 
 def invoice_finalized_receiver(sender, invoice, **_kwargs) -> None:

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from integration.economic.client import EconomicClient
-from integration.models import ApiCall, ExportJob, ExportRun, JobKind, RunState
+from integration.models import ExportJob, ExportRun, JobKind, RunState
 from integration.models.connection import ExportMethod
-from integration.services.connections import connection_client
+from integration.services.connections import api_call_recorder, connection_client
 from integration.services.exports.context import ExportContext, invoices_for_export
 from integration.services.exports.customer_job import customer_job_send
 from integration.services.exports.invoice_job import invoice_job_send
@@ -31,19 +31,8 @@ def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
     """The connection's client, its calls counted against the run."""
     client = connection_client(connection=connection, purpose="export")
     if run is not None:
-        client.recorder = _run_recorder(connection, run)
+        client.recorder = api_call_recorder(connection=connection, purpose="export", export_run=run)
     return client
-
-
-def _run_recorder(connection, run: ExportRun):
-    def record(call) -> None:
-        ApiCall.objects.create(
-            connection=connection, method=call.method, path=call.path[:500], status=call.status,
-            duration_ms=call.duration_ms, cost=call.cost, idempotency_key=call.idempotency_key,
-            from_cache=call.from_cache, error=call.error, purpose="export", export_run=run,
-        )  # fmt: skip
-
-    return record
 
 
 def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[ExportJob]:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport
 from integration.models.connection import PaymentSync
-from integration.services.connections import ConnectionNotReady, connection_client
-from integration.services.payments.runs import (
+from integration.services.connections import (
+    ConnectionNotReady,
+    api_call_recorder,
+    connection_client,
+)
+from integration.services.enqueue import payments_import_task_enqueue
+from integration.services.payments.import_record import (
     Tally,
     payment_import_finish,
     payment_import_start,
-    run_recorder,
 )
 from integration.services.payments.scan import Scan
 
@@ -39,7 +41,9 @@ def payments_import(
     scan = None
     try:
         client = client or connection_client(connection=connection, purpose="payment import")
-        client.recorder = run_recorder(run=run)
+        client.recorder = api_call_recorder(
+            connection=connection, purpose="payment import", payment_import=run
+        )
         scan = Scan(run=run, client=client)
         tally = scan.numbers(numbers) if numbers else scan.everything()
     except (EconomicError, ConnectionNotReady) as error:
@@ -59,12 +63,4 @@ def _not_due(connection: Connection) -> str:
 
 def payments_import_queue(*, connection: Connection, trigger: str, numbers=None) -> None:
     """Queue an import once the current transaction commits."""
-    transaction.on_commit(
-        lambda: async_task(
-            "integration.tasks.payments_import_task",
-            connection.pk,
-            trigger,
-            numbers or [],
-            group="e-conomic payments",
-        )  # fmt: skip
-    )
+    payments_import_task_enqueue(connection_id=connection.pk, trigger=trigger, numbers=numbers)

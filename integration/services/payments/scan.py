@@ -22,11 +22,17 @@ from django.db.models import Q
 from accounts_app.models import Invoice
 from integration.economic.client import EconomicClient
 from integration.economic.filters import MAX_IN_ITEMS
-from integration.models import InvoiceExport, PaymentImport, SyncedPayment
+from integration.models import (
+    InvoiceExport,
+    PaymentImport,
+    SyncedPayment,
+    SyncedPaymentKind,
+    SyncedPaymentState,
+)
 from integration.models.connection import PaymentSync
 from integration.services.exports.snapshots import invoice_reference
+from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
-from integration.services.payments.runs import Tally
 
 CHUNK = 1000
 State = Invoice.State
@@ -180,7 +186,10 @@ def _credit_unsettled(connection_id: int, invoice_id: int) -> bool:
     """A credited invoice stays open until its credit note is seen settling it (a query for
     each credited invoice only; they are few)."""
     return not SyncedPayment.objects.filter(
-        invoice_id=invoice_id, connection_id=connection_id, kind="credit_note", state="active"
+        invoice_id=invoice_id,
+        connection_id=connection_id,
+        kind=SyncedPaymentKind.CREDIT_NOTE,
+        state=SyncedPaymentState.ACTIVE,
     ).exists()
 
 

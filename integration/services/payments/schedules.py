@@ -7,6 +7,7 @@ from django_q.models import Schedule
 
 from integration.models import Connection
 from integration.models.connection import PaymentSync
+from integration.services.enqueue import PAYMENTS_IMPORT_TASK
 from integration.services.payments.config import payments_setting
 
 
@@ -27,7 +28,7 @@ def payment_schedule_sync(*, connection: Connection) -> None:
     Schedule.objects.update_or_create(
         name=name,
         defaults={
-            "func": "integration.tasks.payments_import_task",
+            "func": PAYMENTS_IMPORT_TASK,
             "args": repr((connection.pk, "daily")),
             "schedule_type": Schedule.CRON,
             "cron": cron,

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from integration.economic.client import CallRecord
 from integration.models import ApiCall, Connection, ImportState, PaymentImport
 from integration.services.payments.config import payments_setting
 
@@ -68,17 +67,3 @@ def payment_import_finish(*, run: PaymentImport, tally: Tally, error: str = "") 
     run.api_calls = ApiCall.objects.filter(payment_import=run).count()
     run.save()
     return run
-
-
-def run_recorder(*, run: PaymentImport):
-    """Keep each call as an ApiCall row tied to the run, so calls are counted per import."""
-
-    def record(call: CallRecord) -> None:
-        ApiCall.objects.create(
-            connection_id=run.connection_id, payment_import=run, method=call.method,
-            path=call.path[:500], status=call.status, duration_ms=call.duration_ms,
-            cost=call.cost, idempotency_key=call.idempotency_key, from_cache=call.from_cache,
-            error=call.error, purpose="payment import",
-        )  # fmt: skip
-
-    return record
