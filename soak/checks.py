@@ -21,7 +21,7 @@ from integration.models import (
     SyncedPaymentState,
 )
 from integration.models.exports import TERMINAL_STATES
-from integration.services.exports.snapshots import invoice_reference
+from integration.services.installation import installation_code, invoice_reference
 
 CENT = Decimal("0.01")
 
@@ -97,7 +97,7 @@ def exports_count(*, connection: Connection, sandbox: SandboxClient) -> ExportFi
     invoices = list(Invoice.objects.exclude(number=None).order_by("number"))
     figures = ExportFigures(invoices=len(invoices))
     for invoice in invoices:
-        reference = invoice_reference(invoice)
+        reference = invoice_reference(invoice, installation=installation_code())
         if booked[reference] == 0:
             figures.missing.append(reference)
         elif booked[reference] > 1:
@@ -164,7 +164,7 @@ def payments_count(*, connection: Connection, sandbox: SandboxClient) -> Payment
             figures.matched += 1
         else:
             figures.mismatched.append(
-                f"{invoice_reference(invoice)} settled {settled} in e-conomic, ours paid "
+                f"invoice {invoice.number} settled {settled} in e-conomic, ours paid "
                 f"{held[0]}, ledger payments {held[1]}, synced {held[2]}"
             )
     rows = SyncedPayment.objects.filter(connection=connection).aggregate(

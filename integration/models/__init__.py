@@ -21,6 +21,7 @@ from integration.models.exports import (
     ProjectLink,
     RunState,
 )
+from integration.models.installation import Installation
 from integration.models.mappings import (
     CustomerLink,
     PaymentConditionPairing,
@@ -51,6 +52,7 @@ __all__ = [
     "JobState",
     "ImportState",
     "ImportTrigger",
+    "Installation",
     "PaymentConditionPairing",
     "PaymentImport",
     "PaymentWebhook",

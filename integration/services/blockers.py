@@ -18,7 +18,7 @@ from integration.models import RemoteKind
 
 if TYPE_CHECKING:
     from accounts_app.models import VatCode
-    from integration.services.exports.context import ExportContext
+    from integration.services.export_context import ExportContext
 
 BLOCKER = "blocker"
 WARNING = "warning"

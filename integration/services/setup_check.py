@@ -35,7 +35,7 @@ from integration.services.blockers import (
     vat_code_blocker,
     warning,
 )
-from integration.services.exports.context import ExportContext
+from integration.services.export_context import ExportContext
 
 
 @dataclass

@@ -14,6 +14,7 @@ from accounts_app.services import invoice_create, invoice_finalize, invoice_line
 from integration.models import Connection, ExportJob, VatCodePairing
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.services.connections import connection_client, connection_test
+from integration.services.installation import installation_code, invoice_reference
 from integration.services.mappings import payment_conditions_pair
 from integration.services.reference import reference_refresh
 from tests.ledger.factories import PaymentConditionFactory, VatCodeFactory
@@ -82,6 +83,11 @@ def make_invoice(customer: Customer | None = None, prices=("100.00",), **fields)
             unit_price=Decimal(price), vat_code=VatCodeFactory(),
         )  # fmt: skip
     return invoice_finalize(invoice=invoice)
+
+
+def reference_of(invoice: Invoice) -> str:
+    """The reference the export puts in the invoice's document: this installation's."""
+    return invoice_reference(invoice, installation=installation_code())
 
 
 def remote_writes(sandbox, since: int) -> list[dict]:

@@ -12,7 +12,7 @@ from accounts_app.models import Invoice
 from integration.models import ExportJob, ExportRun, JobState, RemoteRecord
 from integration.models.reference import RemoteKind
 from integration.services.exports import export_process, export_run_refresh, export_run_start
-from tests.exports.conftest import drafts_with, make_customer, make_invoice
+from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
 
 CHANGELIST = "admin:accounts_app_invoice_changelist"
 
@@ -60,7 +60,7 @@ def test_confirming_starts_a_run_with_the_chosen_layout(client, clerk, exporting
     assert answer.url == reverse("admin:integration_exportrun_change", args=[run.pk])
     assert run.overrides == {"layout_number": 20} and run.created_by == clerk
     export_process(connection=exporting, run=run)
-    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    [draft] = drafts_with(sandbox, reference_of(invoice))
     assert draft["layout"]["layoutNumber"] == 20
 
 
@@ -128,7 +128,7 @@ def test_failed_jobs_show_their_reason_and_can_be_retried(client, clerk, exporti
                 {"action": "retry", "_selected_action": [job.pk, ExportJob.objects.get(kind="invoice").pk]})  # fmt: skip
     export_process(connection=exporting, run=run)
     assert export_run_refresh(run=run).done == 1
-    assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1
 
 
 def test_the_invoice_list_shows_economics_number(client, clerk, exporting, sandbox):
@@ -136,7 +136,7 @@ def test_the_invoice_list_shows_economics_number(client, clerk, exporting, sandb
     invoice = make_invoice()
     run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
     export_process(connection=exporting, run=run)
-    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    [draft] = drafts_with(sandbox, reference_of(invoice))
     html = client.get(reverse(CHANGELIST)).content.decode()
     assert f'<td class="field-economic_number">{draft["draftInvoiceNumber"]}</td>' in html
 

@@ -16,7 +16,7 @@ from accounts_app.services import invoice_create, invoice_finalize, invoice_line
 from integration.models import ExportJob, ExportRun, JobState, ServiceTypeMapping
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.tasks import export_job_task
-from tests.exports.conftest import drafts_with, make_customer, make_invoice
+from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
 from tests.ledger.factories import ServiceTypeFactory, VatCodeFactory
 
 
@@ -43,7 +43,7 @@ def test_finalizing_queues_the_invoice_and_its_customer_in_the_same_transaction(
     ]
     export_job_task(ExportJob.objects.get(kind="invoice").pk)
     assert set(ExportJob.objects.values_list("state", flat=True)) == {JobState.DONE}
-    assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1
 
 
 def test_no_job_is_written_when_automatic_export_is_off(exporting):
@@ -113,7 +113,7 @@ def test_a_qcluster_works_through_an_enqueued_run(exporting, sandbox, tmp_path):
     run.refresh_from_db()
     assert (run.done, run.failed, run.state) == (3, 0, "done")
     for invoice in invoices:
-        assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+        assert len(drafts_with(sandbox, reference_of(invoice))) == 1
 
 
 def _cluster_environment(sandbox) -> dict:

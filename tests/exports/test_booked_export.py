@@ -13,7 +13,13 @@ from integration.services.exports import (
     export_run_refresh,
     export_run_start,
 )
-from tests.exports.conftest import booked_with, drafts_with, make_customer, make_invoice
+from tests.exports.conftest import (
+    booked_with,
+    drafts_with,
+    make_customer,
+    make_invoice,
+    reference_of,
+)
 from tests.ledger.factories import ServiceTypeFactory
 
 
@@ -29,17 +35,17 @@ def test_an_invoice_is_booked_with_our_number_when_we_are_master(exporting, sand
     invoice = make_invoice(prices=("400.00",))
     run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
     assert (run.done, run.failed) == (1, 0)
-    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    [booked] = booked_with(sandbox, reference_of(invoice))
     assert booked["bookedInvoiceNumber"] == invoice.number
     assert Decimal(str(booked["grossAmount"])) == invoice.gross_total == Decimal("1000.00")
-    assert drafts_with(sandbox, f"LB-INV-{invoice.number}") == []  # booking consumed the draft
+    assert drafts_with(sandbox, reference_of(invoice)) == []  # booking consumed the draft
     assert InvoiceExport.objects.get(invoice=invoice).booked_number == invoice.number
 
 
 def test_keep_both_lets_economic_number_the_booked_invoice(exporting, sandbox):
     invoice = make_invoice()
     _export(exporting, Invoice.objects.filter(pk=invoice.pk))
-    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    [booked] = booked_with(sandbox, reference_of(invoice))
     export = InvoiceExport.objects.get(invoice=invoice)
     assert export.economic_number == str(booked["bookedInvoiceNumber"])
 
@@ -66,8 +72,8 @@ def test_a_gross_difference_stops_before_booking_and_says_so(exporting, sandbox)
     job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
     assert job.state == JobState.FAILED and (run.failed, run.done) == (1, 0)
     assert "totals 200.00 DKK gross, ours 250.00; it was not booked" in job.last_error
-    assert booked_with(sandbox, f"LB-INV-{invoice.number}") == []
-    assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert booked_with(sandbox, reference_of(invoice)) == []
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1
 
 
 def test_after_the_cause_is_fixed_a_retry_books_the_same_draft(exporting, sandbox):
@@ -79,10 +85,10 @@ def test_after_the_cause_is_fixed_a_retry_books_the_same_draft(exporting, sandbo
     invoice = make_invoice()
     invoice.lines.model.objects.filter(invoice=invoice).update(service_type=service_type)
     run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
-    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    [draft] = drafts_with(sandbox, reference_of(invoice))
     sandbox.put(f"/invoices/drafts/{draft['draftInvoiceNumber']}", json={
         "recipient": {"name": invoice.customer.name, "vatZone": {"vatZoneNumber": 1}},
-        "references": {"other": f"LB-INV-{invoice.number}"},
+        "references": {"other": reference_of(invoice)},
         "lines": [{"product": {"productNumber": "1"}, "description": "Consulting",
                    "quantity": 2, "unitNetPrice": 100}],
     })  # a person corrects the draft in e-conomic  # fmt: skip
@@ -91,7 +97,7 @@ def test_after_the_cause_is_fixed_a_retry_books_the_same_draft(exporting, sandbo
     assert export_job_retry(job=job)
     export_process(connection=exporting, run=run)
     run = export_run_refresh(run=run)
-    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    [booked] = booked_with(sandbox, reference_of(invoice))
     assert (run.done, run.failed) == (1, 0)
     assert booked["orderNumber"] == draft["draftInvoiceNumber"]
 
@@ -100,7 +106,7 @@ def test_a_credit_note_goes_with_negative_quantities_and_names_the_invoice(expor
     invoice = make_invoice(prices=("100.00",))
     credit_note = invoice_credit(invoice=invoice)
     _export(exporting, Invoice.objects.filter(pk__in=[invoice.pk, credit_note.pk]))
-    [booked] = booked_with(sandbox, f"LB-CN-{credit_note.number}")
+    [booked] = booked_with(sandbox, reference_of(credit_note))
     full = sandbox.get(f"/invoices/booked/{booked['bookedInvoiceNumber']}").json()
     assert full["grossAmount"] == -250.0
     assert [line["quantity"] for line in full["lines"]] == [-2.0]
@@ -134,6 +140,6 @@ def test_with_project_sync_the_project_is_created_and_referenced(exporting, sand
     assert run.done == 1
     remote = sandbox.get("/api/v22.0.0/projects/4711").json()
     assert remote["name"] == "Harbour bridge"
-    [booked] = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    [booked] = booked_with(sandbox, reference_of(invoice))
     full = sandbox.get(f"/invoices/booked/{booked['bookedInvoiceNumber']}").json()
     assert full["project"]["projectNumber"] == 4711

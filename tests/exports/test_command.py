@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from integration.models import ExportRun, InvoiceExport
-from tests.exports.conftest import drafts_with, make_customer, make_invoice
+from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
 
 
 def _run(*args) -> str:
@@ -26,8 +26,8 @@ def test_it_exports_the_invoices_in_a_date_range_with_two_workers(exporting, san
     output = _run("--since", since, "--connection", "Sandbox", "--workers", "2")
     assert "4 exported, 0 need attention, of 4." in output
     for invoice in inside:
-        assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
-    assert drafts_with(sandbox, f"LB-INV-{outside.number}") == []
+        assert len(drafts_with(sandbox, reference_of(invoice))) == 1
+    assert drafts_with(sandbox, reference_of(outside)) == []
     assert _run("--since", since) == "No invoice to export.\n"  # exported ones are left out
 
 

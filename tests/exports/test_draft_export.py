@@ -6,7 +6,13 @@ from accounts_app.models import Invoice
 from integration.models import ApiCall, CustomerLink, ExportJob, InvoiceExport, JobState
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports import export_process, export_run_refresh, export_run_start
-from tests.exports.conftest import drafts_with, make_customer, make_invoice, remote_writes
+from tests.exports.conftest import (
+    drafts_with,
+    make_customer,
+    make_invoice,
+    reference_of,
+    remote_writes,
+)
 
 
 def _export(connection, invoices, **options):
@@ -19,7 +25,7 @@ def test_an_invoice_becomes_a_draft_with_our_lines_and_reference(exporting, sand
     invoice = make_invoice(prices=("100.00", "250.50"))
     run = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
     assert (run.state, run.done, run.failed, run.total) == ("done", 1, 0, 1)
-    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    [draft] = drafts_with(sandbox, reference_of(invoice))
     full = sandbox.get(f"/invoices/drafts/{draft['draftInvoiceNumber']}").json()
     assert [(line["product"]["productNumber"], line["quantity"], line["unitNetPrice"])
             for line in full["lines"]] == [("1", 2.0, 100.0), ("1", 2.0, 250.5)]  # fmt: skip
@@ -34,7 +40,7 @@ def test_the_draft_number_is_shown_beside_ours(exporting, sandbox):
     invoice = make_invoice()
     _export(exporting, Invoice.objects.filter(pk=invoice.pk))
     export = InvoiceExport.objects.get(invoice=invoice)
-    [draft] = drafts_with(sandbox, f"LB-INV-{invoice.number}")
+    [draft] = drafts_with(sandbox, reference_of(invoice))
     assert export.draft_number == draft["draftInvoiceNumber"]
     assert export.economic_number == str(draft["draftInvoiceNumber"])
     invoice.refresh_from_db()
@@ -72,4 +78,4 @@ def test_an_invoice_exported_before_is_not_sent_again(exporting, sandbox):
     second = _export(exporting, Invoice.objects.filter(pk=invoice.pk))
     assert remote_writes(sandbox, since) == []
     assert second.total == 0 and second.state == "done"
-    assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1

@@ -4,7 +4,7 @@ from accounts_app.models import Invoice
 from integration.models import CustomerLink, ExportJob
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports import export_run_start
-from tests.exports.conftest import make_customer, make_invoice
+from tests.exports.conftest import make_customer, make_invoice, reference_of
 
 
 def test_a_dry_run_shows_lines_products_zone_terms_layout_and_totals(exporting, sandbox):
@@ -23,7 +23,7 @@ def test_a_dry_run_shows_lines_products_zone_terms_layout_and_totals(exporting, 
     assert [(line["product_number"], line["quantity"]) for line in entry["lines"]] == [
         ("1", "2.00"), ("1", "2.00"),
     ]  # fmt: skip
-    assert entry["document"]["references"] == {"other": f"LB-INV-{invoice.number}"}
+    assert entry["document"]["references"] == {"other": reference_of(invoice)}
     assert entry["blockers"] == [] and run.report["setup_blockers"] == []
 
 

@@ -15,7 +15,13 @@ from integration.services.exports import (
     export_run_start,
     exports_sweep,
 )
-from tests.exports.conftest import booked_with, drafts_with, make_customer, make_invoice
+from tests.exports.conftest import (
+    booked_with,
+    drafts_with,
+    make_customer,
+    make_invoice,
+    reference_of,
+)
 
 
 def _drain(connection, run, seconds: float = 30.0):
@@ -45,7 +51,7 @@ def test_each_invoice_is_in_economic_once_under_random_faults(exporting, sandbox
     assert (run.done, run.failed, run.total) == (12, 0, 12)
     find = booked_with if method == "booked" else drafts_with
     for invoice in invoices:
-        assert len(find(sandbox, f"LB-INV-{invoice.number}")) == 1
+        assert len(find(sandbox, reference_of(invoice))) == 1
     assert (
         len(
             sandbox.get(
@@ -80,7 +86,7 @@ def test_a_write_applied_then_dropped_is_looked_up_and_adopted(exporting, sandbo
     run = _drain(exporting, export_run_start(connection=exporting, invoices=invoices))
     posts = sandbox.request_log(since, method="POST", path="/invoices/drafts")
     assert len(posts) == 1  # found by reference, not sent again
-    assert run.done == 1 and len(drafts_with(sandbox, f"LB-INV-{invoices[0].number}")) == 1
+    assert run.done == 1 and len(drafts_with(sandbox, reference_of(invoices[0]))) == 1
 
 
 def test_a_lost_booking_answer_is_adopted_by_reference(exporting, sandbox):
@@ -92,7 +98,7 @@ def test_a_lost_booking_answer_is_adopted_by_reference(exporting, sandbox):
         exporting, export_run_start(connection=exporting, invoices=invoices, method="booked")
     )
     assert run.done == 1
-    assert len(booked_with(sandbox, f"LB-INV-{invoices[0].number}")) == 1
+    assert len(booked_with(sandbox, reference_of(invoices[0]))) == 1
 
 
 def test_a_hang_past_the_client_timeout_is_resolved_without_a_duplicate(exporting, sandbox):
@@ -102,7 +108,7 @@ def test_a_hang_past_the_client_timeout_is_resolved_without_a_duplicate(exportin
     run = _drain(exporting, export_run_start(connection=exporting, invoices=invoices))
     assert run.done == 2
     for invoice in invoices:
-        assert len(drafts_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+        assert len(drafts_with(sandbox, reference_of(invoice))) == 1
 
 
 def test_a_rate_limited_write_waits_and_goes_through(exporting, sandbox):
@@ -150,6 +156,6 @@ def test_a_lease_that_runs_out_mid_call_is_reconciled_not_resent(exporting, sand
     export_process(connection=exporting, run=run)  # another worker takes the job over
     slow.join()
     assert len(sandbox.request_log(since, method="POST", path="/invoices/drafts")) == 1
-    assert len(drafts_with(sandbox, f"LB-INV-{invoices[0].number}")) == 1
+    assert len(drafts_with(sandbox, reference_of(invoices[0]))) == 1
     assert ExportJob.objects.get(kind="invoice").state == JobState.DONE
     assert export_run_refresh(run=run).done == 1

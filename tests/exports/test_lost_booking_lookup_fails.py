@@ -10,7 +10,7 @@ from accounts_app.models import Invoice
 from integration.models import ExportJob
 from integration.models.exports import TERMINAL_STATES
 from integration.services.exports import export_process, export_run_refresh, export_run_start
-from tests.exports.conftest import booked_with, make_customer, make_invoice
+from tests.exports.conftest import booked_with, make_customer, make_invoice, reference_of
 
 # urllib3 tries a GET four times on a 503 (the call and three retries) before it gives up.
 LOOKUP_FAILS = [{"fault": "503", "method": "GET", "path": "/invoices/booked"}] * 4
@@ -38,7 +38,7 @@ def test_a_lost_booking_whose_lookup_failed_is_adopted_on_the_next_attempt(expor
 
     job = ExportJob.objects.get(kind="invoice")
     assert (run.done, run.failed, job.state) == (1, 0, "done"), job.last_error
-    booked = booked_with(sandbox, f"LB-INV-{invoice.number}")
+    booked = booked_with(sandbox, reference_of(invoice))
     assert len(booked) == 1
     assert job.booked_number == booked[0]["bookedInvoiceNumber"]
     assert len(sandbox.request_log(0, method="POST", path="/invoices/booked")) == 1
@@ -69,4 +69,4 @@ def test_a_draft_booked_by_a_person_between_attempts_is_adopted(exporting, sandb
     job.refresh_from_db()
     assert (run.done, job.state) == (1, "done"), job.last_error
     assert job.booked_number == by_hand.json()["bookedInvoiceNumber"]
-    assert len(booked_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+    assert len(booked_with(sandbox, reference_of(invoice))) == 1

@@ -9,6 +9,7 @@ from accounts_app.models import Project
 from integration.models import ExportJob, JobKind, JobState, ProjectLink
 from integration.services.connections import connection_client
 from integration.services.exports import export_process
+from integration.services.installation import installation_code, party_reference
 from integration.tasks import export_job_task
 from tests.exports.conftest import make_customer, remote_writes
 
@@ -59,7 +60,7 @@ def test_the_job_is_written_with_the_save_and_sent_only_after_commit(pushing):
     with transaction.atomic():
         project = _project()
         job = ExportJob.objects.get(kind=JobKind.PROJECT, object_id=project.pk)
-        assert job.reference == f"LB-PRJ-{project.pk}" and job.state == JobState.PENDING
+        assert job.reference == party_reference("project", project.pk, installation=installation_code()) and job.state == JobState.PENDING
     with pytest.raises(RuntimeError), transaction.atomic():
         _project(number=4712)
         raise RuntimeError("the save is rolled back")

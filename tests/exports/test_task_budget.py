@@ -7,7 +7,7 @@ from accounts_app.models import Invoice
 from integration.models import ExportJob, JobState
 from integration.services.exports import export_run_start, export_run_work
 from integration.services.exports.runs import export_task_budget
-from tests.exports.conftest import booked_with, make_invoice, queued_tasks
+from tests.exports.conftest import booked_with, make_invoice, queued_tasks, reference_of
 
 
 def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(
@@ -37,7 +37,7 @@ def test_a_run_whose_time_is_spent_stops_and_rings_a_task_for_the_rest(
         export_run_work(run=run, budget=60)
     assert set(ExportJob.objects.filter(run=run).values_list("state", flat=True)) == {"done"}
     for invoice in invoices:
-        assert len(booked_with(sandbox, f"LB-INV-{invoice.number}")) == 1
+        assert len(booked_with(sandbox, reference_of(invoice))) == 1
     assert queued_tasks(broker) == []
 
 

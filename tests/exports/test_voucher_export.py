@@ -5,7 +5,7 @@ from accounts_app.models import Invoice
 from integration.models import ApiCall, CustomerLink, InvoiceExport
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports import export_process, export_run_refresh, export_run_start
-from tests.exports.conftest import make_customer, make_invoice, remote_writes
+from tests.exports.conftest import make_customer, make_invoice, reference_of, remote_writes
 
 
 def _voucher_connection(connection, *, include_pdf=False):
@@ -41,7 +41,7 @@ def test_many_invoices_go_as_vouchers_in_one_call(exporting, sandbox):
     for invoice in invoices:
         entry = by_invoice[invoice.number]
         assert entry["amount"] == float(invoice.gross_total)
-        assert entry["text"] == f"Invoice {invoice.number} LB-INV-{invoice.number}"
+        assert entry["text"] == f"Invoice {invoice.number} {reference_of(invoice)}"
         export = InvoiceExport.objects.get(invoice=invoice)
         assert export.voucher_number == entry["voucher"]["voucherNumber"]
 

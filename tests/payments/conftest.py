@@ -11,7 +11,7 @@ import pytest
 from accounts_app.models import Invoice
 from integration.models import Connection, InvoiceExport, PaymentImport
 from integration.models.connection import ExportMethod, PaymentSync
-from integration.services.exports.snapshots import invoice_reference
+from integration.services.installation import installation_code, invoice_reference
 from integration.services.payments import payments_import
 from tests.exports.conftest import make_invoice
 from tests.sandbox.invoice_api import a_draft, a_line
@@ -49,7 +49,7 @@ def remote_draft(sandbox, invoice: Invoice) -> dict:
     quantity = -2 if invoice.is_credit_note else 2
     body = a_draft(
         lines=[a_line(quantity=quantity, unitNetPrice=100)],
-        references={"other": invoice_reference(invoice)},
+        references={"other": invoice_reference(invoice, installation=installation_code())},
     )
     answer = sandbox.post("/invoices/drafts", json=body)
     assert answer.status_code == 201, answer.text

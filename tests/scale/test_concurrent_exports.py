@@ -15,7 +15,7 @@ from django.db import connection as db_connection
 from accounts_app.models import Invoice
 from integration.models import ApiCall, ExportJob, ExportRun, JobState
 from integration.services.exports import export_run_refresh, export_run_start, export_run_work
-from tests.exports.conftest import make_customer, make_invoice
+from tests.exports.conftest import make_customer, make_invoice, reference_of
 from tests.scale.conftest import cluster_logs, qclusters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -81,7 +81,7 @@ def _in_economic(sandbox, invoices, method: str) -> dict[int, int]:
         return {invoice.number: found.count(invoice.number) for invoice in invoices}
     path = "/invoices/booked" if method == "booked" else "/invoices/drafts"
     found = [document.get("references", {}).get("other") for document in _collection(sandbox, path)]
-    return {invoice.number: found.count(f"LB-INV-{invoice.number}") for invoice in invoices}
+    return {invoice.number: found.count(reference_of(invoice)) for invoice in invoices}
 
 
 def _assert_each_once(sandbox, invoices, method: str, runs: list[ExportRun]) -> None:

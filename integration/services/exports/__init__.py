@@ -6,14 +6,15 @@
 - `invoice_job` (draft or booked), `voucher_job` (a batch in one call), `customer_job`,
   `project_job`: claim -> prepare -> call -> record, for one kind of job;
 - `jobs`: the outbox cycle they share (claim, lease, backoff, done, failed, retry, moves);
-- `context` and `snapshots`: what an export decides and sends; the rules that block it are in
+- `snapshots`: what an export sends, decided from `integration.services.export_context` (the
+  mappings and reference data, shared with the setup check); the rules that block it are in
   `integration.services.blockers`;
 - `changes` and `sweeper`: jobs written when a customer, project or invoice changes, and the
   sweeper that rings again for what a lost task left.
 """
 
 from integration.services.blockers import Blocker, Refused
-from integration.services.exports.context import ExportContext
+from integration.services.export_context import ExportContext
 from integration.services.exports.jobs import (
     export_job_claim,
     export_job_retry,

@@ -12,36 +12,38 @@ from django.utils import timezone
 from accounts_app.models import Customer, Project
 from integration.models import Connection, ExportJob, JobKind
 from integration.services.enqueue import export_job_tasks_enqueue
-from integration.services.exports.jobs import job_key
+from integration.services.installation import installation_code, job_key, party_reference
 
 
 def customer_changed_export(*, customer: Customer) -> list[ExportJob]:
     """Queue the customer's card for every connection that pushes changes."""
     connections = Connection.objects.filter(active=True, push_on_change=True)
-    return _queue(connections, JobKind.CUSTOMER, customer.pk, f"LB-CUS-{customer.pk}")
+    return _queue(connections, JobKind.CUSTOMER, customer.pk)
 
 
 def project_changed_export(*, project: Project) -> list[ExportJob]:
     """Queue the project for every connection that pushes changes and sends projects."""
     connections = Connection.objects.filter(active=True, push_on_change=True, sync_projects=True)
-    return _queue(connections, JobKind.PROJECT, project.pk, f"LB-PRJ-{project.pk}")
+    return _queue(connections, JobKind.PROJECT, project.pk)
 
 
-def _queue(connections, kind: str, object_id: int, reference: str) -> list[ExportJob]:
+def _queue(connections, kind: str, object_id: int) -> list[ExportJob]:
     """A job per connection for the object's next revision, in the caller's transaction; the
     doorbell rings after the commit (a rolled-back save sends nothing)."""
-    jobs = [
-        _next_revision_job(connection, kind, object_id, reference) for connection in connections
-    ]
+    connections = list(connections)
+    code = installation_code() if connections else ""
+    jobs = [_next_revision_job(connection, kind, object_id, code) for connection in connections]
     if jobs:
         export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs
 
 
-def _next_revision_job(connection: Connection, kind: str, object_id: int, reference: str):
+def _next_revision_job(connection: Connection, kind: str, object_id: int, installation: str):
     earlier = ExportJob.objects.filter(connection=connection, kind=kind, object_id=object_id)
     revision = (earlier.aggregate(last=Max("revision"))["last"] or 0) + 1
-    key = job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=revision)
+    key = job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=revision,
+                  installation=installation)  # fmt: skip
+    reference = party_reference(kind, object_id, installation=installation)
     return ExportJob.objects.create(
         connection=connection, kind=kind, object_id=object_id, revision=revision, key=key,
         reference=reference, not_before=timezone.now(),

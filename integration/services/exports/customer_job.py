@@ -22,7 +22,7 @@ from integration.models import CustomerLink, ErrorKind, ExportJob
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
-from integration.services.exports.context import ExportContext
+from integration.services.export_context import ExportContext
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,

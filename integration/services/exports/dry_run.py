@@ -12,7 +12,7 @@ from accounts_app.models import Invoice
 from integration.economic import payloads
 from integration.models import Connection, ExportRun, RunState
 from integration.models.connection import ExportMethod
-from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
 from integration.services.setup_check import setup_check
 

@@ -21,7 +21,7 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
-from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -70,7 +70,7 @@ def invoice_job_prepare(
         message = "\n".join(str(blocker) for blocker in blockers)
         export_job_fail(job=job, error=message, kind=ErrorKind.CONFIGURATION)
         return None
-    return invoice, invoice_snapshot(invoice, context)
+    return invoice, invoice_snapshot(invoice, context, reference=job.reference)
 
 
 def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> bool:

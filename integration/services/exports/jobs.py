@@ -32,12 +32,6 @@ def export_settings() -> dict:
     return {**defaults, **getattr(settings, "ECONOMIC_EXPORT", {})}
 
 
-def job_key(*, connection_id: int, kind: str, object_id: int, revision: int) -> str:
-    """The Idempotency-Key: one per (connection, object, revision), so every resend of the same
-    write is the same operation to e-conomic for the hour it remembers keys."""
-    return f"lb-{connection_id}-{kind}-{object_id}-r{revision}"
-
-
 @dataclass(frozen=True)
 class Claim:
     job: ExportJob

@@ -11,7 +11,7 @@ from integration.economic.errors import EconomicError, NotFoundError, TransientE
 from integration.models import ErrorKind, ExportJob, JobKind, ProjectLink
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
-from integration.services.exports.context import ExportContext
+from integration.services.export_context import ExportContext
 from integration.services.exports.customer_job import earlier_revision_open
 from integration.services.exports.jobs import (
     error_about,

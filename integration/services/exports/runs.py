@@ -32,11 +32,12 @@ from integration.models import (
 from integration.models.exports import TERMINAL_STATES
 from integration.services.blockers import Blocker, Refused
 from integration.services.enqueue import export_run_tasks_enqueue
-from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.dry_run import export_dry_run
-from integration.services.exports.jobs import export_jobs_move, job_key
-from integration.services.exports.snapshots import invoice_blockers, invoice_reference
+from integration.services.exports.jobs import export_jobs_move
+from integration.services.exports.snapshots import invoice_blockers
 from integration.services.exports.worker import export_process, past, run_client
+from integration.services.installation import invoice_reference, job_key, party_reference
 from integration.services.mappings import customer_link
 from integration.services.setup_check import setup_require_ready
 
@@ -106,7 +107,10 @@ def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) 
     """Write the run's jobs, taking over earlier ones not done (see `export_jobs_move`);
     answer the runs that gave invoices up to it."""
     wanted = _wanted(chosen, context)
-    jobs = [_job(run, kind, object_id, reference) for kind, object_id, reference in wanted]
+    jobs = [
+        _job(run, kind, object_id, reference, context.installation)
+        for kind, object_id, reference in wanted
+    ]
     moves = export_jobs_move(jobs=[job for job, created in jobs if not created], run=run)
     exported = sum(1 for job in moves.done if job.kind == JobKind.INVOICE)
     if exported:
@@ -119,25 +123,32 @@ def _wanted(chosen: list[Invoice], context: ExportContext) -> list[tuple[str, in
     """(kind, object id, reference) of each job the run needs: the customers and projects
     e-conomic lacks, then the invoices."""
     customers = {invoice.customer_id for invoice in chosen} - set(context.customers)
-    wanted = [(JobKind.CUSTOMER, customer_id, f"LB-CUS-{customer_id}")
+    code = context.installation
+    wanted = [(JobKind.CUSTOMER, customer_id, party_reference(JobKind.CUSTOMER, customer_id,
+                                                              installation=code))
               for customer_id in sorted(customers)]  # fmt: skip
     if context.connection.sync_projects:
         projects = {invoice.project_id for invoice in chosen if invoice.project_id}
-        wanted += [(JobKind.PROJECT, project_id, f"LB-PRJ-{project_id}")
+        wanted += [(JobKind.PROJECT, project_id, party_reference(JobKind.PROJECT, project_id,
+                                                                 installation=code))
                    for project_id in sorted(projects - set(context.projects))]  # fmt: skip
     return wanted + [
-        (JobKind.INVOICE, invoice.pk, invoice_reference(invoice)) for invoice in chosen
+        (JobKind.INVOICE, invoice.pk, invoice_reference(invoice, installation=code))
+        for invoice in chosen
     ]
 
 
-def _job(run: ExportRun, kind: str, object_id: int, reference: str) -> tuple[ExportJob, bool]:
+def _job(
+    run: ExportRun, kind: str, object_id: int, reference: str, installation: str
+) -> tuple[ExportJob, bool]:
     """This object's job: new, and True; or the earlier one (an object has one per revision)."""
     connection = run.connection
     return ExportJob.objects.get_or_create(
         connection=connection, kind=kind, object_id=object_id, revision=1,
         defaults={
             "run": run, "method": run.method, "reference": reference, "not_before": timezone.now(),
-            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1),
+            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1,
+                           installation=installation),
         },
     )  # fmt: skip
 

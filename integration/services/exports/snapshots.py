@@ -17,16 +17,8 @@ from integration.services.blockers import (
     product_blocker,
     vat_code_blocker,
 )
-from integration.services.exports.context import ExportContext
-
-REFERENCE_PREFIX = "LB"
-
-
-def invoice_reference(invoice: Invoice) -> str:
-    """Ours, in `references.other` (or the voucher text): our numbers are unique and never
-    reused, so the reference finds exactly this invoice's document in e-conomic."""
-    kind = "CN" if invoice.is_credit_note else "INV"
-    return f"{REFERENCE_PREFIX}-{kind}-{invoice.number}"
+from integration.services.export_context import ExportContext
+from integration.services.installation import invoice_reference
 
 
 def label(invoice: Invoice) -> str:
@@ -187,8 +179,11 @@ def line_snapshots(invoice: Invoice, context: ExportContext) -> tuple:
     )
 
 
-def invoice_snapshot(invoice: Invoice, context: ExportContext) -> payloads.InvoiceSnapshot:
-    """Only after `invoice_blockers` found nothing (and the customer is linked)."""
+def invoice_snapshot(
+    invoice: Invoice, context: ExportContext, *, reference: str = ""
+) -> payloads.InvoiceSnapshot:
+    """Only after `invoice_blockers` found nothing (and the customer is linked). A job's own
+    `reference` is what its document carries: the one it was written with."""
     terms = context.payment_terms_for(invoice.payment_condition)
     project = context.projects.get(invoice.project_id) if context.connection.sync_projects else None
     return payloads.InvoiceSnapshot(
@@ -203,7 +198,7 @@ def invoice_snapshot(invoice: Invoice, context: ExportContext) -> payloads.Invoi
         payment_terms_number=terms,
         payment_terms_type=context.terms_types.get(terms, ""),
         vat_zone_number=context.vat_zone_for(invoice.customer),
-        reference=invoice_reference(invoice),
+        reference=reference or invoice_reference(invoice, installation=context.installation),
         lines=line_snapshots(invoice, context),
         net_total=invoice.net_total,
         vat_total=invoice.vat_total,

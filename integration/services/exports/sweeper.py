@@ -19,9 +19,14 @@ from integration.services.enqueue import (
     export_job_tasks_enqueue,
     export_run_tasks_enqueue,
 )
-from integration.services.exports.jobs import CLAIMABLE, export_jobs_expire_leases, job_key
-from integration.services.exports.snapshots import invoice_reference
+from integration.services.exports.jobs import CLAIMABLE, export_jobs_expire_leases
 from integration.services.exports.worker import export_process
+from integration.services.installation import (
+    installation_code,
+    invoice_reference,
+    job_key,
+    party_reference,
+)
 
 
 def exports_sweep() -> dict:
@@ -37,13 +42,16 @@ def exports_sweep() -> dict:
     return {"expired": expired, "rung": len(targets)}
 
 
-def _job_for(connection: Connection, kind: str, object_id: int, reference: str) -> ExportJob:
+def _job_for(
+    connection: Connection, kind: str, object_id: int, reference: str, installation: str
+) -> ExportJob:
     job, _ = ExportJob.objects.get_or_create(
         connection=connection, kind=kind, object_id=object_id, revision=1,
         defaults={
             "method": connection.export_method, "reference": reference,
             "not_before": timezone.now(),
-            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1),
+            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1,
+                           installation=installation),
         },
     )  # fmt: skip
     return job
@@ -53,15 +61,17 @@ def invoice_finalized_export(*, invoice: Invoice) -> list[ExportJob]:
     """Queue the invoice (and its customer, if it has no card yet) for every connection that
     exports automatically. Runs inside the finalizing transaction."""
     jobs = []
-    for connection in Connection.objects.filter(active=True, auto_export=True):
+    connections = list(Connection.objects.filter(active=True, auto_export=True))
+    code = installation_code() if connections else ""
+    for connection in connections:
         linked = CustomerLink.objects.filter(
             connection=connection, customer=invoice.customer_id, state=CustomerLinkState.LINKED
         ).exists()
         if not linked:
-            _job_for(
-                connection, JobKind.CUSTOMER, invoice.customer_id, f"LB-CUS-{invoice.customer_id}"
-            )
-        jobs.append(_job_for(connection, JobKind.INVOICE, invoice.pk, invoice_reference(invoice)))
+            customer = party_reference("customer", invoice.customer_id, installation=code)
+            _job_for(connection, JobKind.CUSTOMER, invoice.customer_id, customer, code)
+        reference = invoice_reference(invoice, installation=code)
+        jobs.append(_job_for(connection, JobKind.INVOICE, invoice.pk, reference, code))
     if jobs:
         export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs

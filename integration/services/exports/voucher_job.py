@@ -17,7 +17,7 @@ from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ExportJob
-from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.invoice_job import invoice_exports_record, invoice_job_prepare
 from integration.services.exports.jobs import (
     Claim,

@@ -15,7 +15,7 @@ from integration.economic.client import EconomicClient
 from integration.models import ExportJob, ExportRun, JobKind, RunState
 from integration.models.connection import ExportMethod
 from integration.services.connections import api_call_recorder, connection_client
-from integration.services.exports.context import ExportContext, invoices_for_export
+from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.customer_job import customer_job_send
 from integration.services.exports.invoice_job import invoice_job_send
 from integration.services.exports.jobs import CLAIMABLE

@@ -30,7 +30,7 @@ from integration.models import (
     SyncedPaymentState,
 )
 from integration.models.connection import PaymentSync
-from integration.services.exports.snapshots import invoice_reference
+from integration.services.installation import installation_code, invoice_reference
 from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
 
@@ -200,8 +200,16 @@ class DraftIndex:
     def __init__(self, *, connection_id: int):
         rows = InvoiceExport.objects.filter(
             Q(connection_id=connection_id, booked_number__isnull=True, draft_number__isnull=False)
-        ).select_related("invoice")
-        self.by_reference = {invoice_reference(row.invoice): row.pk for row in rows}
+        ).select_related("job", "invoice")
+        # The reference each draft was sent with, kept on its job; the one it would carry now
+        # where the job is gone.
+        code = installation_code()
+        self.by_reference = {
+            row.job.reference
+            if row.job_id
+            else invoice_reference(row.invoice, installation=code): row.pk
+            for row in rows
+        }
         self.by_draft = {row.draft_number: row.pk for row in rows}
 
     def adopt(self, remote: dict) -> int | None:

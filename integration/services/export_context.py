@@ -23,6 +23,7 @@ from integration.models import (
     RemoteRecord,
 )
 from integration.models.mappings import CustomerLinkState
+from integration.services.installation import installation_code
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ExportContext:
     connection: Connection
     overrides: dict = field(default_factory=dict)
     method: str = ""  # the run's export method; empty: the connection's
+    installation: str = ""  # this installation's code, in every reference and key
     products: dict[int, str] = field(default_factory=dict)  # service type id -> product number
     terms: dict[int, int] = field(default_factory=dict)  # payment condition id -> terms number
     terms_types: dict[int, str] = field(default_factory=dict)  # terms number -> type
@@ -75,7 +77,7 @@ class ExportContext:
     ) -> ExportContext:
         context = cls(
             connection=connection, overrides=overrides or {},
-            method=method or connection.export_method,
+            method=method or connection.export_method, installation=installation_code(),
         )  # fmt: skip
         context.refresh()
         return context
