@@ -36,19 +36,6 @@ FRAMEWORK_NAMES = [
 ]  # fmt: skip
 # A decorator that registers what it wraps: an admin, a template tag, a receiver, a setup check.
 REGISTERING_DECORATORS = ["@admin.register", "@register.*", "@receiver", "@check"]
-# Never referenced either, but left in place: issue 12 removed a fixed list of dead code, and
-# these were found after it. Each entry says what the definition is.
-KEPT = {
-    "ne": "integration/economic/filters.py: the 'not equal' operator of e-conomic's filters",
-    "lte": "integration/economic/filters.py: the 'at most' operator of e-conomic's filters",
-    "draft_invoice_delete": "EconomicClient: DELETE /invoices/drafts/{number}",
-    "booked_invoice_get": "EconomicClient: GET /invoices/booked/{number}",
-    "LocalTokenBucket": "integration/economic/ratelimit.py: a bucket for a single process",
-    "terminal": "ExportJob.terminal: whether the job's state is one of TERMINAL_STATES",
-    "module_names": "ConnectionAdmin: a 'Modules' column that no field list shows",
-    "role_names": "ConnectionAdmin: an 'App roles' column that no field list shows",
-    "find_link": "CustomerLinkAdmin: a 'Find in e-conomic' column that no field list shows",
-}
 
 
 def python_files() -> list[Path]:
@@ -103,7 +90,7 @@ def unused_definitions() -> list[str]:
         path = Path(item.filename).resolve().relative_to(ROOT)
         if item.typ not in KINDS or path.parts[0] not in PRODUCT:
             continue
-        if item.name in named or item.name in KEPT:
+        if item.name in named:
             continue
         found.append(f"{path}:{item.first_lineno}: {item.typ} {item.name}")
     return sorted(found)

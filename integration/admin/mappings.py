@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from accounts_app.models import Customer
 from integration.models import (
@@ -94,6 +95,7 @@ class CustomerLinkAdmin(admin.ModelAdmin):
         "matched_by",
         "connection",
         "updated_at",
+        "find_link",
     ]
     list_filter = ["connection", "state", "matched_by"]
     search_fields = ["customer__name", "customer__number", "remote_number"]
@@ -119,9 +121,9 @@ class CustomerLinkAdmin(admin.ModelAdmin):
 
     @admin.display(description="Find in e-conomic")
     def find_link(self, link: CustomerLink) -> str:
-        url = reverse("admin:integration_customerlink_find")
-        return format_html('<a href="{}?connection={}&customer={}">Search…</a>', url,
-                           link.connection_id, link.customer_id)
+        query = urlencode({"connection": link.connection_id, "customer": link.customer_id})
+        url = f"{reverse('admin:integration_customerlink_find')}?{query}"
+        return format_html('<a href="{}">Search…</a>', url)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.find_view)

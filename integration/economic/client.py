@@ -159,9 +159,6 @@ class EconomicClient:
     def put(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
         return self.request("PUT", path, json=body, idempotency_key=idempotency_key)
 
-    def delete(self, path: str, *, idempotency_key: str | None = None) -> Any:
-        return self.request("DELETE", path, idempotency_key=idempotency_key)
-
     def iterate(
         self,
         path: str,
@@ -224,10 +221,6 @@ class EconomicClient:
         """https://restdocs.e-conomic.com/#get-invoices-drafts-draftinvoicenumber"""
         return self.get(f"/invoices/drafts/{int(draft_number)}")
 
-    def draft_invoice_delete(self, draft_number: int, *, idempotency_key: str) -> dict:
-        """https://restdocs.e-conomic.com/#delete-invoices-drafts-draftinvoicenumber"""
-        return self.delete(f"/invoices/drafts/{int(draft_number)}", idempotency_key=idempotency_key)
-
     def draft_invoices_find(self, reference: str) -> list[dict]:
         """Drafts whose references.other is `reference`.
         https://restdocs.e-conomic.com/#get-invoices-drafts"""
@@ -248,10 +241,6 @@ class EconomicClient:
     def invoice_book(self, body: dict, *, idempotency_key: str) -> dict:
         """Book a draft; the draft is consumed. https://restdocs.e-conomic.com/#post-invoices-booked"""
         return self.post("/invoices/booked", body, idempotency_key=idempotency_key)
-
-    def booked_invoice_get(self, booked_number: int) -> dict:
-        """https://restdocs.e-conomic.com/#get-invoices-booked-bookedinvoicenumber"""
-        return self.get(f"/invoices/booked/{int(booked_number)}")
 
     def booked_invoices_find(self, reference: str) -> list[dict]:
         """Booked invoices whose references.other is `reference` (booking keeps the draft's

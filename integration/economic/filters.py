@@ -46,16 +46,8 @@ def eq(field: str, value: object) -> Filter:
     return _compare(field, "eq", value)
 
 
-def ne(field: str, value: object) -> Filter:
-    return _compare(field, "ne", value)
-
-
 def gte(field: str, value: object) -> Filter:
     return _compare(field, "gte", value)
-
-
-def lte(field: str, value: object) -> Filter:
-    return _compare(field, "lte", value)
 
 
 def like(field: str, value: str) -> Filter:

@@ -4,14 +4,13 @@ one agreement's budget instead of learning it from a storm of 429s.
 e-conomic limits the *cost* of requests per agreement (each endpoint costs differently); the
 parameters are not published, so capacity, refill and costs are settings. The bucket's state
 lives where every worker process can reach it: Redis (`RedisTokenBucket`) or the database
-(`integration.bucket_store.DatabaseBackend`); `LocalTokenBucket` serves a single process.
+(`integration.bucket_store.DatabaseBackend`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -63,35 +62,6 @@ class TokenBucket:
 
     def pause(self, seconds: float) -> None:
         self.backend.pause(seconds)
-
-
-@dataclass
-class LocalBackend:
-    settings: BucketSettings
-    tokens: float = -1.0
-    updated: float = field(default_factory=time.monotonic)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        if self.tokens < 0:
-            self.tokens = self.settings.capacity
-
-    def take(self, cost: float) -> float:
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = self.settings.refill(self.tokens, now - self.updated) - cost
-            self.updated = now
-            return self.settings.debt_wait(self.tokens)
-
-    def pause(self, seconds: float) -> None:
-        with self.lock:
-            # Negative tokens: the refill needs `seconds` to bring the bucket back to zero.
-            self.tokens = min(self.tokens, -seconds * self.settings.refill_per_second)
-            self.updated = time.monotonic()
-
-
-def LocalTokenBucket(settings: BucketSettings) -> TokenBucket:  # noqa: N802 - a factory
-    return TokenBucket(LocalBackend(settings))
 
 
 # KEYS[1] bucket key; ARGV: capacity, refill/s, cost, now (s), pause seconds (0 for a take).

@@ -162,10 +162,6 @@ class ExportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.object_id} → {self.get_state_display()}"
 
-    @property
-    def terminal(self) -> bool:
-        return self.state in TERMINAL_STATES
-
 
 class InvoiceExport(models.Model):
     """Where one of our invoices went in e-conomic, and e-conomic's number for it."""

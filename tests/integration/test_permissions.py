@@ -85,3 +85,40 @@ def test_linking_a_card_linked_elsewhere_is_refused_with_the_reason(client, cler
                          follow=True)
     assert "already linked to" in answer.content.decode()
     assert not CustomerLink.objects.filter(customer=second).exists()
+
+
+def test_the_connection_page_shows_the_agreements_modules_and_the_apps_roles(
+    client, clerk, ready_connection
+):
+    client.force_login(clerk)
+    page = client.get(reverse("admin:integration_connection_change", args=[ready_connection.pk]))
+    html = page.content.decode()
+    assert "Projektstyring (4)" in html
+    assert "SuperUser" in html
+
+
+def test_each_customer_link_in_the_list_opens_the_search_at_no_query_per_row(
+    client, clerk, connection
+):
+    from django.db import connection as database
+    from django.test.utils import CaptureQueriesContext
+
+    from integration.models import CustomerLink
+    from tests.ledger.factories import CustomerFactory
+
+    def listed() -> tuple[str, int]:
+        with CaptureQueriesContext(database) as queries:
+            page = client.get(reverse("admin:integration_customerlink_changelist"))
+        return page.content.decode(), len(queries)
+
+    client.force_login(clerk)
+    customers = [CustomerFactory() for _ in range(12)]
+    for customer in customers[:2]:
+        CustomerLink.objects.create(connection=connection, customer=customer)
+    _, few = listed()
+    for customer in customers[2:]:
+        CustomerLink.objects.create(connection=connection, customer=customer)
+    html, many = listed()
+    find = reverse("admin:integration_customerlink_find")
+    assert f'{find}?connection={connection.pk}&amp;customer={customers[-1].pk}' in html
+    assert many == few
