@@ -6,10 +6,10 @@ lines keep their `vatRate`/`vatAmount` for booking, which the draft answer leave
 
 Business errors (REFERENCE §4.1): unknown customer, layout, payment terms, VAT zone, currency,
 product, unit or project → E06000; a line with a product but no quantity → E04730; a barred
-product → E06600; a date in a barred period → E04041; payment terms of type `dueDate` without
-a `dueDate` → E04020 (required). A `project` while the agreement lacks the projects module is
-answered as an unknown project (E06000) whose message says the module is off (the sandbox's
-choice, README_RESOURCES.md).
+product → E06600; payment terms of type `dueDate` without a `dueDate` → E04020 (required). A
+date in a barred period is accepted (booking refuses it, `booked.py`). A `project` while the
+agreement lacks the projects module is answered as an unknown project (E06000) whose message
+says the module is off (the sandbox's choice, README_RESOURCES.md).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from economic_sandbox import errors, schemas
 from economic_sandbox.resources import invoice_math
 from economic_sandbox.resources.lookups import (
     PRODUCT_BARRED,
-    barred_period,
     find,
-    period_barred_error,
     reference_number,
     unknown,
     vat_rate,
@@ -64,9 +62,9 @@ def business_errors(agreement: Agreement, body: dict) -> list[tuple[list, dict]]
 
 
 def _date_errors(agreement: Agreement, body: dict) -> list:
+    # No barred-period check here: e-conomic creates a draft dated in a barred period and
+    # refuses only its booking, with E04870 (ADDENDUM §9, seen in production).
     found = []
-    if barred_period(agreement, invoice_math.parse_date(body["date"])):
-        found.append(period_barred_error(["date"], "date", body["date"]))
     terms = find(
         agreement, "payment-terms", reference_number(body["paymentTerms"], "paymentTermsNumber")
     )
