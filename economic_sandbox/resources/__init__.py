@@ -10,6 +10,7 @@ from __future__ import annotations
 from economic_sandbox.resources import (
     accounting,
     booked,
+    chart_control,
     customer_invoices,
     customers,
     invoices,
@@ -36,4 +37,4 @@ ALL_ROUTERS: list[Router] = [
     customer_invoices.router,
     ledger_entries.router,
 ]
-CONTROL_ROUTERS: list[Router] = [payments.router]
+CONTROL_ROUTERS: list[Router] = [payments.router, chart_control.router]
