@@ -244,7 +244,8 @@ def _injected(status: int) -> errors.ApiError:
 
 
 def error_response(error: errors.ApiError) -> Response:
-    return Response(status=error.status, body=error.body, headers=dict(error.headers))
+    return Response(status=error.status, body=error.body, headers=dict(error.headers),
+                    content_type=error.content_type)
 
 
 def _send(response: Response, start_response):

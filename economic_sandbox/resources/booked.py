@@ -20,7 +20,7 @@ import datetime
 
 from economic_sandbox import errors, schemas, webhooks
 from economic_sandbox.http import Request, Response, created, json_response
-from economic_sandbox.resources import documents, invoice_math, ledger_entries, lookups
+from economic_sandbox.resources import documents, invoice_math, invoice_postings, lookups
 from economic_sandbox.resources.invoice_render import collection_page, render_booked
 from economic_sandbox.resources.invoices import DRAFTS, validated_body
 from economic_sandbox.routing import Router
@@ -129,7 +129,8 @@ def book(request: Request, body: dict, wanted: int | None) -> Response:
     if wanted is not None:
         agreement.reserve_number(BOOKED, number)
     agreement.table(BOOKED)[number] = booked_from_draft(draft, number)
-    ledger_entries.record_invoice(agreement, agreement.table(BOOKED)[number])
+    invoice_postings.record_invoice(agreement, agreement.table(BOOKED)[number],
+                                    draft.get("lines", []))
     del agreement.table(DRAFTS)[draft["draftInvoiceNumber"]]
     agreement.table(CONSUMED)[draft["draftInvoiceNumber"]] = number
     _add_to_customer_balance(agreement, draft)
