@@ -8,7 +8,7 @@ account for the recipient's VAT zone. e-conomic does not document how it rounds 
 and sums them; "document" keeps each line's VAT to 4 places (as booked lines show it) and rounds
 once per rate, half-up, on the sum of that rate's line nets. The document's net and gross
 amounts are the sums; `roundingAmount` is always 0 (every recording has 0.00). Amounts in base
-currency are amount × exchangeRate / 100 (the rate is the base- currency price of 100 units).
+currency are amount × exchangeRate / 100 (the rate is the base-currency price of 100 units).
 The due date follows the payment terms: `net` is the date plus `daysOfCredit`, `invoiceMonth`
 the end of the invoice month plus the days, `paidInCash` and `prepaid` the invoice date itself,
 `dueDate` the date given on the invoice.

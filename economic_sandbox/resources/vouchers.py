@@ -6,6 +6,10 @@ holds entries grouped by type; the sandbox takes `financeVouchers`, `customerPay
 (`settings.voucherNumbers`); an exhausted range is refused with
 `JournalEntryVoucherNumberCannotBeGenerated` (the name the Journals API uses, §6.3).
 
+Stored entries carry the VAT of a side with a VAT code (`contraVatAmount`, `vatAmount` and their
+base-currency amounts), derived from the code when the client left it out, as e-conomic does
+(ADDENDUM §2); `amountBaseCurrency`, when given, is the entry's amount in base currency.
+
 Business errors: unknown accounting year, customer, account or VAT code → E06000 (accounts:
 E07150 as recorded); a date in a barred period → E04041; an entry type the journal is restricted
 from, a voucher number outside the range or already used, or a `journal` that differs from the

@@ -3,6 +3,7 @@ its own): "line" rounds each line's VAT and sums, "document" rounds once per rat
 line nets, half-up. Three lines of 0.02 at 25 % tell them apart: 3 × 0.01 against 0.015 → 0.02."""
 
 from tests.sandbox import invoice_api
+from tests.sandbox.conftest import schema_errors
 from tests.sandbox.invoice_api import a_line
 
 api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
@@ -64,3 +65,14 @@ def test_an_agreement_can_be_created_with_the_document_model(sandbox):
 def test_an_unknown_model_is_refused(api):
     assert set_model(api, "banker").status_code == 400
     assert api.control("GET", "/vat-rounding").json() == {"model": "line"}
+
+
+def test_drafts_and_booked_invoices_of_both_models_validate_against_the_schemas(api):
+    for model in ("line", "document"):
+        set_model(api, model)
+        draft = api.create_draft(lines=TINY_LINES)
+        assert schema_errors(api.get(draft["self"]).json(),
+                             "invoices.drafts.draftInvoiceNumber.get") == []
+        booked = api.book(draft["draftInvoiceNumber"])
+        assert schema_errors(api.get(booked["self"]).json(),
+                             "invoices.booked.bookedInvoiceNumber.get") == []
