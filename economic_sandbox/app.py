@@ -23,7 +23,7 @@ from economic_sandbox.auth import authenticate, check_role, check_write_allowed
 from economic_sandbox.collections import clean
 from economic_sandbox.faults import Decision, FaultConfig, Faults
 from economic_sandbox.http import Request, Response
-from economic_sandbox.idempotency import IdempotencyStore
+from economic_sandbox.idempotency import Fingerprint, IdempotencyStore
 from economic_sandbox.ratelimit import RateLimitConfig, RateLimiter
 from economic_sandbox.requestlog import RequestLog
 from economic_sandbox.routing import Router
@@ -171,10 +171,10 @@ class SandboxApp:
             route, params = self._admit(request, entry)
             if request.method in READS:
                 return self._execute(request, route, params, decision)
-            scope = (request.header("X-AppSecretToken"), request.agreement.number,
-                     request.method, request.path)
+            scope = (request.header("X-AppSecretToken"), request.agreement.number)
+            fingerprint = Fingerprint.of(request.method, request.path, request.body)
             response = self.idempotency.run(
-                scope, request.idempotency_key,
+                scope, request.idempotency_key, fingerprint,
                 lambda: self._execute(request, route, params, decision))
             if response.status < 500 and "X-ResultFromCache" not in response.headers:
                 self.save()  # after the idempotency cache holds the answer, so both are saved
@@ -244,7 +244,8 @@ def _injected(status: int) -> errors.ApiError:
 
 
 def error_response(error: errors.ApiError) -> Response:
-    return Response(status=error.status, body=error.body, headers=dict(error.headers))
+    return Response(status=error.status, body=error.body, headers=dict(error.headers),
+                    content_type=error.content_type)
 
 
 def _send(response: Response, start_response):

@@ -12,7 +12,8 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | PUT /_sandbox/counters/{agreementNumber} | `{"callsToday": n}` |
 | GET, POST /_sandbox/agreements | list; create one (all optional: `agreementNumber`, |
 | | `grantToken`, `companyName`, `projects`: bool, `baseCurrency`, `modules`: [{moduleNumber, |
-| | name}] replacing the standard set, `appRole`: SuperUser/Bookkeeping/Sales/ProjectEmployee) |
+| | name}] replacing the standard set, `appRole`: SuperUser/Bookkeeping/Sales/ProjectEmployee, |
+| | `vatRounding`: line/document, default line) |
 | GET /_sandbox/agreements/{n} | one agreement |
 | POST /_sandbox/agreements/{n}/revoke, /restore | revoke the grant (401 from then on), undo |
 | GET, PUT, POST /_sandbox/agreements/{n}/webhooks | list; replace; add one `{"event", "url"}` |
@@ -32,7 +33,7 @@ from economic_sandbox.http import Request, Response, json_response
 from economic_sandbox.ratelimit import RateLimitConfig, today
 from economic_sandbox.routing import Router
 from economic_sandbox.seed import APP_SECRET_TOKEN, DEMO_TOKEN, PROJECTS_MODULE, new_agreement
-from economic_sandbox.state import Agreement
+from economic_sandbox.state import VAT_ROUNDING_MODELS, Agreement
 from economic_sandbox.webhooks import check_webhook
 
 router = Router()
@@ -191,6 +192,7 @@ def agreement_view(agreement: Agreement) -> dict:
         "revoked": agreement.revoked,
         "projects": agreement.has_module(PROJECTS_MODULE["name"]),
         "appRole": agreement.app_role,
+        "vatRounding": agreement.vat_rounding,
         "modules": [module["name"] for module in agreement.modules],
         "webhooks": agreement.webhooks,
     }
@@ -223,9 +225,17 @@ def create_agreement(request: Request) -> Response:
                 year_start_month=int(data.get("yearStartMonth", 1)))
         except (KeyError, TypeError, ValueError) as error:
             raise errors.bad_request("Invalid agreement.", [str(error)]) from None
+        agreement.vat_rounding = _vat_rounding(data.get("vatRounding", "line"))
         agreement.notifier = request.sandbox.webhooks
         world.add(agreement)
     return json_response(201, agreement_view(agreement))
+
+
+def _vat_rounding(model: str) -> str:
+    if model not in VAT_ROUNDING_MODELS:
+        raise errors.bad_request("Invalid agreement.",
+                                 [f"vatRounding is one of {', '.join(VAT_ROUNDING_MODELS)}"])
+    return model
 
 
 def _role(name: str) -> str:

@@ -28,11 +28,18 @@ def log_time() -> str:
 class ApiError(Exception):
     """An HTTP error answered with e-conomic's JSON body."""
 
-    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json; charset=utf-8",
+    ):
         super().__init__(body.get("message", f"HTTP {status}"))
         self.status = status
         self.body = body
         self.headers = headers or {}
+        self.content_type = content_type
 
 
 def error_body(status: int, message: str, developer_hint: str = "", **extra: Any) -> dict:
@@ -158,3 +165,21 @@ def conflict_openapi(message: str = "Update conflict. Version does not match.") 
             "code": "UpdateConflict",
         },
     )
+
+
+def problem(status: int, title: str, error_code: str, found: list[dict], instance: str) -> ApiError:
+    """The OpenAPI services' `application/problem+json` body (ADDENDUM §3: `type, title, status,
+    detail, instance, errors[{message, errorCode, property}], traceId, errorCode,
+    traceTimeUtc`). `found` holds the `errors` items."""
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": found[0]["message"] if found else title,
+        "instance": instance,
+        "errors": found,
+        "traceId": secrets.token_hex(16),
+        "errorCode": error_code,
+        "traceTimeUtc": log_time(),
+    }
+    return ApiError(status, body, content_type="application/problem+json; charset=utf-8")

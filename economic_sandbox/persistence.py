@@ -4,8 +4,8 @@ sandbox killed at any moment restarts with every write it acknowledged.
 
 JSON keeps what e-conomic's documents hold; table keys keep their type (numbers, strings, and
 tuples as `{"tuple": [...]}`), and `Decimal`/`date` values are tagged so they load back as such.
-Saved: agreements (tables, counters, tokens, modules, revoked flag, webhooks), the app tokens and
-the idempotency cache. Not saved: faults, rate-limit buckets, the request log.
+Saved: agreements (tables, counters, tokens, modules, revoked flag, webhooks, VAT rounding), the
+app tokens and the idempotency cache. Not saved: faults, rate-limit buckets, the request log.
 """
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def agreement_to_json(agreement: Agreement) -> dict:
             "readOnly": agreement.read_only, "revoked": agreement.revoked,
             "modules": agreement.modules, "counters": agreement.counters,
             "webhooks": agreement.webhooks, "appRole": agreement.app_role,
+            "vatRounding": agreement.vat_rounding,
             "tables": {name: [[_key_out(key), document] for key, document in table.items()]
                        for name, table in agreement.tables.items()},
         }
@@ -76,7 +77,7 @@ def agreement_from_json(data: dict) -> Agreement:
         number=data["number"], grant_token=data["grantToken"], company_name=data["companyName"],
         base_currency=data["baseCurrency"], read_only=data["readOnly"], revoked=data["revoked"],
         modules=data["modules"], counters=data["counters"], webhooks=data.get("webhooks", []),
-        app_role=data.get("appRole", "SuperUser"),
+        app_role=data.get("appRole", "SuperUser"), vat_rounding=data.get("vatRounding", "line"),
         tables={name: {_key_in(key): document for key, document in rows}
                 for name, rows in data["tables"].items()},
     )

@@ -121,6 +121,17 @@ class SandboxClient:
             "PUT", f"/agreements/{self.agreement_number}/accounting-years/{year}/periods/{period}",
             {"barred": barred})
 
+    def set_vat_rounding(self, model: str) -> dict:
+        """"line" (VAT rounded per line, summed) or "document" (per rate, rounded once)."""
+        return self.call_control(
+            "PUT", f"/agreements/{self.agreement_number}/vat-rounding", {"model": model})
+
+    def set_account_vat_code(self, account_number: int, vat_code: str | None) -> dict:
+        """Give an account a VAT code (or none), creating the account if needed."""
+        return self.call_control(
+            "PUT", f"/agreements/{self.agreement_number}/accounts/{account_number}",
+            {"vatCode": vat_code})
+
     def register_payment(self, booked_invoice_number: int, amount, date: str | None = None) -> dict:
         body = {"bookedInvoiceNumber": booked_invoice_number, "amount": amount}
         if date:

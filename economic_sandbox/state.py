@@ -11,6 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# How invoices round VAT (resources/invoice_math.py): per line, or once per rate per document.
+LINE_ROUNDING = "line"
+DOCUMENT_ROUNDING = "document"
+VAT_ROUNDING_MODELS = (LINE_ROUNDING, DOCUMENT_ROUNDING)
+
 
 @dataclass
 class Agreement:
@@ -22,6 +27,7 @@ class Agreement:
     revoked: bool = False  # the grant was revoked: every call answers 401
     modules: list[dict] = field(default_factory=list)  # as in GET /self
     app_role: str = "SuperUser"  # the role of the app this grant was given to (GET /app-roles)
+    vat_rounding: str = LINE_ROUNDING  # one of VAT_ROUNDING_MODELS, set through the control API
     tables: dict[str, dict[Any, dict]] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from economic_sandbox.resources import (
     accounting,
     booked,
+    chart_control,
     customer_invoices,
     customers,
     invoices,
+    journal_booking,
     journals,
     ledger_entries,
     payments,
@@ -31,9 +33,10 @@ ALL_ROUTERS: list[Router] = [
     invoices.router,
     booked.router,
     journals.router,
+    journal_booking.router,
     voucher_attachments.router,
     projects.router,
     customer_invoices.router,
     ledger_entries.router,
 ]
-CONTROL_ROUTERS: list[Router] = [payments.router]
+CONTROL_ROUTERS: list[Router] = [payments.router, chart_control.router]

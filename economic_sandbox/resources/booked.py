@@ -10,7 +10,8 @@ amount. Booked invoices are read at `/invoices/booked[/{n}]` and through the vie
 
 Refusals (the sandbox's wording and codes, README_RESOURCES.md): a draft that does not exist or
 was already booked → E06000 on `draftInvoice`; a `bookWithNumber` already used → E04220 on
-`bookWithNumber`; a URL number that differs from the body's → E04230.
+`bookWithNumber`; a URL number that differs from the body's → E04230; a draft dated in a barred
+period or a closed year → E04870 on `date`, the draft kept (ADDENDUM §9).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime
 
 from economic_sandbox import errors, schemas, webhooks
 from economic_sandbox.http import Request, Response, created, json_response
-from economic_sandbox.resources import documents, invoice_math, ledger_entries, lookups
+from economic_sandbox.resources import documents, invoice_math, invoice_postings, lookups
 from economic_sandbox.resources.invoice_render import collection_page, render_booked
 from economic_sandbox.resources.invoices import DRAFTS, validated_body
 from economic_sandbox.routing import Router
@@ -30,6 +31,7 @@ BOOKED = "invoices-booked"
 CONSUMED = "invoices-drafts-booked"  # draft number -> booked number, to explain a second booking
 NUMBER_IN_USE = "E04220"
 NUMBER_MISMATCH = "E04230"
+BARRED_PERIOD = "E04870"  # booking a draft dated in a barred period (ADDENDUM §9)
 BOOKED_KEYS = (
     "date",
     "currency",
@@ -121,13 +123,14 @@ def book(request: Request, body: dict, wanted: int | None) -> Response:
     agreement = request.agreement
     draft = _draft_to_book(request, body)
     if lookups.barred_period(agreement, invoice_math.parse_date(draft["date"])):
-        path, error = lookups.period_barred_error(["date"], "date", draft["date"])
-        raise errors.validation_failed({"date": {"errors": [error]}})
+        raise _refuse("date", f"The invoice date {draft['date']} is in a barred period.",
+                      BARRED_PERIOD, draft["date"])
     number = _invoice_number(request, wanted)
     if wanted is not None:
         agreement.reserve_number(BOOKED, number)
     agreement.table(BOOKED)[number] = booked_from_draft(draft, number)
-    ledger_entries.record_invoice(agreement, agreement.table(BOOKED)[number])
+    invoice_postings.record_invoice(agreement, agreement.table(BOOKED)[number],
+                                    draft.get("lines", []))
     del agreement.table(DRAFTS)[draft["draftInvoiceNumber"]]
     agreement.table(CONSUMED)[draft["draftInvoiceNumber"]] = number
     _add_to_customer_balance(agreement, draft)

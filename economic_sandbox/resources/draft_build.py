@@ -6,10 +6,10 @@ lines keep their `vatRate`/`vatAmount` for booking, which the draft answer leave
 
 Business errors (REFERENCE §4.1): unknown customer, layout, payment terms, VAT zone, currency,
 product, unit or project → E06000; a line with a product but no quantity → E04730; a barred
-product → E06600; a date in a barred period → E04041; payment terms of type `dueDate` without
-a `dueDate` → E04020 (required). A `project` while the agreement lacks the projects module is
-answered as an unknown project (E06000) whose message says the module is off (the sandbox's
-choice, README_RESOURCES.md).
+product → E06600; payment terms of type `dueDate` without a `dueDate` → E04020 (required). A
+date in a barred period is accepted (booking refuses it, `booked.py`). A `project` while the
+agreement lacks the projects module is answered as an unknown project (E06000) whose message
+says the module is off (the sandbox's choice, README_RESOURCES.md).
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ from economic_sandbox import errors, schemas
 from economic_sandbox.resources import invoice_math
 from economic_sandbox.resources.lookups import (
     PRODUCT_BARRED,
-    barred_period,
     find,
-    period_barred_error,
     reference_number,
+    sales_posting,
     unknown,
-    vat_rate,
 )
 from economic_sandbox.state import Agreement
 
 PROJECTS_MODULE = "Projektstyring"
+# Stored-only line keys (left out of every answer): where booking posts the line's sale.
+SALES_ACCOUNT = "salesAccountNumber"
+VAT_CODE = "vatCode"
 QUANTITY_REQUIRED = "E04730"
 
 # (body key, id key, table, what, collection path for the hint)
@@ -64,9 +65,9 @@ def business_errors(agreement: Agreement, body: dict) -> list[tuple[list, dict]]
 
 
 def _date_errors(agreement: Agreement, body: dict) -> list:
+    # No barred-period check here: e-conomic creates a draft dated in a barred period and
+    # refuses only its booking, with E04870 (ADDENDUM §9, seen in production).
     found = []
-    if barred_period(agreement, invoice_math.parse_date(body["date"])):
-        found.append(period_barred_error(["date"], "date", body["date"]))
     terms = find(
         agreement, "payment-terms", reference_number(body["paymentTerms"], "paymentTermsNumber")
     )
@@ -151,7 +152,7 @@ def _line_product(agreement: Agreement, line: dict) -> dict:
     return find(agreement, "products", number) or {}
 
 
-def _line_amounts(line: dict, product: dict, exchange_rate: Any, rate: Any) -> dict:
+def _line_amounts(line: dict, product: dict, exchange_rate: Any, rate: Any, model: str) -> dict:
     """Prices (defaults from the product), net amount, margin and VAT of one line."""
     quantity = line.get("quantity", 0)
     unit_price = line.get("unitNetPrice", product.get("salesPrice", 0))
@@ -169,21 +170,24 @@ def _line_amounts(line: dict, product: dict, exchange_rate: Any, rate: Any) -> d
         "marginInBaseCurrency": float(margin),
         "marginPercentage": float(invoice_math.money(margin * 100 / net_base) if net_base else 0),
         "vatRate": float(rate),
-        "vatAmount": float(invoice_math.line_vat_amount(net, rate)),
+        "vatAmount": float(invoice_math.line_vat_for_model(net, rate, model)),
     }
 
 
 def build_line(agreement: Agreement, line: dict, index: int, exchange_rate: Any, zone: int) -> dict:
     """A stored line: position, description and prices defaulted from the product, VAT from the
-    product group's sales account for the recipient's VAT zone."""
+    product group's sales account for the recipient's VAT zone. The account and its VAT code
+    are kept (never answered) for the ledger entries booking makes."""
     product = _line_product(agreement, line)
     group = (product.get("productGroup") or {}).get("productGroupNumber")
-    rate = vat_rate(agreement, group, zone) if product else 0
+    account, vat_code, rate = sales_posting(agreement, group, zone) if product else (None, None, 0)
     stored = {
         "lineNumber": line.get("lineNumber", index + 1),
         "sortKey": line.get("sortKey", index + 1),
         "description": line.get("description", product.get("name", "")),
-        **_line_amounts(line, product, exchange_rate, rate),
+        **_line_amounts(line, product, exchange_rate, rate, agreement.vat_rounding),
+        SALES_ACCOUNT: account,
+        VAT_CODE: vat_code,
     }
     for key in ("product", "unit", "accrual", "departmentalDistribution", "deliveryDate"):
         if key in line:
@@ -225,7 +229,7 @@ def build_draft(agreement: Agreement, body: dict, number: int) -> dict:
         "date": invoice_date.isoformat(),
         "currency": currency,
         "exchangeRate": float(exchange_rate),
-        **invoice_math.document_totals(lines, exchange_rate),
+        **invoice_math.document_totals(lines, exchange_rate, agreement.vat_rounding),
         "dueDate": invoice_math.due_date(invoice_date, terms, given_due).isoformat(),
         "paymentTerms": {"paymentTermsNumber": terms["paymentTermsNumber"]},
         "customer": {"customerNumber": reference_number(body["customer"], "customerNumber")},

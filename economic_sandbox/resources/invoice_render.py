@@ -25,7 +25,7 @@ from economic_sandbox.resources.lookups import (
     without_empty,
 )
 
-DRAFT_DROPPED_LINE_KEYS = ("vatRate", "vatAmount")
+DRAFT_DROPPED_LINE_KEYS = ("vatRate", "vatAmount", "salesAccountNumber", "vatCode")
 BOOKED_DROPPED_LINE_KEYS = ("marginInBaseCurrency", "marginPercentage")
 
 

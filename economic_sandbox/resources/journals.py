@@ -274,17 +274,5 @@ def entry_delete(request: Request, number: int, entry_number: int) -> Response:
     entry = entries.get(entry_number)
     if entry is None or entry["journal"]["journalNumber"] != number:
         raise errors.not_found()
-    del entries[entry_number]
-    year, voucher_number = (
-        entry["voucher"]["accountingYear"]["year"],
-        entry["voucher"]["voucherNumber"],
-    )
-    key = vouchers.voucher_key(number, year, voucher_number)
-    voucher = request.agreement.table(vouchers.VOUCHERS)[key]
-    for group in list(voucher["entries"]):
-        voucher["entries"][group] = [n for n in voucher["entries"][group] if n != entry_number]
-        if not voucher["entries"][group]:
-            del voucher["entries"][group]
-    if not voucher["entries"]:
-        del request.agreement.table(vouchers.VOUCHERS)[key]
+    vouchers.remove_entry(request.agreement, entry)
     return Response(status=204)

@@ -49,13 +49,18 @@ def unknown(path: list, name: str, what: str, value: Any, hint_path: str) -> tup
     )
 
 
-def vat_rate(agreement: Agreement, product_group_number: Any, vat_zone_number: Any) -> Decimal:
-    """The VAT rate (percent) of a product group's sales account in a VAT zone (REFERENCE §2.6),
-    through the reference module; 0 when the group has no sales account for the zone."""
+def sales_posting(
+    agreement: Agreement, product_group_number: Any, vat_zone_number: Any
+) -> tuple[int | None, str | None, Decimal]:
+    """Where a sale of the group to the zone is booked (REFERENCE §2.6): the group's sales
+    account for the zone, that account's VAT code and the VAT rate charged (the code's rate in
+    the Domestic zone, else 0). (None, None, 0) when the group has no sales account there."""
     try:
-        return reference.vat_rate(agreement, product_group_number, vat_zone_number)
+        account = reference.sales_account_number(agreement, product_group_number, vat_zone_number)
+        code = reference.sales_vat_code(agreement, account)
+        return account, code, reference.vat_rate(agreement, product_group_number, vat_zone_number)
     except LookupError:
-        return Decimal(0)
+        return None, None, Decimal(0)
 
 
 def barred_period(agreement: Agreement, day: datetime.date) -> bool:

@@ -117,8 +117,7 @@ def _book_entry(request: Request, invoice: dict, amount: Decimal, day: datetime.
     journal = _payments_journal(request)
     number = journal["journalNumber"]
     year = ledger_entries.year_of(agreement, day)
-    taken = ledger_entries.vouchers_used(agreement, number, year)
-    voucher = vouchers.next_voucher_number(agreement, journal, year, taken)
+    voucher = vouchers.next_voucher_number(agreement, journal, year, set())
     ledger_entries.record_payment(
         agreement,
         invoice=invoice,

@@ -7,7 +7,8 @@ VAT accounts, product groups and accounting years are in `accounting.py`.
 Public helpers for the other resource modules (documents are the stored form, without links):
 `get_or_404(agreement, table, key)`, `customer`, `product`, `layout`, `payment_terms`,
 `vat_zone`, `currency`, `vat_rate(agreement, product_group_number, vat_zone_number)`,
-`sales_account_number(...)`, `accounting_year_for(agreement, date)` and
+`sales_account_number(...)`, `sales_vat_code(agreement, account_number)`,
+`vat_code_rate(agreement, vat_code)`, `accounting_year_for(agreement, date)` and
 `period_is_barred(agreement, date)`; `link(request, path)` and `with_self(...)` build links.
 """
 from __future__ import annotations
@@ -80,21 +81,38 @@ def sales_account_number(
                       f"VAT zone {vat_zone_number}.")
 
 
-def vat_rate(agreement: Agreement, product_group_number: int, vat_zone_number: int) -> Decimal:
-    """The VAT rate (percent) e-conomic applies to a line: the group's sales account for the
-    recipient's zone, that account's VAT account, its `ratePercentage`. An account without a VAT
-    account (exempt sales) means 0. LookupError for an unknown group, zone or account."""
-    account_number = sales_account_number(agreement, product_group_number, vat_zone_number)
+# VAT is charged only to customers in the Domestic zone; EU, Abroad and Domestic exempt VAT
+# sales carry 0 % whatever the account's code (REFERENCE §2.6: VAT comes from the product
+# group's sales account × the recipient's VAT zone; the zone numbers are the standard Danish set).
+VAT_CHARGING_ZONES = frozenset({1})
+
+
+def sales_vat_code(agreement: Agreement, account_number: int) -> str | None:
+    """The VAT code (`vatAccount.vatCode`) of an account; None for VAT-exempt sales.
+    LookupError for an unknown account."""
     account = agreement.table("accounts").get(account_number)
     if account is None:
         raise LookupError(f"Account {account_number} does not exist.")
-    vat_code = (account.get("vatAccount") or {}).get("vatCode")
+    return (account.get("vatAccount") or {}).get("vatCode") or None
+
+
+def vat_code_rate(agreement: Agreement, vat_code: str | None) -> Decimal:
+    """A VAT code's `ratePercentage`; 0 without a code. LookupError for an unknown code."""
     if not vat_code:
         return Decimal("0")
     vat_account = agreement.table("vat-accounts").get(vat_code)
     if vat_account is None:
         raise LookupError(f"VAT account {vat_code} does not exist.")
     return Decimal(str(vat_account.get("ratePercentage", 0)))
+
+
+def vat_rate(agreement: Agreement, product_group_number: int, vat_zone_number: int) -> Decimal:
+    """The VAT rate (percent) e-conomic applies to a line: the group's sales account for the
+    recipient's zone, that account's VAT code, its `ratePercentage` – in the Domestic zone only.
+    LookupError for an unknown group, zone or account."""
+    account_number = sales_account_number(agreement, product_group_number, vat_zone_number)
+    rate = vat_code_rate(agreement, sales_vat_code(agreement, account_number))
+    return rate if vat_zone_number in VAT_CHARGING_ZONES else Decimal("0")
 
 
 def _as_date(value: datetime.date | str) -> datetime.date:

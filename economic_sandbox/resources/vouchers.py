@@ -6,6 +6,10 @@ holds entries grouped by type; the sandbox takes `financeVouchers`, `customerPay
 (`settings.voucherNumbers`); an exhausted range is refused with
 `JournalEntryVoucherNumberCannotBeGenerated` (the name the Journals API uses, §6.3).
 
+Stored entries carry the VAT of a side with a VAT code (`contraVatAmount`, `vatAmount` and their
+base-currency amounts), derived from the code when the client left it out, as e-conomic does
+(ADDENDUM §2); `amountBaseCurrency`, when given, is the entry's amount in base currency.
+
 Business errors: unknown accounting year, customer, account or VAT code → E06000 (accounts:
 E07150 as recorded); a date in a barred period → E04041; an entry type the journal is restricted
 from, a voucher number outside the range or already used, or a `journal` that differs from the
@@ -14,10 +18,11 @@ URL → E04300 family codes chosen by the sandbox (README_RESOURCES.md).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from economic_sandbox import errors, schemas
-from economic_sandbox.resources import invoice_math, lookups
+from economic_sandbox.resources import invoice_math, ledger_entries, lookups, reference
 from economic_sandbox.resources.draft_build import exchange_rate_for
 from economic_sandbox.state import Agreement
 
@@ -46,14 +51,19 @@ def number_range(journal: dict) -> tuple[int, int]:
     return numbers.get("minimumVoucherNumber", 1), numbers.get("maximumVoucherNumber", 999999999)
 
 
+def numbers_in_use(agreement: Agreement, journal_number: int, year: str) -> set[int]:
+    """A journal's voucher numbers in a year: draft vouchers and vouchers already booked."""
+    prefix = f"{journal_number}:{year}-"
+    drafts = {
+        int(key.rsplit("-", 1)[1]) for key in agreement.table(VOUCHERS) if key.startswith(prefix)
+    }
+    return drafts | ledger_entries.vouchers_used(agreement, journal_number, year)
+
+
 def next_voucher_number(agreement: Agreement, journal: dict, year: str, taken: set[int]) -> int:
     """The lowest free number above the highest used in the journal's range for the year."""
     low, high = number_range(journal)
-    prefix = f"{journal['journalNumber']}:{year}-"
-    used = {
-        int(key.rsplit("-", 1)[1]) for key in agreement.table(VOUCHERS) if key.startswith(prefix)
-    }
-    used |= taken
+    used = numbers_in_use(agreement, journal["journalNumber"], year) | taken
     candidate = max([low - 1, *(n for n in used if low <= n <= high)]) + 1
     if candidate > high:
         raise errors.bad_request(
@@ -66,6 +76,22 @@ def next_voucher_number(agreement: Agreement, journal: dict, year: str, taken: s
             errorCode="JournalEntryVoucherNumberCannotBeGenerated",
         )
     return candidate
+
+
+def remove_entry(agreement: Agreement, entry: dict) -> None:
+    """Take a draft entry out of its journal (deleted or booked); a voucher left empty goes."""
+    del agreement.table(ENTRIES)[entry["journalEntryNumber"]]
+    year = entry["voucher"]["accountingYear"]["year"]
+    key = voucher_key(entry["journal"]["journalNumber"], year, entry["voucher"]["voucherNumber"])
+    voucher = agreement.table(VOUCHERS)[key]
+    for group in list(voucher["entries"]):
+        voucher["entries"][group] = [
+            number for number in voucher["entries"][group] if number != entry["journalEntryNumber"]
+        ]
+        if not voucher["entries"][group]:
+            del voucher["entries"][group]
+    if not voucher["entries"]:
+        del agreement.table(VOUCHERS)[key]
 
 
 def _error(name: str, message: str, code: str, value: Any = None) -> dict:
@@ -126,9 +152,7 @@ def _given_number_errors(agreement, journal, year, number, taken) -> list:
     if not low <= number <= high:
         message = f"Voucher number {number} is outside the journal's range {low}-{high}."
         return [(["voucherNumber"], _error("voucherNumber", message, VOUCHER_NUMBER_RANGE, number))]
-    if number in taken or voucher_key(journal["journalNumber"], year, number) in agreement.table(
-        VOUCHERS
-    ):
+    if number in taken or number in numbers_in_use(agreement, journal["journalNumber"], year):
         message = f"Voucher number {number} is already used in accounting year {year}."
         return [(["voucherNumber"], _error("voucherNumber", message, VOUCHER_NUMBER_USED, number))]
     return []
@@ -186,7 +210,9 @@ def stored_entry(
     currency = lookups.reference_number(entry.get("currency"), "code") or agreement.base_currency
     rate = entry.get("exchangeRate") or exchange_rate_for(agreement, currency)
     amount = invoice_math.money(entry["amount"])
-    in_base = invoice_math.in_base_currency(amount, rate)
+    given_base = entry.get("amountBaseCurrency")
+    in_base = (invoice_math.money(given_base) if given_base is not None
+               else invoice_math.in_base_currency(amount, rate))
     stored = {key: value for key, value in entry.items() if key not in ("journal", "voucher")}
     stored.update(
         {
@@ -203,4 +229,27 @@ def stored_entry(
     if entry_type in ("customerPayment", "manualCustomerInvoice"):
         stored["remainder"] = float(amount)
         stored["remainderDefaultCurrency"] = float(in_base)
+    for code_key, amount_key, base_key in VAT_FIELDS:
+        code = lookups.reference_number(entry.get(code_key), "vatCode")
+        if code:
+            given = entry.get(amount_key)
+            vat = invoice_math.money(given) if given is not None else vat_in_gross(
+                agreement, code, amount)
+            stored[amount_key] = float(vat)
+            stored.setdefault(base_key, float(invoice_math.in_base_currency(vat, rate)))
     return stored
+
+
+# (VAT code, VAT amount, VAT amount in base currency) of each side of an entry; `vatAccount`
+# only on finance vouchers (schema `journals.journalNumber.vouchers.post`).
+VAT_FIELDS = (
+    ("contraVatAccount", "contraVatAmount", "contraVatAmountInBaseCurrency"),
+    ("vatAccount", "vatAmount", "vatAmountBaseCurrency"),
+)
+
+
+def vat_in_gross(agreement: Agreement, vat_code: str, gross: Decimal) -> Decimal:
+    """The VAT inside a gross amount at a code's rate: gross × rate / (100 + rate). e-conomic
+    derives `contraVatAmount` from the code when it is left out (ADDENDUM §2, S10)."""
+    rate = reference.vat_code_rate(agreement, vat_code)
+    return invoice_math.money(gross * rate / (100 + rate))

@@ -116,7 +116,7 @@ def test_a_barred_period_refuses_booking_into_it_until_opened_again(sandbox):
     booking = {"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}
     refused = sandbox.post("/invoices/booked", json=booking)
     assert refused.status_code == 400
-    assert "E04041" in refused.text
+    assert "E04870" in refused.text
     sandbox.bar_period(today.year, today.month, barred=False)
     assert sandbox.post("/invoices/booked", json=booking).status_code == 201
 

@@ -1,5 +1,7 @@
-"""`Idempotency-Key` (REFERENCE §6.4): replays within the hour with `X-ResultFromCache: true`,
-scoped per app, agreement, method and path; a duplicate in flight waits for the first."""
+"""`Idempotency-Key` (REFERENCE §6.4, ADDENDUM §6): replays within the hour with
+`X-ResultFromCache: true`, scoped per app and agreement; reused with another URL or body it is
+400 URLChanged / PayloadChanged; a duplicate in flight waits for the first."""
+import json
 import threading
 import time
 
@@ -31,11 +33,24 @@ def test_another_key_executes_again(sandbox):
     assert post_customer(sandbox, "key-2").json()["customerNumber"] == 4
 
 
-def test_a_different_body_with_a_used_key_still_replays_the_first_answer(sandbox):
+def test_a_different_body_with_a_used_key_is_400_payload_changed(sandbox):
     first = post_customer(sandbox, "key-1", name="First")
     second = post_customer(sandbox, "key-1", name="Second")
-    assert second.json()["name"] == "First"
-    assert second.json()["customerNumber"] == first.json()["customerNumber"]
+    assert second.status_code == 400
+    assert second.json()["errorCode"] == "PayloadChanged"
+    assert "PayloadChanged" in second.json()["message"]
+    assert "X-ResultFromCache" not in second.headers
+    assert customer_count(sandbox) == 3
+    assert post_customer(sandbox, "key-1", name="First").json() == first.json()
+
+
+def test_the_same_body_with_other_key_order_and_spacing_still_replays(sandbox):
+    post_customer(sandbox, "key-1")
+    reordered = dict(reversed(list(A_CUSTOMER.items())))
+    again = sandbox.post("/customers", data=json.dumps(reordered, indent=2),
+                         headers={"Idempotency-Key": "key-1", "Content-Type": "application/json"})
+    assert again.status_code == 201
+    assert again.headers["X-ResultFromCache"] == "true"
 
 
 def test_the_key_is_scoped_per_agreement(sandbox):
@@ -47,16 +62,23 @@ def test_the_key_is_scoped_per_agreement(sandbox):
     assert "X-ResultFromCache" not in answer.headers
 
 
-def test_the_key_is_scoped_per_path(sandbox):
+def test_a_used_key_on_another_url_is_400_url_changed(sandbox):
     post_customer(sandbox, "key-1")
     answer = sandbox.put("/customers/1", json=A_CUSTOMER, headers={"Idempotency-Key": "key-1"})
-    assert answer.status_code == 200
-    assert "X-ResultFromCache" not in answer.headers
+    assert answer.status_code == 400
+    assert answer.json()["errorCode"] == "URLChanged"
+    assert sandbox.get("/customers/1").json()["name"] == "Horsens Kommune"
+
+
+def test_url_changed_is_checked_before_the_body(sandbox):
+    post_customer(sandbox, "key-1")
+    answer = sandbox.post("/products", json={"name": "x"}, headers={"Idempotency-Key": "key-1"})
+    assert answer.json()["errorCode"] == "URLChanged"
 
 
 def test_a_validation_error_is_cached_too(sandbox):
     first = post_customer(sandbox, "key-1", currency="XYZ")
-    second = post_customer(sandbox, "key-1")
+    second = post_customer(sandbox, "key-1", currency="XYZ")
     assert first.status_code == second.status_code == 400
     assert second.headers["X-ResultFromCache"] == "true"
 
@@ -98,7 +120,7 @@ def test_a_duplicate_arriving_while_the_first_runs_waits_and_replays(sandbox):
 
 def test_a_key_expires_after_an_hour():
     from economic_sandbox.http import Response
-    from economic_sandbox.idempotency import IdempotencyStore
+    from economic_sandbox.idempotency import Fingerprint, IdempotencyStore
 
     now = [1000.0]
     store = IdempotencyStore(clock=lambda: now[0])
@@ -108,10 +130,10 @@ def test_a_key_expires_after_an_hour():
         calls.append(1)
         return Response(201, {"number": len(calls)})
 
-    scope = ("app", 1, "POST", "/customers")
-    store.run(scope, "k", execute)
+    scope, request = ("app", 1), Fingerprint.of("POST", "/customers", b"{}")
+    store.run(scope, "k", request, execute)
     now[0] += 3599
-    assert store.run(scope, "k", execute).headers["X-ResultFromCache"] == "true"
+    assert store.run(scope, "k", request, execute).headers["X-ResultFromCache"] == "true"
     now[0] += 2
-    assert store.run(scope, "k", execute).body == {"number": 2}
+    assert store.run(scope, "k", request, execute).body == {"number": 2}
     assert len(calls) == 2

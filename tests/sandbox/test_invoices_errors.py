@@ -70,12 +70,23 @@ def test_a_text_over_the_schemas_max_length_is_e04010(api):
     assert first_error(errors_of(answer), "references", "other")["errorCode"] == "E04010"
 
 
-def test_a_date_in_a_barred_period_is_e04041_with_the_recorded_message(api):
+def closed_year_date(api) -> str:
     years = [y for y in api.get("/accounting-years").json()["collection"] if y.get("closed")]
-    date = years[0]["fromDate"]
-    error = first_error(errors_of(api.post("/invoices/drafts", a_draft(date=date))), "date")
-    assert error["errorCode"] == "E04041"
-    assert error["errorMessage"] == "Perioden er spærret."
+    return years[0]["fromDate"]
+
+
+def test_a_draft_dated_in_a_barred_period_is_created(api):
+    answer = api.post("/invoices/drafts", a_draft(date=closed_year_date(api)))
+    assert answer.status_code == 201, answer.text
+
+
+def test_booking_a_draft_dated_in_a_barred_period_is_e04870_and_keeps_the_draft(api):
+    draft = api.create_draft(date=closed_year_date(api))
+    answer = api.post("/invoices/booked", {"draftInvoice": {"draftInvoiceNumber":
+                                                             draft["draftInvoiceNumber"]}})
+    assert first_error(errors_of(answer), "date")["errorCode"] == "E04870"
+    assert api.get(draft["self"]).status_code == 200
+    assert api.get("/invoices/booked").json()["collection"] == []
 
 
 def test_a_barred_product_is_e06600(api):

@@ -11,6 +11,7 @@ api, api_without_projects, economic_sandbox_url = invoice_api.FIXTURES
 
 YEAR = str(datetime.date.today().year)
 ENTRIES = f"/accounting-years/{YEAR}/entries"
+RECEIVABLE = "entryType$eq:customerInvoice$and:customer.customerNumber$eq:1"
 
 
 def entries(api, **params) -> list[dict]:
@@ -21,11 +22,11 @@ def entries(api, **params) -> list[dict]:
 
 def test_booking_records_a_customer_invoice_entry_with_a_live_remainder(api):
     invoice = api.booked_invoice()
-    [entry] = entries(api, filter="entryType$eq:customerInvoice")
+    [entry] = entries(api, filter=RECEIVABLE)
     assert entry["bookedInvoice"]["bookedInvoiceNumber"] == invoice["bookedInvoiceNumber"]
     assert entry["amount"] == entry["remainder"] == invoice["grossAmount"]
     api.pay(invoice["bookedInvoiceNumber"], 25)
-    [entry] = entries(api, filter="entryType$eq:customerInvoice")
+    [entry] = entries(api, filter=RECEIVABLE)
     assert entry["remainder"] == invoice["grossAmount"] - 25
 
 

@@ -1,5 +1,6 @@
 """Classic webhooks (REFERENCE §6.5): URL templates with merge fields, POSTed in the background
 with retries, every delivery recorded."""
+import datetime
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -149,3 +150,16 @@ def test_a_webhook_given_on_the_command_line_is_called(receiver):
         assert receiver.calls == [("POST", f"/cli/{number}")]
     finally:
         process.kill()
+
+
+def test_booking_a_journal_calls_day_book_booked_with_its_voucher_range(sandbox, receiver):
+    sandbox.add_webhook("Day book booked", f"{receiver.url}/[DAYBOOKNO]/[FROMSERIALNO]/[TOSERIALNO]")
+    today = datetime.date.today()
+    entry = {"customer": {"customerNumber": 1}, "amount": -125, "date": today.isoformat()}
+    voucher = {"accountingYear": {"year": str(today.year)},
+               "entries": {"customerPayments": [entry]}}
+    for _ in range(2):
+        assert sandbox.post("/journals/2/vouchers", json=voucher).status_code == 201
+    assert sandbox.post("/journalsapi/v15.0.0/journals/2/book").status_code == 204
+    wait_for(lambda: receiver.calls)
+    assert receiver.calls == [("POST", "/2/50001/50002")]
