@@ -13,9 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.broker]
 def test_a_refused_invoice_is_shown_with_its_reason_once_the_run_has_finished(
     admin, exporting, sandbox, worker
 ):
+    exporting.export_method = "booked"
+    exporting.save()
     invoice = make_invoice()
     # The month is closed in e-conomic after the reference data was read, so the setup check
-    # lets the export start and e-conomic refuses the invoice.
+    # lets the export start; e-conomic creates the draft and refuses to book it (E04870).
     sandbox.bar_period(invoice.issue_date.year, invoice.issue_date.month)
 
     admin.open(reverse("admin:accounts_app_invoice_changelist"))
