@@ -23,6 +23,13 @@ class NumberPolicy(models.TextChoices):
     OURS = "ours", "Book with our number (we are master)"
 
 
+class VatRounding(models.TextChoices):
+    # e-conomic does not document how it rounds VAT (ADDENDUM §1): learned from its answers.
+    UNKNOWN = "unknown", "Not known yet"
+    LINE = "line", "Per line"
+    DOCUMENT = "document", "Per document and rate"
+
+
 class FieldPolicy(models.TextChoices):
     OVERWRITE = "overwrite", "Overwrite fields in e-conomic"
     FILL_EMPTY = "fill_empty", "Only fill fields that are empty in e-conomic"
@@ -70,6 +77,15 @@ class Connection(models.Model):
         help_text="Export each invoice as soon as it is finalized (otherwise: export runs only).",
     )
     include_pdf = models.BooleanField(default=False, help_text="Attach our invoice PDF.")
+    book_vouchers = models.BooleanField(
+        default=False,
+        help_text="Book each voucher at once through e-conomic's Journals API (voucher method); "
+        "otherwise they wait in the journal for a person.",
+    )
+    vat_rounding = models.CharField(
+        max_length=10, choices=VatRounding.choices, default=VatRounding.UNKNOWN,
+        help_text="How e-conomic rounds VAT on this agreement, learned from its answers.",
+    )  # fmt: skip
     push_on_change = models.BooleanField(
         default=False, help_text="Create and update customers and projects as they change here."
     )
@@ -104,6 +120,10 @@ class Connection(models.Model):
                 | models.Q(voucher_journal_number__isnull=False),
                 name="connection_voucher_method_has_journal",
                 violation_error_message="The voucher method needs a journal number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_rounding__in=VatRounding.values),
+                name="connection_vat_rounding_known",
             ),
         ]
 

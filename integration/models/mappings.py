@@ -103,12 +103,25 @@ class PaymentConditionPairing(RemoteMapping):
         return f"{self.payment_condition} → {self.payment_terms}"
 
 
-class SalesAccountMapping(models.Model):
-    """Our sales account and the e-conomic product group whose sales accounts it books to."""
+class SalesAccountMapping(RemoteMapping):
+    """Our sales account and the e-conomic product group whose sales accounts it books to.
+
+    e-conomic books an invoice line to the sales account of its product's group for the
+    invoice's VAT zone, with that account's VAT code (REFERENCE §2.7): so a line of this sales
+    account is sold as a product of this group, the one named here or, when none is, the line's
+    service-type product if it is in the group. The setup check proves the group's account for
+    each zone our lines use is this sales account, carrying the VAT code paired with theirs."""
+
+    remote_fields = ("product",)
 
     connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
     sales_account = models.ForeignKey("accounts_app.SalesAccount", on_delete=models.CASCADE)
     product_group_number = models.PositiveIntegerField()
+    product = models.ForeignKey(
+        "integration.RemoteRecord", null=True, blank=True, on_delete=models.PROTECT,
+        limit_choices_to={"kind": "product"}, related_name="+",
+        help_text="The product this account's lines are sold as (a product of the group).",
+    )  # fmt: skip
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ class RemoteKind(models.TextChoices):
     PAYMENT_TERMS = "payment_terms", "Payment terms"
     VAT_ZONE = "vat_zone", "VAT zone"
     VAT_ACCOUNT = "vat_account", "VAT account"
+    ACCOUNT = "account", "Account"
     CUSTOMER_GROUP = "customer_group", "Customer group"
     JOURNAL = "journal", "Journal"
     ACCOUNTING_YEAR = "accounting_year", "Accounting year"

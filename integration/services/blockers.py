@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from integration.models import RemoteKind
+from integration.services.export_context import sales_account_of
 
 if TYPE_CHECKING:
-    from accounts_app.models import VatCode
+    from accounts_app.models import InvoiceLine, VatCode
     from integration.services.export_context import ExportContext
+
+DOMESTIC_ZONE = 1  # e-conomic's standard zone numbers (payloads.VAT_ZONE_DOMESTIC)
 
 BLOCKER = "blocker"
 WARNING = "warning"
@@ -156,3 +160,73 @@ def journal_blockers(context: ExportContext, *, vouchers: int, subject: str = ""
             code="journal_full",
         )
     ]  # fmt: skip
+
+
+ZONE_NAMES = {1: "domestic", 2: "EU", 3: "abroad", 4: "domestic exempt"}
+
+
+def line_booking_blockers(
+    context: ExportContext, *, line: InvoiceLine, zone: int, subject: str, where: str
+) -> list[Blocker]:
+    """Where e-conomic would book the line, held against our coding: an invoice line books to
+    the sales account of its product's group for the invoice's VAT zone, with that account's VAT
+    code, charged only in the domestic zone (REFERENCE §2.7, ADDENDUM §1). Our line's sales
+    account must be that account, and its VAT code (paired) that code at the rate we charged."""
+    account = sales_account_of(line)
+    product = context.product_for(line)
+    if not product and account is not None and account.pk in context.sales:
+        group = context.sales[account.pk][0]
+        return [Blocker(
+            subject, f"{where} has sales account {account}, mapped to product group {group}; "
+            "the mapping names no product and the line's service-type product is not in that "
+            "group, so no product would sell it there.",
+            f"Choose a product of group {group} for sales account {account.number} on the sales "
+            "account screen.", code="sales_account_product_missing",
+        )]  # fmt: skip
+    service = f"service type '{line.service_type}'" if line.service_type_id else "no service type"
+    found = product_blocker(context, service_type_id=line.service_type_id, service=service,
+                            subject=subject, where=where) if not product else None  # fmt: skip
+    if found or not product or not context.has(RemoteKind.PRODUCT, product):
+        return [found] if found else []
+    booked = context.zone_account(context.group_of(product), zone)
+    zone_name = ZONE_NAMES.get(zone, f"VAT zone {zone}")
+    if booked is None:
+        return [Blocker(
+            subject, f"{where} is sold as product {product}, whose product group has no sales "
+            f"account for the {zone_name} zone in e-conomic.",
+            "Give the product group a sales account for that zone in e-conomic and refresh "
+            "reference data, or map the line's sales account to another group.",
+            code="product_group_zone_missing",
+        )]  # fmt: skip
+    return _revenue_blockers(account, booked[0], zone_name, subject, where) + _vat_blockers(
+        context, line, booked, zone, zone_name, subject, where
+    )
+
+
+def _revenue_blockers(account, booked_account, zone_name, subject, where) -> list[Blocker]:
+    if account is None or account.number == booked_account:
+        return []
+    return [Blocker(
+        subject, f"{where} has sales account {account} but would book to e-conomic account "
+        f"{booked_account} (its product group's {zone_name} sales account).",
+        f"Map sales account {account.number} to a product group whose {zone_name} sales account "
+        f"is {account.number}, on the sales account screen.", code="revenue_account_differs",
+    )]  # fmt: skip
+
+
+def _vat_blockers(context, line, booked, zone, zone_name, subject, where) -> list[Blocker]:
+    booked_account, theirs = booked
+    ours = context.vat_codes.get(line.vat_code_id) if line.vat_code_id else None
+    our_rate = line.vat_code.rate if line.vat_code_id else Decimal("0")
+    their_rate = context.vat_rate(theirs) if zone == DOMESTIC_ZONE else Decimal("0")
+    if their_rate == our_rate and (theirs == ours or (theirs is None and our_rate == 0)):
+        return []
+    code = f"VAT code {line.vat_code}" if line.vat_code_id else "no VAT code (0 %)"
+    return [Blocker(
+        subject, f"{where} carries {code}, but e-conomic would book "
+        f"it on account {booked_account} with VAT code {theirs or 'none'} "
+        f"({(their_rate or Decimal('0')).normalize():f} % in the {zone_name} zone).",
+        f"Give the line the VAT code this customer's VAT situation calls for, or map its sales "
+        f"account to a product group whose {zone_name} sales account carries e-conomic VAT code "
+        f"{ours or 'none'}.", code="vat_code_differs",
+    )]  # fmt: skip

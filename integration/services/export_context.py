@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from accounts_app.models import Customer, Invoice, InvoiceLine, PaymentCondition
+from accounts_app.models import Customer, Invoice, InvoiceLine, PaymentCondition, SalesAccount
 from integration.economic import payloads
 from integration.models import (
     Connection,
@@ -69,7 +70,9 @@ class ExportContext:
     # (kind, number) -> (e-conomic's document, barred) of every record e-conomic has
     records: dict[tuple[str, str], tuple[dict, bool]] = field(default_factory=dict)
     accounting_years: list[AccountingYear] = field(default_factory=list)
-    paired_vat_codes: set[int] = field(default_factory=set)  # our VAT code ids
+    vat_codes: dict[int, str] = field(default_factory=dict)  # our VAT code id -> e-conomic's
+    # our sales account id -> (e-conomic product group, product chosen for its lines or "")
+    sales: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -100,10 +103,20 @@ class ExportContext:
                 self.terms_types[int(number)] = data.get("paymentTermsType", "")
             elif kind == RemoteKind.ACCOUNTING_YEAR:
                 self.accounting_years.append(AccountingYear.of(number, data))
-        self.paired_vat_codes = set(
-            connection.vatcodepairing_set.values_list("vat_code_id", flat=True)
+        self.vat_codes = dict(
+            connection.vatcodepairing_set.values_list("vat_code_id", "vat_account__number")
         )
+        self.sales = {
+            account_id: (group, product or "")
+            for account_id, group, product in connection.salesaccountmapping_set.values_list(
+                "sales_account_id", "product_group_number", "product__number"
+            )
+        }
         self.refresh_links()
+
+    @property
+    def paired_vat_codes(self) -> set[int]:
+        return set(self.vat_codes)
 
     def refresh_links(self) -> None:
         links = CustomerLink.objects.filter(connection=self.connection)
@@ -133,7 +146,38 @@ class ExportContext:
     # -- decisions -----------------------------------------------------------------------------
 
     def product_for(self, line: InvoiceLine) -> str:
-        return self.product_for_service_type(line.service_type_id)
+        """The product a line is sold as: one of the product group its sales account is mapped
+        to (the service type's product when it is in that group, else the mapping's own), or,
+        for a line whose account is not mapped, its service type's product or the default.
+        Empty when the mapping names no product of the group and the service type's is not."""
+        plain = self.product_for_service_type(line.service_type_id)
+        account = sales_account_of(line)
+        if account is None or account.pk not in self.sales:
+            return plain
+        group, chosen = self.sales[account.pk]
+        return plain if plain and self.group_of(plain) == group else chosen
+
+    def group_of(self, product: str) -> int | None:
+        data = self.record(RemoteKind.PRODUCT, product) or {}
+        return data.get("productGroup", {}).get("productGroupNumber")
+
+    def zone_account(self, group: int | None, zone: int) -> tuple[int, str | None] | None:
+        """The account e-conomic books a product group's sales to in a VAT zone, and that
+        account's VAT code (cached with the group's sales accounts, REFERENCE §2.7)."""
+        data = self.record(RemoteKind.PRODUCT_GROUP, group) if group is not None else None
+        for entry in (data or {}).get("salesAccounts", []):
+            if entry.get("vatZone", {}).get("vatZoneNumber") == zone:
+                account = entry.get("salesAccount", {})
+                code = (account.get("vatAccount") or {}).get("vatCode")
+                return account.get("accountNumber"), code
+        return None
+
+    def vat_rate(self, code: str | None) -> Decimal | None:
+        """The rate of one of e-conomic's VAT codes, in percent; 0 for no code."""
+        if code is None:
+            return Decimal("0")
+        data = self.record(RemoteKind.VAT_ACCOUNT, code)
+        return None if data is None else Decimal(str(data.get("ratePercentage", 0)))
 
     def product_for_service_type(self, service_type_id: int | None) -> str:
         return self.products.get(service_type_id) or self.connection.default_product_number
@@ -166,13 +210,22 @@ class ExportContext:
         return next((year for year in self.accounting_years if year.holds(iso)), None)
 
 
+def sales_account_of(line: InvoiceLine) -> SalesAccount | None:
+    """The line's own sales account, else its service type's default one."""
+    if line.sales_account_id:
+        return line.sales_account
+    if line.service_type_id:
+        return line.service_type.default_sales_account
+    return None
+
+
 def invoices_for_export(invoice_ids) -> list[Invoice]:
     """The invoices with everything a snapshot reads, in three queries."""
     lines = Prefetch(
         "lines",
-        queryset=InvoiceLine.objects.select_related("service_type", "vat_code").order_by(
-            "position", "id"
-        ),
+        queryset=InvoiceLine.objects.select_related(
+            "service_type__default_sales_account", "vat_code", "sales_account"
+        ).order_by("position", "id"),
     )
     return list(
         Invoice.objects.filter(pk__in=list(invoice_ids))

@@ -42,6 +42,9 @@ SOURCES = [
     ),
     Source(RemoteKind.VAT_ZONE, "/vat-zones", _field("vatZoneNumber"), _field("name")),
     Source(RemoteKind.VAT_ACCOUNT, "/vat-accounts", _field("vatCode"), _field("name")),
+    # The chart of accounts: a voucher names its revenue account, and the setup check proves
+    # each of our sales accounts is there with the VAT code our lines carry.
+    Source(RemoteKind.ACCOUNT, "/accounts", _field("accountNumber"), _field("name")),
     Source(
         RemoteKind.CUSTOMER_GROUP, "/customer-groups", _field("customerGroupNumber"), _field("name")
     ),

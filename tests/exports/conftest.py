@@ -74,15 +74,29 @@ def make_customer(**fields) -> Customer:
     return Customer.objects.create(**values)
 
 
-def make_invoice(customer: Customer | None = None, prices=("100.00",), **fields) -> Invoice:
-    """A finalized invoice, built through the ledger's services."""
+def make_invoice(
+    customer: Customer | None = None, prices=("100.00",), vat_code=None, **fields
+) -> Invoice:
+    """A finalized invoice, built through the ledger's services (its lines at 25 % VAT unless
+    another VAT code is given)."""
     invoice = invoice_create(customer=customer or make_customer(), **fields)
     for position, price in enumerate(prices, 1):
         invoice_line_add(
             invoice=invoice, description=f"Consulting {position}", quantity=Decimal("2"),
-            unit_price=Decimal(price), vat_code=VatCodeFactory(),
+            unit_price=Decimal(price), vat_code=vat_code or VatCodeFactory(),
         )  # fmt: skip
     return invoice_finalize(invoice=invoice)
+
+
+def exempt_vat_code(connection: Connection):
+    """Our 0 % code for sales without VAT, paired with e-conomic's UV0 (0 %)."""
+    vat_code = VatCodeFactory(code="E0", name="No VAT", rate=Decimal("0.00"))
+    VatCodePairing.objects.get_or_create(
+        connection=connection, vat_code=vat_code,
+        defaults={"vat_account": RemoteRecord.objects.get(
+            connection=connection, kind=RemoteKind.VAT_ACCOUNT, number="UV0")},
+    )  # fmt: skip
+    return vat_code
 
 
 def reference_of(invoice: Invoice) -> str:

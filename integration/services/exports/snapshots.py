@@ -14,7 +14,7 @@ from integration.services.blockers import (
     Blocker,
     accounting_year_blocker,
     journal_blockers,
-    product_blocker,
+    line_booking_blockers,
     vat_code_blocker,
 )
 from integration.services.export_context import ExportContext
@@ -91,20 +91,16 @@ def _terms_blockers(invoice: Invoice, context: ExportContext, name: str) -> list
 
 def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
+    zone = context.vat_zone_for(invoice.customer)
     for position, line in enumerate(invoice.lines.all(), 1):
         where = f"line {position} '{line.description}'"
-        service = (
-            f"service type '{line.service_type}'" if line.service_type_id else "no service type"
-        )
         if line.vat_code_id:
-            found.append(
-                vat_code_blocker(context, vat_code=line.vat_code, subject=name, where=where)
-            )
-        found.append(
-            product_blocker(context, service_type_id=line.service_type_id, service=service,
-                            subject=name, where=where)
-        )  # fmt: skip
-    return [blocker for blocker in found if blocker]
+            unpaired = vat_code_blocker(context, vat_code=line.vat_code, subject=name, where=where)
+            if unpaired:
+                found.append(unpaired)
+                continue
+        found += line_booking_blockers(context, line=line, zone=zone, subject=name, where=where)
+    return found
 
 
 def customer_blockers(customer: Customer, context: ExportContext, name: str) -> list[Blocker]:
