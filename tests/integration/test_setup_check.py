@@ -308,7 +308,7 @@ def test_a_pdf_that_cannot_be_rendered_blocks(complete, settings, monkeypatch):
     one that fails the way reportlab does, to show the check turns it into a blocker."""
     from reportlab.platypus.doctemplate import LayoutError
 
-    from integration.services import setup_check as module
+    from integration.services import ledger_checks as module
 
     def failing_render(*, invoice):
         raise LayoutError("Flowable too large on page 1")
