@@ -207,6 +207,13 @@ ECONOMIC_RATE_LIMIT = {
 ECONOMIC_PAYMENTS = {"cron": env.str("ECONOMIC_PAYMENTS_CRON", default="0 9 * * *")}
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
+# What else a Danish invoice states about the seller: address, CVR, how to pay.
+LEDGER_SELLER_ADDRESS = env.str("LEDGER_SELLER_ADDRESS", default="")
+LEDGER_SELLER_CVR = env.str("LEDGER_SELLER_CVR", default="")
+LEDGER_SELLER_BANK_REG = env.str("LEDGER_SELLER_BANK_REG", default="")
+LEDGER_SELLER_BANK_ACCOUNT = env.str("LEDGER_SELLER_BANK_ACCOUNT", default="")
+LEDGER_SELLER_IBAN = env.str("LEDGER_SELLER_IBAN", default="")
+LEDGER_SELLER_BIC = env.str("LEDGER_SELLER_BIC", default="")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")

@@ -9,11 +9,19 @@ change live in the services: a finalized invoice is immutable and changes only t
 note. Nothing here knows of e-conomic; the integration app keeps its own links to these rows.
 """
 from accounts_app.models.customers import Customer, Project
-from accounts_app.models.invoices import Invoice, InvoiceLine, InvoiceNumberSeries
+from accounts_app.models.invoices import (
+    BUYER_FIELDS,
+    Buyer,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSeries,
+)
 from accounts_app.models.payments import Payment
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
 
 __all__ = [
+    "BUYER_FIELDS",
+    "Buyer",
     "Customer",
     "Invoice",
     "InvoiceLine",

@@ -1,4 +1,5 @@
 """Invoices, their lines and the number series that numbers them gap-free."""
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db import models
@@ -41,6 +42,35 @@ class InvoiceNumberSeries(models.Model):
         return f"{self.name} (next {self.next_number})"
 
 
+@dataclass(frozen=True)
+class Buyer:
+    """Whom an invoice is addressed to and how it is taxed: the customer's details as they were
+    when the invoice was issued (see `Invoice.buyer`). `country` is the ISO 3166 code."""
+
+    name: str
+    address: str
+    zip_code: str
+    city: str
+    country: str
+    vat_number: str
+    ean: str
+    vat_situation: str
+    kind: str
+
+    @classmethod
+    def of_customer(cls, customer: Customer) -> "Buyer":
+        values = {name: getattr(customer, name) for name in BUYER_FIELDS}
+        return cls(**{**values, "country": str(customer.country)})
+
+
+BUYER_FIELDS = tuple(field.name for field in fields(Buyer))
+
+
+def buyer_field(verbose_name: str, max_length: int, **options) -> models.CharField:
+    return models.CharField(verbose_name, max_length=max_length, blank=True, editable=False,
+                            **options)  # fmt: skip
+
+
 class InvoiceQuerySet(models.QuerySet):
     def delete(self):
         if self.exclude(state=Invoice.State.DRAFT).exists():
@@ -63,6 +93,7 @@ class Invoice(models.Model):
         "number", "customer_id", "project_id", "issue_date", "due_date", "payment_condition_id",
         "currency", "exchange_rate", "our_reference", "their_reference", "notes",
         "credited_invoice_id", "net_total", "vat_total", "gross_total", "import_reference",
+        *(f"buyer_{name}" for name in BUYER_FIELDS),
     )  # fmt: skip
 
     number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -107,6 +138,19 @@ class Invoice(models.Model):
         help_text="The key an imported invoice came with, so a second import does not "
         "create it again.",
     )
+    # The buyer as issued, copied from the customer by invoice_finalize: an issued invoice keeps
+    # its recipient and VAT treatment when the customer is edited later. Empty on a draft.
+    buyer_name = buyer_field("buyer's name", 255)
+    buyer_address = buyer_field("buyer's address", 255)
+    buyer_zip_code = buyer_field("buyer's zip code", 20)
+    buyer_city = buyer_field("buyer's city", 100)
+    buyer_country = buyer_field("buyer's country", 2)
+    buyer_vat_number = buyer_field("buyer's CVR / VAT number", 20)
+    buyer_ean = buyer_field("buyer's EAN", 13)
+    buyer_vat_situation = buyer_field(
+        "buyer's VAT situation", 20, choices=Customer.VatSituation.choices
+    )
+    buyer_kind = buyer_field("buyer's kind", 10, choices=Customer.Kind.choices)
     net_total = money_field(editable=False)
     vat_total = money_field("VAT total", editable=False)
     gross_total = money_field(editable=False)
@@ -135,6 +179,16 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(exchange_rate__gt=0), name="invoice_exchange_rate_positive"
+            ),
+            # A draft reads its customer as it is; only issuing freezes the buyer.
+            models.CheckConstraint(
+                condition=~Q(state="draft") | Q(buyer_vat_situation=""),
+                name="invoice_draft_has_no_frozen_buyer",
+            ),
+            models.CheckConstraint(
+                condition=Q(buyer_vat_situation__in=["", *Customer.VatSituation.values])
+                & Q(buyer_kind__in=["", *Customer.Kind.values]),
+                name="invoice_buyer_situation_and_kind_are_known",
             ),
             models.CheckConstraint(
                 condition=~Q(credited_invoice=F("id")), name="invoice_does_not_credit_itself"
@@ -190,6 +244,14 @@ class Invoice(models.Model):
         return self.state == self.State.DRAFT
 
     @property
+    def buyer(self) -> Buyer:
+        """The buyer as issued once finalized; a draft's is its customer as it is now (as is that
+        of a row written without invoice_finalize, as the benchmarks write them)."""
+        if not self.buyer_vat_situation:
+            return Buyer.of_customer(self.customer)
+        return Buyer(**{name: getattr(self, f"buyer_{name}") for name in BUYER_FIELDS})
+
+    @property
     def amount_due(self) -> Decimal:
         return self.gross_total - self.amount_paid
 
@@ -224,6 +286,13 @@ class InvoiceLine(models.Model):
     sales_account = models.ForeignKey(
         SalesAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The VAT code and rate as issued, copied by invoice_finalize: a later edit of the VAT code
+    # changes no issued line. Empty on a draft's line.
+    issued_vat_code = models.CharField("VAT code as issued", max_length=20, blank=True,
+                                       editable=False)  # fmt: skip
+    issued_vat_rate = models.DecimalField(
+        "VAT % as issued", max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
     net_amount = money_field(editable=False)
     vat_amount = money_field("VAT amount", editable=False)
 
@@ -233,7 +302,12 @@ class InvoiceLine(models.Model):
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
                 name="invoice_line_discount_is_a_percentage",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_vat_rate__isnull=True)
+                | (Q(issued_vat_rate__gte=0) & Q(issued_vat_rate__lte=100)),
+                name="invoice_line_issued_vat_rate_is_a_percentage",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,7 +325,7 @@ class InvoiceLine(models.Model):
             quantity=self.quantity,
             unit_price=self.unit_price,
             discount_percent=self.discount_percent,
-            vat_rate=self.vat_code.rate if self.vat_code else ZERO,
+            vat_rate=self.vat_rate or ZERO,
         )
         self.net_amount, self.vat_amount = amounts.net, amounts.vat
         super().save(*args, **kwargs)
@@ -259,6 +333,13 @@ class InvoiceLine(models.Model):
     def delete(self, *args, **kwargs):
         self._refuse_unless_invoice_is_draft()
         return super().delete(*args, **kwargs)
+
+    @property
+    def vat_rate(self) -> Decimal | None:
+        """The line's VAT percent: as issued once frozen, else its VAT code's as it is now."""
+        if self.issued_vat_rate is not None:
+            return self.issued_vat_rate
+        return self.vat_code.rate if self.vat_code else None
 
     def _refuse_unless_invoice_is_draft(self) -> None:
         # Read the state from the database: the Invoice object in memory may be stale.

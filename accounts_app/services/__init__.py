@@ -15,7 +15,7 @@ from accounts_app.services.payments import (
     payment_delete,
     payment_register,
 )
-from accounts_app.services.pdf import invoice_render_pdf
+from accounts_app.services.pdf import invoice_render_pdf, seller_missing_settings
 
 __all__ = [
     "invoice_create",
@@ -30,4 +30,5 @@ __all__ = [
     "payment_check",
     "payment_delete",
     "payment_register",
+    "seller_missing_settings",
 ]

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts_app.errors import InvoiceCreditError, InvoiceFinalizeError, InvoiceLockedError
 from accounts_app.models import (
+    BUYER_FIELDS,
+    Buyer,
     Customer,
     Invoice,
     InvoiceLine,
@@ -123,14 +125,17 @@ def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
 
 
 def invoice_finalize(*, invoice: Invoice) -> Invoice:
-    """Number a draft and lock it. The number comes from the series counter inside this
-    transaction, so a refusal or a crash leaves no gap. Raises InvoiceFinalizeError with the
-    reason when the draft is not ready; nothing changes then."""
+    """Number a draft and lock it, with the buyer and each line's VAT code and rate frozen as
+    they are now. The number comes from the series counter inside this transaction, so a
+    refusal or a crash leaves no gap. Raises InvoiceFinalizeError with the reason when the draft
+    is not ready; nothing changes then."""
     series = _series()
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _refuse_unless_finalizable(locked)
+        _lines_freeze_vat(locked)
         invoice_totals_recompute(invoice=locked)
+        _buyer_freeze(locked)
         locked.due_date = invoice_due_date(
             issue_date=locked.issue_date, condition=locked.payment_condition, given=locked.due_date
         )
@@ -140,6 +145,27 @@ def invoice_finalize(*, invoice: Invoice) -> Invoice:
         locked.save()
         invoice_finalized.send(sender=Invoice, invoice=locked)
     return locked
+
+
+def _lines_freeze_vat(invoice: Invoice) -> None:
+    # Saving recomputes each line's VAT at the frozen rate, so the amounts agree with the rate
+    # printed even when the VAT code's rate changed while the invoice was a draft. A credit
+    # note's lines keep the rate the credited invoice was issued with (copied with the line).
+    for line in invoice.lines.select_related("vat_code"):
+        line.issued_vat_code = line.issued_vat_code or line.vat_code.code
+        line.issued_vat_rate = line.vat_rate
+        line.save()
+
+
+def _buyer_freeze(invoice: Invoice) -> None:
+    # A credit note reverses what was issued, so it goes to the buyer (and VAT situation) of the
+    # invoice it credits, not to the customer as edited since.
+    if invoice.credited_invoice_id:
+        buyer = invoice.credited_invoice.buyer
+    else:
+        buyer = Buyer.of_customer(invoice.customer)
+    for name in BUYER_FIELDS:
+        setattr(invoice, f"buyer_{name}", getattr(buyer, name))
 
 
 def invoice_credit(*, invoice: Invoice, issue_date: datetime.date | None = None) -> Invoice:

@@ -1,19 +1,65 @@
-"""The invoice as a PDF, drawn locally with reportlab (the export attaches it in e-conomic)."""
+"""The invoice as a PDF, drawn locally with reportlab (the export attaches it in e-conomic).
+
+It carries what a Danish invoice must (momsbekendtgørelsen § 58): the seller's name, address and
+CVR, the buyer's name and address (and CVR/VAT number), the VAT per rate, and "Omvendt
+betalingspligt" when the buyer accounts for the VAT (EU reverse charge). A finalized invoice
+renders from what was frozen at its issue, so a later edit of the customer or of a VAT code
+does not change it."""
+from collections import defaultdict
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django_countries import countries
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from accounts_app.models import Invoice
+from accounts_app.models import Customer, Invoice
 
 STYLES = getSampleStyleSheet()
 LINE_HEADER = ["Description", "Quantity", "Unit price", "Discount %", "VAT %", "Amount"]
+# The wording SKAT asks for when the buyer, not the seller, accounts for the VAT.
+REVERSE_CHARGE = "Omvendt betalingspligt"
+
+
+@dataclass(frozen=True)
+class Seller:
+    """The company that issues the invoices, from the LEDGER_SELLER_* settings."""
+
+    name: str
+    address: str
+    cvr: str
+    bank_reg: str
+    bank_account: str
+    iban: str
+    bic: str
+
+    @classmethod
+    def from_settings(cls) -> "Seller":
+        return cls(**{name: getattr(settings, f"LEDGER_SELLER_{name.upper()}", "")
+                      for name in (field.name for field in fields(cls))})  # fmt: skip
+
+    @property
+    def pays_domestically(self) -> bool:
+        return bool(self.bank_reg and self.bank_account)
+
+
+def seller_missing_settings() -> list[str]:
+    """The LEDGER_SELLER_* settings a legal invoice needs that are empty: name, address, CVR,
+    and a way to pay (bank reg. no. with account, or an IBAN)."""
+    seller = Seller.from_settings()
+    missing = [f"LEDGER_SELLER_{name.upper()}" for name in ("name", "address", "cvr")
+               if not getattr(seller, name)]  # fmt: skip
+    if not (seller.pays_domestically or seller.iban):
+        missing.append(
+            "LEDGER_SELLER_BANK_REG and LEDGER_SELLER_BANK_ACCOUNT, or LEDGER_SELLER_IBAN"
+        )
+    return missing
 
 
 def invoice_render_pdf(*, invoice: Invoice) -> bytes:
@@ -35,6 +81,8 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
             _lines_table(invoice),
             Spacer(1, 4 * mm),
             _totals_table(invoice),
+            *_reverse_charge(invoice),
+            *_payment_details(),
             *_notes(invoice),
         ]
     )
@@ -57,17 +105,22 @@ def _paragraph(text: str, style: str = "Normal") -> Paragraph:
 
 
 def _heading(invoice: Invoice) -> list:
-    return [_paragraph(_seller_name(), "Normal"), _paragraph(_title(invoice), "Title")]
+    seller = Seller.from_settings()
+    lines = [_seller_name(), seller.address, f"CVR: {seller.cvr}" if seller.cvr else ""]
+    return [
+        _paragraph("\n".join(line for line in lines if line), "Normal"),
+        _paragraph(_title(invoice), "Title"),
+    ]
 
 
 def _customer_lines(invoice: Invoice) -> str:
-    customer = invoice.customer
-    lines = [customer.name, customer.address, f"{customer.zip_code} {customer.city}".strip()]
-    lines.append(customer.country.name)
-    if customer.vat_number:
-        lines.append(f"CVR / VAT: {customer.vat_number}")
-    if customer.ean:
-        lines.append(f"EAN: {customer.ean}")
+    buyer = invoice.buyer
+    lines = [buyer.name, buyer.address, f"{buyer.zip_code} {buyer.city}".strip()]
+    lines.append(str(countries.name(buyer.country)))
+    if buyer.vat_number:
+        lines.append(f"CVR / VAT: {buyer.vat_number}")
+    if buyer.ean:
+        lines.append(f"EAN: {buyer.ean}")
     return "\n".join(line for line in lines if line)
 
 
@@ -103,7 +156,7 @@ def _lines_table(invoice: Invoice) -> Table:
             f"{line.quantity:,.2f}",
             _amount(line.unit_price),
             f"{line.discount_percent:.2f}",
-            f"{line.vat_code.rate:.2f}" if line.vat_code else "-",
+            f"{line.vat_rate:.2f}" if line.vat_rate is not None else "-",
             _amount(line.net_amount),
         ])  # fmt: skip
     table = Table(rows, colWidths=[70 * mm, 20 * mm, 25 * mm, 20 * mm, 15 * mm, 24 * mm],
@@ -117,19 +170,50 @@ def _lines_table(invoice: Invoice) -> Table:
     return table
 
 
+def _vat_by_rate(invoice: Invoice) -> list[tuple[str, str]]:
+    """One row per VAT rate, with the net it is charged on and the VAT (the lines' own)."""
+    sums = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+    for line in invoice.lines.select_related("vat_code"):
+        rate = line.vat_rate if line.vat_rate is not None else Decimal("0.00")
+        sums[rate][0] += line.net_amount
+        sums[rate][1] += line.vat_amount
+    return [(f"VAT {rate:.2f} % of {_amount(base)}", _amount(vat))
+            for rate, (base, vat) in sorted(sums.items(), reverse=True)]  # fmt: skip
+
+
 def _totals_table(invoice: Invoice) -> Table:
     rows = [
         ("Net total", _amount(invoice.net_total)),
-        ("VAT", _amount(invoice.vat_total)),
+        *_vat_by_rate(invoice),
+        ("VAT total", _amount(invoice.vat_total)),
         (f"Total {invoice.currency}", _amount(invoice.gross_total)),
     ]
-    table = Table(rows, colWidths=[40 * mm, 30 * mm], hAlign="RIGHT")
+    table = Table(rows, colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
     table.setStyle(TableStyle([
         ("ALIGN", (1, 0), (1, -1), "RIGHT"),
         ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
         ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
     ]))  # fmt: skip
     return table
+
+
+def _reverse_charge(invoice: Invoice) -> list:
+    if invoice.buyer.vat_situation != Customer.VatSituation.EU_REVERSE_CHARGE:
+        return []
+    note = f"{REVERSE_CHARGE} (reverse charge): the buyer accounts for the VAT."
+    return [Spacer(1, 6 * mm), _paragraph(note)]
+
+
+def _payment_details() -> list:
+    seller = Seller.from_settings()
+    ways = []
+    if seller.pays_domestically:
+        ways.append(f"Reg. no. {seller.bank_reg}, account no. {seller.bank_account}")
+    if seller.iban:
+        ways.append(f"IBAN {seller.iban}" + (f", BIC {seller.bic}" if seller.bic else ""))
+    if not ways:
+        return []
+    return [Spacer(1, 6 * mm), _paragraph("Payment: " + "\n".join(ways))]
 
 
 def _notes(invoice: Invoice) -> list:

@@ -14,7 +14,14 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from accounts_app.models import Customer, Invoice, InvoiceLine, PaymentCondition, SalesAccount
+from accounts_app.models import (
+    Buyer,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    PaymentCondition,
+    SalesAccount,
+)
 from integration.economic import payloads
 from integration.models import (
     Connection,
@@ -191,7 +198,7 @@ class ExportContext:
     def layout_for(self) -> int | None:
         return self.overrides.get("layout_number") or self.connection.default_layout_number
 
-    def vat_zone_for(self, customer: Customer) -> int:
+    def vat_zone_for(self, customer: Customer | Buyer) -> int:
         return self.overrides.get("vat_zone_number") or payloads.vat_zone_for(
             customer.vat_situation
         )

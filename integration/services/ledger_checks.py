@@ -18,7 +18,7 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
-from accounts_app.services import invoice_render_pdf
+from accounts_app.services import invoice_render_pdf, seller_missing_settings
 from integration.models import Connection, RemoteKind
 from integration.services.blockers import (
     Blocker,
@@ -189,6 +189,15 @@ def check_pdf(connection, context, invoices):
             "The invoice PDF does not name your company (LEDGER_SELLER_NAME is empty).",
             "Set LEDGER_SELLER_NAME in the environment to the company's legal name.",
             code="pdf_seller_unset",
+        )
+    missing = [name for name in seller_missing_settings() if name != "LEDGER_SELLER_NAME"]
+    if missing:
+        yield warning(
+            f"The invoice PDF lacks what a Danish invoice must state about the seller: "
+            f"{'; '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty.",
+            "Set them in the environment: the company's address, its CVR number and the bank "
+            "account customers pay to.",
+            code="pdf_seller_incomplete",
         )
     sample = _invoices(invoices).order_by("-issue_date", "-pk").first()
     if sample is None:

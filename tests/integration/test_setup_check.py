@@ -284,6 +284,28 @@ def test_the_pdf_must_name_the_seller_and_fit_the_attachment_limit(complete, set
     assert not {"pdf_seller_unset", "pdf_too_large"} & codes(complete)
 
 
+def test_the_pdf_check_warns_until_the_seller_facts_a_danish_invoice_states_are_set(complete, settings):
+    complete.include_pdf = True
+    complete.save()
+    finalized_invoice()
+    settings.LEDGER_SELLER_NAME = "Nordlys Consulting ApS"
+    settings.LEDGER_SELLER_ADDRESS = settings.LEDGER_SELLER_CVR = settings.LEDGER_SELLER_IBAN = ""
+    settings.LEDGER_SELLER_BANK_REG, settings.LEDGER_SELLER_BANK_ACCOUNT = "1234", ""
+    report = setup_check(connection=complete)
+    [finding] = [warning for warning in report.warnings if warning.code == "pdf_seller_incomplete"]
+    for name in ["LEDGER_SELLER_ADDRESS", "LEDGER_SELLER_CVR",
+                 "LEDGER_SELLER_BANK_REG and LEDGER_SELLER_BANK_ACCOUNT, or LEDGER_SELLER_IBAN"]:  # fmt: skip
+        assert name in finding.message, name
+    assert "pdf_seller_incomplete" not in {blocker.code for blocker in report.blockers}
+    settings.LEDGER_SELLER_ADDRESS = "Strandgade 12, 1401 København K"
+    settings.LEDGER_SELLER_CVR, settings.LEDGER_SELLER_IBAN = "12345674", "DK5912340012345678"
+    assert "pdf_seller_incomplete" not in codes(complete)
+    complete.include_pdf = False
+    complete.save()
+    settings.LEDGER_SELLER_CVR = ""
+    assert "pdf_seller_incomplete" not in codes(complete)
+
+
 def test_an_export_refuses_to_start_while_a_blocker_stands(connection):
     with pytest.raises(SetupBlocked, match="cannot start until the set-up is complete") as raised:
         setup_require_ready(connection=connection)

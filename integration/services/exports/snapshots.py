@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django_countries import countries
 
-from accounts_app.models import Customer, Invoice
+from accounts_app.models import Buyer, Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
 from integration.models.connection import ExportMethod, NumberPolicy
@@ -62,7 +62,7 @@ def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
         found.append(
             Blocker(name, f"has no usable layout ({layout or 'none'}).", "Choose a layout.")
         )
-    zone = context.vat_zone_for(invoice.customer)
+    zone = context.vat_zone_for(invoice.buyer)
     if not context.has(RemoteKind.VAT_ZONE, zone):
         found.append(
             Blocker(
@@ -149,14 +149,14 @@ def _country_name(code: str) -> str:
     return str(countries.name(code)) if code else ""
 
 
-def recipient_of(customer: Customer) -> payloads.Recipient:
+def recipient_of(buyer: Buyer) -> payloads.Recipient:
     return payloads.Recipient(
-        name=customer.name,
-        address=customer.address,
-        zip_code=customer.zip_code,
-        city=customer.city,
-        country=_country_name(str(customer.country)),
-        ean=customer.ean,
+        name=buyer.name,
+        address=buyer.address,
+        zip_code=buyer.zip_code,
+        city=buyer.city,
+        country=_country_name(buyer.country),
+        ean=buyer.ean,
     )
 
 
@@ -189,11 +189,12 @@ def invoice_snapshot(
         currency=invoice.currency,
         exchange_rate=invoice.exchange_rate,
         customer_number=context.customers.get(invoice.customer_id, 0),
-        recipient=recipient_of(invoice.customer),
+        # The buyer as issued: a later edit of the customer changes the card, not this invoice.
+        recipient=recipient_of(invoice.buyer),
         layout_number=context.layout_for(),
         payment_terms_number=terms,
         payment_terms_type=context.terms_types.get(terms, ""),
-        vat_zone_number=context.vat_zone_for(invoice.customer),
+        vat_zone_number=context.vat_zone_for(invoice.buyer),
         reference=reference or invoice_reference(invoice, installation=context.installation),
         lines=line_snapshots(invoice, context),
         net_total=invoice.net_total,
