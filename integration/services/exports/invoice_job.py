@@ -22,6 +22,7 @@ from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.credited_draft import credited_draft_delete
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -45,7 +46,9 @@ def invoice_job_send(
     if claim is None:
         return False
     prepared = invoice_job_prepare(job=claim.job, context=context, invoice=invoice)
-    if prepared is not None:
+    if prepared is not None and not credited_draft_delete(
+        job=claim.job, invoice=prepared[0], client=client, context=context
+    ):
         invoice, snapshot = prepared
         invoice_send(job=claim.job, invoice=invoice, snapshot=snapshot, client=client,
                      context=context, reconcile=claim.reconcile)  # fmt: skip
