@@ -32,8 +32,8 @@ HEADER_FIELDS = [
     "exchange_rate", "our_reference", "their_reference", "notes", "import_reference",
 ]  # fmt: skip
 STATE_FIELDS = [
-    "number", "state", "credited_invoice", "net_total", "vat_total", "gross_total",
-    "amount_paid", "finalized_at",
+    "number", "external_number", "state", "credited_invoice", "net_total", "vat_total",
+    "gross_total", "amount_paid", "finalized_at",
 ]  # fmt: skip
 
 
@@ -89,13 +89,13 @@ class KindFilter(admin.SimpleListFilter):
 @admin.register(Invoice)
 class InvoiceAdmin(ImportExportModelAdmin):
     list_display = [
-        "display_number", "customer", "issue_date", "due_date", "state", "currency",
-        "net_total", "vat_total", "gross_total", "amount_paid",
+        "display_number", "external_number", "customer", "issue_date", "due_date", "state",
+        "currency", "net_total", "vat_total", "gross_total", "amount_paid",
     ]  # fmt: skip
     list_filter = ["state", KindFilter, "currency", "customer__vat_situation", "issue_date"]
     search_fields = [
         "=number", "customer__name", "=customer__number", "our_reference", "their_reference",
-        "import_reference",
+        "import_reference", "=external_number",
     ]  # fmt: skip
     # Each row names its kind from credited_invoice_id alone, so only the customer is joined.
     list_select_related = ["customer"]

@@ -89,6 +89,8 @@ class Invoice(models.Model):
         CREDITED = "credited", "Credited"
 
     # What a finalized invoice may no longer change; state and amount_paid move with payments.
+    # `external_number` is left out on purpose: the accounting system numbers the invoice only
+    # after it is issued, and keeping its number changes nothing of the issued document.
     LOCKED_FIELDS = (
         "number", "customer_id", "project_id", "issue_date", "due_date", "payment_condition_id",
         "currency", "exchange_rate", "our_reference", "their_reference", "notes",
@@ -151,6 +153,13 @@ class Invoice(models.Model):
         "buyer's VAT situation", 20, choices=Customer.VatSituation.choices
     )
     buyer_kind = buyer_field("buyer's kind", 10, choices=Customer.Kind.choices)
+    external_number = models.CharField(
+        max_length=30,
+        blank=True,
+        editable=False,
+        help_text="The number the accounting system gave it, when that number is copied back "
+        "(our own number stays the invoice's number).",
+    )
     net_total = money_field(editable=False)
     vat_total = money_field("VAT total", editable=False)
     gross_total = money_field(editable=False)

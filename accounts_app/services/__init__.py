@@ -8,6 +8,7 @@ from accounts_app.services.invoices import (
     invoice_finalize,
     invoice_line_add,
     invoice_totals_recompute,
+    invoices_external_numbers_set,
 )
 from accounts_app.services.payments import (
     invoice_payments_refresh,
@@ -27,6 +28,7 @@ __all__ = [
     "invoice_payments_refresh",
     "invoice_render_pdf",
     "invoice_totals_recompute",
+    "invoices_external_numbers_set",
     "payment_check",
     "payment_delete",
     "payment_register",

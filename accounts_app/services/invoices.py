@@ -124,6 +124,14 @@ def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
     return invoice
 
 
+def invoices_external_numbers_set(*, numbers: dict[int, str]) -> None:
+    """Keep the number an accounting system gave each invoice ({invoice id: number}), in one
+    statement. Only `external_number` is written: the issued invoice, its number and its
+    totals stay as they are (the field is not one of Invoice.LOCKED_FIELDS)."""
+    invoices = [Invoice(pk=pk, external_number=number) for pk, number in numbers.items()]
+    Invoice.objects.bulk_update(invoices, ["external_number"])
+
+
 def invoice_finalize(*, invoice: Invoice) -> Invoice:
     """Number a draft and lock it, with the buyer and each line's VAT code and rate frozen as
     they are now. The number comes from the series counter inside this transaction, so a

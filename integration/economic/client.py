@@ -221,6 +221,15 @@ class EconomicClient:
         """https://restdocs.e-conomic.com/#get-invoices-drafts-draftinvoicenumber"""
         return self.get(f"/invoices/drafts/{int(draft_number)}")
 
+    def draft_invoice_delete(self, draft_number: int, *, idempotency_key: str) -> dict:
+        """Delete one draft; answers e-conomic's status body (200, not 204), and a 404 when the
+        draft is gone (deleted, or booked: booking consumes it). Never the collection's DELETE,
+        which deletes every draft.
+        https://restdocs.e-conomic.com/#delete-invoices-drafts-draftinvoicenumber"""
+        return self.request(
+            "DELETE", f"/invoices/drafts/{int(draft_number)}", idempotency_key=idempotency_key
+        )
+
     def draft_invoices_find(self, reference: str) -> list[dict]:
         """Drafts whose references.other is `reference`.
         https://restdocs.e-conomic.com/#get-invoices-drafts"""

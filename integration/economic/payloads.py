@@ -171,9 +171,14 @@ def booking_payload(*, draft_number: int, book_with_number: int | None = None) -
 
 
 def voucher_text(invoice: InvoiceSnapshot) -> str:
-    """The entry text: readable in the journal and exact, so a lost answer is found by it."""
-    kind = "Credit note" if invoice.is_credit_note else "Invoice"
-    return _clip(f"{kind} {invoice.number} {invoice.reference}", "text")
+    """The entry text: readable in the journal and exact, so a lost answer is found by it. A
+    credit note names the invoice it credits ("Credit note 1043 for invoice 1042 LB-...")."""
+    if invoice.is_credit_note:
+        return _clip(
+            f"Credit note {invoice.number} for invoice {invoice.credited_number} "
+            f"{invoice.reference}", "text",
+        )  # fmt: skip
+    return _clip(f"Invoice {invoice.number} {invoice.reference}", "text")
 
 
 def voucher_payload(invoice: InvoiceSnapshot, *, accounting_year: str, journal_number: int) -> dict:

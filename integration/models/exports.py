@@ -117,6 +117,9 @@ class ExportJob(models.Model):
         null=True, blank=True, help_text="The customer's or project's number in e-conomic."
     )
     pdf_attached = models.BooleanField(default=False)
+    note = models.TextField(
+        blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
+    )
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,12 +183,23 @@ class InvoiceExport(models.Model):
         blank=True,
         help_text="e-conomic's number, shown beside ours (never replaces our gap-free number).",
     )
+    draft_deleted_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its draft was deleted in e-conomic: the invoice was credited before "
+        "anyone booked the draft, so no credit note was sent.",
+    )  # fmt: skip
     exported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "invoice"], name="invoice_export_once_per_connection"
+            ),
+            # Only a draft nobody booked is ever deleted (a booked invoice cannot be).
+            models.CheckConstraint(
+                condition=Q(draft_deleted_at__isnull=True)
+                | Q(draft_number__isnull=False, booked_number__isnull=True),
+                name="invoice_export_deleted_only_an_unbooked_draft",
             ),
         ]
 

@@ -93,6 +93,15 @@ def test_a_voucher_holds_the_gross_amount_owed_by_the_customer():
     assert voucher["accountingYear"] == {"year": "2026"}
 
 
+def test_a_credit_note_voucher_carries_its_own_number_and_names_the_invoice_it_credits():
+    credit_note = snapshot(number=18, credited_number=17, reference="LB-CN-18",
+                           gross_total=Decimal("-225.00"))  # fmt: skip
+    voucher = payloads.voucher_payload(credit_note, accounting_year="2026", journal_number=1)
+    [entry] = voucher["entries"]["manualCustomerInvoices"]
+    assert entry["text"] == "Credit note 18 for invoice 17 LB-CN-18"
+    assert (entry["customerInvoice"], entry["amount"]) == (18, -225.0)
+
+
 def customer(**changes) -> payloads.CustomerSnapshot:
     values = dict(
         name="Acme ApS", kind="company", currency="DKK", customer_group_number=1,

@@ -19,6 +19,17 @@ def test_changing_a_finalized_invoice_is_refused_by_the_model():
     assert Invoice.objects.get(pk=invoice.pk).notes == ""
 
 
+def test_the_accounting_system_s_number_may_be_kept_on_a_finalized_invoice_but_nothing_else():
+    invoice = invoice_with_lines(finalized=True)
+    invoice.external_number = "31"
+    invoice.save()
+    assert Invoice.objects.get(pk=invoice.pk).external_number == "31"
+    invoice.external_number, invoice.number = "32", invoice.number + 1
+    with pytest.raises(InvoiceLockedError, match="number cannot change"):
+        invoice.save()
+    assert Invoice.objects.get(pk=invoice.pk).external_number == "31"
+
+
 def test_editing_a_finalized_invoice_through_the_service_is_refused():
     invoice = invoice_with_lines(finalized=True)
     with pytest.raises(InvoiceLockedError, match="cannot be edited; create a credit note"):

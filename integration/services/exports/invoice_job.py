@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts_app.models import Invoice
-from accounts_app.services import invoice_render_pdf
+from accounts_app.services import invoice_render_pdf, invoices_external_numbers_set
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.credited_draft import credited_draft_delete
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -45,7 +46,9 @@ def invoice_job_send(
     if claim is None:
         return False
     prepared = invoice_job_prepare(job=claim.job, context=context, invoice=invoice)
-    if prepared is not None:
+    if prepared is not None and not credited_draft_delete(
+        job=claim.job, invoice=prepared[0], client=client, context=context
+    ):
         invoice, snapshot = prepared
         invoice_send(job=claim.job, invoice=invoice, snapshot=snapshot, client=client,
                      context=context, reconcile=claim.reconcile)  # fmt: skip
@@ -228,7 +231,8 @@ def invoice_exports_record(
     *, jobs: list[tuple[ExportJob, Invoice]], context: ExportContext
 ) -> None:
     """Show e-conomic's number beside ours, for several invoices in one statement. Our gap-free
-    number is never changed: e-conomic's is kept as `economic_number` for display and search."""
+    number is never changed: e-conomic's is kept as `economic_number` for display and search,
+    and with the number policy "copy back" on the invoice too (`external_number`)."""
     rows = [
         InvoiceExport(
             connection=context.connection, invoice=invoice, job=job, method=job.method,
@@ -244,3 +248,7 @@ def invoice_exports_record(
         update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
                        "economic_number", "exported_at"],
     )  # fmt: skip
+    if context.connection.number_policy == NumberPolicy.COPY_BACK:
+        invoices_external_numbers_set(
+            numbers={row.invoice.pk: row.economic_number for row in rows}
+        )

@@ -18,6 +18,7 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ExportJob
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.credited_draft import credited_draft_delete
 from integration.services.exports.invoice_job import invoice_exports_record, invoice_job_prepare
 from integration.services.exports.jobs import (
     Claim,
@@ -61,7 +62,9 @@ def _prepare_and_send(claims: list[Claim], client, context: ExportContext) -> No
     for claim in claims:
         invoice = invoices.get(claim.job.object_id)
         prepared = invoice_job_prepare(job=claim.job, context=context, invoice=invoice)
-        if prepared is not None:
+        if prepared is not None and not credited_draft_delete(
+            job=claim.job, invoice=prepared[0], client=client, context=context
+        ):
             items.append((claim.job, *prepared, claim.reconcile))
     if items:
         vouchers_send(items=items, client=client, context=context)
