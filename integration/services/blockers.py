@@ -217,7 +217,7 @@ def _revenue_blockers(account, booked_account, zone_name, subject, where) -> lis
 def _vat_blockers(context, line, booked, zone, zone_name, subject, where) -> list[Blocker]:
     booked_account, theirs = booked
     ours = context.vat_codes.get(line.vat_code_id) if line.vat_code_id else None
-    our_rate = line.vat_code.rate if line.vat_code_id else Decimal("0")
+    our_rate = line.vat_rate if line.vat_code_id else Decimal("0")
     their_rate = context.vat_rate(theirs) if zone == DOMESTIC_ZONE else Decimal("0")
     if their_rate == our_rate and (theirs == ours or (theirs is None and our_rate == 0)):
         return []

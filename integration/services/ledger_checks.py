@@ -143,12 +143,13 @@ def check_line_bookings(connection, context, invoices):
     for line in _lines(invoices).select_related(
         "invoice__customer", "service_type__default_sales_account", "vat_code", "sales_account"
     ).order_by("invoice_id", "position"):
-        situation = line.invoice.customer.vat_situation
+        buyer = line.invoice.buyer
+        situation = buyer.vat_situation
         kind = (line.sales_account_id, line.service_type_id, line.vat_code_id, situation)
         if kind in seen:
             continue
         seen.add(kind)
-        zone = context.vat_zone_for(line.invoice.customer)
+        zone = context.vat_zone_for(buyer)
         where = f"Lines like line {line.position or 1} of invoice {line.invoice.number}"
         for blocker in line_booking_blockers(
             context, line=line, zone=zone, subject="", where=where

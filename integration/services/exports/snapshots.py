@@ -91,7 +91,7 @@ def _terms_blockers(invoice: Invoice, context: ExportContext, name: str) -> list
 
 def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
-    zone = context.vat_zone_for(invoice.customer)
+    zone = context.vat_zone_for(invoice.buyer)
     for position, line in enumerate(invoice.lines.all(), 1):
         where = f"line {position} '{line.description}'"
         if line.vat_code_id:
