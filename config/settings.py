@@ -207,6 +207,9 @@ ECONOMIC_RATE_LIMIT = {
 ECONOMIC_PAYMENTS = {"cron": env.str("ECONOMIC_PAYMENTS_CRON", default="0 9 * * *")}
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
+# The currency the ledger's exchange rates are in: an invoice's rate is this currency for one
+# unit of the invoice's.
+LEDGER_BASE_CURRENCY = env.str("LEDGER_BASE_CURRENCY", default="DKK")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")
