@@ -90,6 +90,14 @@ class ErrorKind(models.TextChoices):
     CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
 
 
+def exchange_rate_applied_field() -> models.DecimalField:
+    # e-conomic's rate is per 100 units with 6 decimals: per one unit it needs 8 to stay exact.
+    return models.DecimalField(
+        max_digits=18, decimal_places=8, null=True, blank=True,
+        help_text="The rate e-conomic applied: base currency for one unit of the invoice's.",
+    )  # fmt: skip
+
+
 class ExportJob(models.Model):
     connection = models.ForeignKey(
         "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs"
@@ -117,6 +125,7 @@ class ExportJob(models.Model):
         null=True, blank=True, help_text="The customer's or project's number in e-conomic."
     )
     pdf_attached = models.BooleanField(default=False)
+    exchange_rate = exchange_rate_applied_field()
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,6 +189,7 @@ class InvoiceExport(models.Model):
         blank=True,
         help_text="e-conomic's number, shown beside ours (never replaces our gap-free number).",
     )
+    exchange_rate = exchange_rate_applied_field()
     exported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
