@@ -14,6 +14,10 @@ class InvoiceLockedError(LedgerError):
     """A finalized invoice (or its lines) was about to change."""
 
 
+class InvoiceExchangeRateError(LedgerError):
+    """The invoice's exchange rate does not fit its currency."""
+
+
 class InvoiceFinalizeError(LedgerError):
     """The invoice cannot be finalized as it stands."""
 

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
+from accounts_app.currency import base_currency
+from accounts_app.errors import InvoiceExchangeRateError
 from accounts_app.models import (
     Customer,
     Invoice,
@@ -42,8 +44,9 @@ class CustomerResource(resources.ModelResource):
 
 class DraftInvoiceWidget(widgets.Widget):
     """Finds the draft invoice a row belongs to by its import reference, creating it from the
-    row's customer_number, issue_date, exchange_rate (DKK per unit of the customer's currency,
-    default 1) and their_reference the first time the reference is seen."""
+    row's customer_number, issue_date, exchange_rate (the ledger's base currency per unit of the
+    customer's currency; empty: 1 for the base currency, none for a foreign one) and
+    their_reference the first time the reference is seen."""
 
     def clean(self, value, row=None, **kwargs):
         reference = str(value or "").strip()
@@ -68,24 +71,28 @@ def _draft_from_row(reference: str, row) -> Invoice:
     customer = Customer.objects.filter(number=int(number)).first() if number.isdigit() else None
     if customer is None:
         raise ValueError(f"No customer with number {number!r}; import the customers first.")
-    return invoice_create(
-        customer=customer,
-        issue_date=_date(row.get("issue_date")),
-        exchange_rate=_exchange_rate(row.get("exchange_rate")),
-        their_reference=str(row.get("their_reference") or ""),
-        import_reference=reference,
-    )
+    try:
+        return invoice_create(
+            customer=customer,
+            issue_date=_date(row.get("issue_date")),
+            exchange_rate=_exchange_rate(row.get("exchange_rate")),
+            their_reference=str(row.get("their_reference") or ""),
+            import_reference=reference,
+        )
+    except InvoiceExchangeRateError as error:
+        raise ValueError(f"exchange_rate: {error.message}") from error
 
 
-def _exchange_rate(value) -> Decimal:
+def _exchange_rate(value) -> Decimal | None:
     if value in (None, ""):
-        return Decimal("1")
+        return None
+    per_unit = f"{base_currency()} per unit"
     try:
         rate = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation as error:
-        raise ValueError(f"exchange_rate {value!r} is not a number (DKK per unit).") from error
+        raise ValueError(f"exchange_rate {value!r} is not a number ({per_unit}).") from error
     if rate <= 0:
-        raise ValueError(f"exchange_rate {value!r} must be above zero (DKK per unit).")
+        raise ValueError(f"exchange_rate {value!r} must be above zero ({per_unit}).")
     return rate
 
 

@@ -214,6 +214,9 @@ LEDGER_SELLER_BANK_REG = env.str("LEDGER_SELLER_BANK_REG", default="")
 LEDGER_SELLER_BANK_ACCOUNT = env.str("LEDGER_SELLER_BANK_ACCOUNT", default="")
 LEDGER_SELLER_IBAN = env.str("LEDGER_SELLER_IBAN", default="")
 LEDGER_SELLER_BIC = env.str("LEDGER_SELLER_BIC", default="")
+# The currency the ledger's exchange rates are in: an invoice's rate is this currency for one
+# unit of the invoice's.
+LEDGER_BASE_CURRENCY = env.str("LEDGER_BASE_CURRENCY", default="DKK")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")

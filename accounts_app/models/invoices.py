@@ -2,10 +2,12 @@
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts_app.currency import exchange_rate_normalize, exchange_rate_problem
 from accounts_app.errors import InvoiceLockedError
 from accounts_app.models.customers import Customer, Project, currency_code_validator
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
@@ -119,8 +121,10 @@ class Invoice(models.Model):
     exchange_rate = models.DecimalField(
         max_digits=12,
         decimal_places=6,
-        default=Decimal("1"),
-        help_text="DKK for one unit of the invoice currency (1 for DKK).",
+        null=True,
+        blank=True,
+        help_text="The ledger's base currency for one unit of the invoice currency (1 for the "
+        "base currency). Empty for a foreign currency: e-conomic applies its own rate.",
     )
     our_reference = models.CharField(max_length=255, blank=True)
     their_reference = models.CharField(max_length=255, blank=True)
@@ -187,7 +191,8 @@ class Invoice(models.Model):
                 name="invoice_gross_is_net_plus_vat",
             ),
             models.CheckConstraint(
-                condition=Q(exchange_rate__gt=0), name="invoice_exchange_rate_positive"
+                condition=Q(exchange_rate__isnull=True) | Q(exchange_rate__gt=0),
+                name="invoice_exchange_rate_positive",
             ),
             # A draft reads its customer as it is; only issuing freezes the buyer.
             models.CheckConstraint(
@@ -234,6 +239,9 @@ class Invoice(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             self._refuse_changes_once_finalized()
+        self.exchange_rate = exchange_rate_normalize(
+            currency=self.currency, rate=self.exchange_rate
+        )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -243,6 +251,11 @@ class Invoice(models.Model):
                 f"{self} is finalized and cannot be deleted; create a credit note instead."
             )
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if problem := exchange_rate_problem(currency=self.currency, rate=self.exchange_rate):
+            raise ValidationError({"exchange_rate": problem})
 
     @property
     def is_credit_note(self) -> bool:

@@ -7,7 +7,13 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts_app.errors import InvoiceCreditError, InvoiceFinalizeError, InvoiceLockedError
+from accounts_app.currency import exchange_rate_problem
+from accounts_app.errors import (
+    InvoiceCreditError,
+    InvoiceExchangeRateError,
+    InvoiceFinalizeError,
+    InvoiceLockedError,
+)
 from accounts_app.models import (
     BUYER_FIELDS,
     Buyer,
@@ -54,11 +60,13 @@ def invoice_create(
     project: Project | None = None,
     payment_condition: PaymentCondition | None = None,
     due_date: datetime.date | None = None,
-    exchange_rate: Decimal = Decimal("1"),
+    exchange_rate: Decimal | None = None,
     **references: str,
 ) -> Invoice:
     """A draft invoice for a customer, in the customer's currency and payment condition.
-    `references` may hold our_reference, their_reference, notes and import_reference."""
+    Without an exchange rate a base-currency invoice is at 1 and a foreign one has none (e-conomic
+    applies its own). `references` may hold our_reference, their_reference, notes and
+    import_reference. Raises InvoiceExchangeRateError when the rate does not fit the currency."""
     invoice = Invoice(
         customer=customer,
         project=project,
@@ -73,11 +81,13 @@ def invoice_create(
 
 
 def invoice_draft_save(*, invoice: Invoice) -> Invoice:
-    """Save a draft's header, with the due date its payment condition gives."""
+    """Save a draft's header, with the due date its payment condition gives. Raises
+    InvoiceExchangeRateError, saving nothing, when the rate does not fit the currency."""
     if invoice.pk is not None and not _stored_state_is_draft(invoice):
         raise InvoiceLockedError(
             f"{invoice} is finalized and cannot be edited; create a credit note instead."
         )
+    _refuse_unfitting_exchange_rate(invoice)
     invoice.due_date = invoice_due_date(
         issue_date=invoice.issue_date, condition=invoice.payment_condition, given=invoice.due_date
     )
@@ -243,6 +253,11 @@ def _refuse_unless_finalizable(invoice: Invoice) -> None:
         raise InvoiceFinalizeError(
             f"{invoice} uses a 'due date' payment condition but has no due date. Enter one."
         )
+
+
+def _refuse_unfitting_exchange_rate(invoice: Invoice) -> None:
+    if problem := exchange_rate_problem(currency=invoice.currency, rate=invoice.exchange_rate):
+        raise InvoiceExchangeRateError(problem)
 
 
 def _refuse_unless_creditable(invoice: Invoice) -> None:

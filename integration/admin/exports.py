@@ -148,6 +148,13 @@ def economic_number(invoice: Invoice) -> str:
     return getattr(invoice, "economic_number_shown", None) or "—"
 
 
+@admin.display(description="e-conomic rate")
+def economic_exchange_rate(invoice: Invoice) -> str:
+    """The rate e-conomic applied (base currency per unit), ours or its own."""
+    rate = getattr(invoice, "economic_exchange_rate_shown", None)
+    return "—" if rate is None else f"{rate.normalize():f}"
+
+
 class AttentionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ExportJob
     verbose_name_plural = "Invoices, customers and projects that need a person"

@@ -1,5 +1,5 @@
 """The ledger's invoice admin with e-conomic on it: the "Export to e-conomic" action, the
-e-conomic number column and, on a finalized invoice, the payments seen in e-conomic.
+e-conomic number and rate columns and, on a finalized invoice, the payments seen in e-conomic.
 
 The ledger app knows nothing of e-conomic, so this subclass of its invoice admin takes the
 invoice's place in the admin site (registered in integration/admin/__init__.py).
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 
 from accounts_app.admin.invoices import InvoiceAdmin
-from integration.admin.exports import economic_number, export_to_economic
+from integration.admin.exports import economic_exchange_rate, economic_number, export_to_economic
 from integration.admin.payments import SyncedPaymentInline
 from integration.models import InvoiceExport
 
@@ -18,13 +18,16 @@ from integration.models import InvoiceExport
 class EconomicInvoiceAdmin(InvoiceAdmin):
     """The ledger's invoice admin, plus what finance staff need to export and follow up."""
 
-    list_display = [*InvoiceAdmin.list_display, economic_number]
+    list_display = [*InvoiceAdmin.list_display, economic_number, economic_exchange_rate]
     actions = [*InvoiceAdmin.actions, export_to_economic]
 
     def get_queryset(self, request):
         # One subquery for the whole page instead of a query per row.
-        shown = InvoiceExport.objects.filter(invoice=OuterRef("pk")).values("economic_number")[:1]
-        return super().get_queryset(request).annotate(economic_number_shown=Subquery(shown))
+        exports = InvoiceExport.objects.filter(invoice=OuterRef("pk"))
+        return super().get_queryset(request).annotate(
+            economic_number_shown=Subquery(exports.values("economic_number")[:1]),
+            economic_exchange_rate_shown=Subquery(exports.values("exchange_rate")[:1]),
+        )
 
     def get_inlines(self, request, obj):
         # A draft has never been exported, so e-conomic has seen no payment of it.

@@ -42,6 +42,21 @@ def exchange_rate_per_hundred(rate_per_unit: Decimal) -> float:
     return float((Decimal(rate_per_unit) * HUNDRED).quantize(SIX_PLACES, rounding=ROUND_HALF_UP))
 
 
+def exchange_rate_per_unit(document: dict) -> Decimal | None:
+    """The rate e-conomic applied (`exchangeRate` per 100 units) as ours, per ONE unit."""
+    if document.get("exchangeRate") is None:
+        return None
+    return (Decimal(str(document["exchangeRate"])) / HUNDRED).quantize(Decimal("0.00000001"))
+
+
+def _optional_exchange_rate(invoice: InvoiceSnapshot) -> dict:
+    # Without `exchangeRate` e-conomic converts at its own rate: the day's, or 100 for the base
+    # currency (REFERENCE §2.8; voucher entries alike, schema journals.journalNumber.vouchers.post).
+    if invoice.exchange_rate is None:
+        return {}
+    return {"exchangeRate": exchange_rate_per_hundred(invoice.exchange_rate)}
+
+
 def _clip(text: str, name: str) -> str:
     return text[: LIMITS[name]]
 
@@ -73,7 +88,7 @@ class InvoiceSnapshot:
     issue_date: datetime.date
     due_date: datetime.date | None
     currency: str
-    exchange_rate: Decimal  # per one unit
+    exchange_rate: Decimal | None  # per one unit; None: e-conomic applies its own
     customer_number: int  # e-conomic's
     recipient: Recipient
     layout_number: int
@@ -146,7 +161,7 @@ def draft_invoice_payload(invoice: InvoiceSnapshot) -> dict:
     body = {
         "date": invoice.issue_date.isoformat(),
         "currency": invoice.currency,
-        "exchangeRate": exchange_rate_per_hundred(invoice.exchange_rate),
+        **_optional_exchange_rate(invoice),
         "customer": {"customerNumber": invoice.customer_number},
         "layout": {"layoutNumber": invoice.layout_number},
         "paymentTerms": {"paymentTermsNumber": invoice.payment_terms_number},
@@ -191,7 +206,7 @@ def voucher_payload(invoice: InvoiceSnapshot, *, accounting_year: str, journal_n
         "date": invoice.issue_date.isoformat(),
         "text": voucher_text(invoice),
         "currency": {"code": invoice.currency},
-        "exchangeRate": exchange_rate_per_hundred(invoice.exchange_rate),
+        **_optional_exchange_rate(invoice),
     }
     if invoice.due_date:
         entry["dueDate"] = invoice.due_date.isoformat()

@@ -90,6 +90,14 @@ class ErrorKind(models.TextChoices):
     CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
 
 
+def exchange_rate_applied_field() -> models.DecimalField:
+    # e-conomic's rate is per 100 units with 6 decimals: per one unit it needs 8 to stay exact.
+    return models.DecimalField(
+        max_digits=18, decimal_places=8, null=True, blank=True,
+        help_text="The rate e-conomic applied: base currency for one unit of the invoice's.",
+    )  # fmt: skip
+
+
 class ExportJob(models.Model):
     connection = models.ForeignKey(
         "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs"
@@ -120,6 +128,7 @@ class ExportJob(models.Model):
     note = models.TextField(
         blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
     )
+    exchange_rate = exchange_rate_applied_field()
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,6 +197,7 @@ class InvoiceExport(models.Model):
         help_text="When its draft was deleted in e-conomic: the invoice was credited before "
         "anyone booked the draft, so no credit note was sent.",
     )  # fmt: skip
+    exchange_rate = exchange_rate_applied_field()
     exported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -55,6 +55,26 @@ def test_our_rate_per_unit_becomes_economics_rate_per_hundred():
     assert body["exchangeRate"] == 746.12
 
 
+def test_without_our_rate_neither_document_carries_one_but_both_carry_the_currency():
+    foreign = snapshot(currency="EUR", exchange_rate=None)
+    draft = payloads.draft_invoice_payload(foreign)
+    voucher = payloads.voucher_payload(foreign, accounting_year="2026", journal_number=1)
+    [entry] = voucher["entries"]["manualCustomerInvoices"]
+    assert draft["currency"] == "EUR" and "exchangeRate" not in draft
+    assert entry["currency"] == {"code": "EUR"} and "exchangeRate" not in entry
+
+
+def test_a_voucher_carries_our_rate_per_hundred_when_we_have_one():
+    voucher = payloads.voucher_payload(snapshot(currency="SEK", exchange_rate=Decimal("0.68")),
+                                       accounting_year="2026", journal_number=1)  # fmt: skip
+    assert voucher["entries"]["manualCustomerInvoices"][0]["exchangeRate"] == 68.0
+
+
+def test_economics_rate_per_hundred_reads_back_as_ours_per_unit():
+    assert payloads.exchange_rate_per_unit({"exchangeRate": 743.914941}) == Decimal("7.43914941")
+    assert payloads.exchange_rate_per_unit({}) is None
+
+
 def test_a_due_date_is_sent_only_for_due_date_terms():
     body = payloads.draft_invoice_payload(snapshot(payment_terms_type="dueDate"))
     assert body["dueDate"] == "2026-03-16"

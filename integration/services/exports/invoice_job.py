@@ -140,14 +140,14 @@ def _steps(job, invoice: Invoice, snapshot, client, context, reconcile) -> Outco
     """The steps in order; None when this worker lost its lease between two of them."""
     if reconcile and job.method == ExportMethod.BOOKED:
         if found := client.booked_invoices_find(job.reference):
-            return Outcome({"booked_number": found[0]["bookedInvoiceNumber"]})
+            return _booked_outcome(found[0])
     draft = _draft(job, snapshot, client, context, reconcile)
     if draft is None:
         return None
     if _pdf_wanted(job, context) and not _attach(job, invoice, client):
         return None
     if job.method == ExportMethod.DRAFT:
-        return Outcome({"draft_number": job.draft_number})
+        return Outcome({"draft_number": job.draft_number, "exchange_rate": job.exchange_rate})
     return _book_if_totals_agree(job, invoice, draft, client, context)
 
 
@@ -160,11 +160,14 @@ def _draft(job: ExportJob, snapshot, client, context, reconcile) -> dict | None:
     draft = found[0] if found else client.draft_invoice_create(
         payloads.draft_invoice_payload(snapshot), idempotency_key=job.key
     )  # fmt: skip
+    numbers = {"draft_number": draft["draftInvoiceNumber"],
+               "exchange_rate": payloads.exchange_rate_per_unit(draft)}  # fmt: skip
     if job.method == ExportMethod.DRAFT and not _pdf_wanted(job, context):
-        job.draft_number = draft["draftInvoiceNumber"]  # recorded with the job's end, next
+        job.draft_number = numbers["draft_number"]  # recorded with the job's end, next
+        job.exchange_rate = numbers["exchange_rate"]
         return draft
     # Steps follow: keep the number first, so a later attempt goes on from this draft.
-    return draft if export_job_progress(job=job, draft_number=draft["draftInvoiceNumber"]) else None
+    return draft if export_job_progress(job=job, **numbers) else None
 
 
 def _pdf_wanted(job: ExportJob, context: ExportContext) -> bool:
@@ -210,7 +213,12 @@ def _book(job, invoice: Invoice, client: EconomicClient, context: ExportContext)
         if not (error.ambiguous or error.code == "E06000"):
             raise
         return _booked_after_all(job, client, error)
-    return Outcome({"booked_number": booked["bookedInvoiceNumber"]})
+    return _booked_outcome(booked)
+
+
+def _booked_outcome(booked: dict) -> Outcome:
+    return Outcome({"booked_number": booked["bookedInvoiceNumber"],
+                    "exchange_rate": payloads.exchange_rate_per_unit(booked)})  # fmt: skip
 
 
 def _booked_after_all(job: ExportJob, client: EconomicClient, error: EconomicError) -> Outcome:
@@ -224,7 +232,7 @@ def _booked_after_all(job: ExportJob, client: EconomicClient, error: EconomicErr
         raise (error if error.ambiguous else lookup_error) from None
     if not found:
         raise error
-    return Outcome({"booked_number": found[0]["bookedInvoiceNumber"]})
+    return _booked_outcome(found[0])
 
 
 def invoice_exports_record(
@@ -237,7 +245,7 @@ def invoice_exports_record(
         InvoiceExport(
             connection=context.connection, invoice=invoice, job=job, method=job.method,
             draft_number=job.draft_number, booked_number=job.booked_number,
-            voucher_number=job.voucher_number,
+            voucher_number=job.voucher_number, exchange_rate=job.exchange_rate,
             economic_number=str(job.booked_number or job.voucher_number or job.draft_number or ""),
         )
         for job, invoice in jobs
@@ -246,7 +254,7 @@ def invoice_exports_record(
     InvoiceExport.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["connection", "invoice"],
         update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
-                       "economic_number", "exported_at"],
+                       "economic_number", "exchange_rate", "exported_at"],
     )  # fmt: skip
     if context.connection.number_policy == NumberPolicy.COPY_BACK:
         invoices_external_numbers_set(

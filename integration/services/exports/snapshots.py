@@ -4,8 +4,11 @@ that find what would stop them (each blocker names the invoice, the line or fiel
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django_countries import countries
 
+from accounts_app.currency import base_currency as ledger_base_currency
 from accounts_app.models import Buyer, Customer, Invoice
 from integration.economic import payloads
 from integration.models import RemoteKind
@@ -47,6 +50,9 @@ def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
     if invoice.is_draft:
         found.append(Blocker(name, "is a draft.", "Finalize it before exporting."))
+    if not context.connection.base_currency:
+        found.append(Blocker(name, "goes to an agreement whose base currency is not known yet.",
+                             "Test the connection: it reads the base currency from e-conomic."))
     if not context.has(RemoteKind.CURRENCY, invoice.currency):
         found.append(
             Blocker(
@@ -187,7 +193,7 @@ def invoice_snapshot(
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
         currency=invoice.currency,
-        exchange_rate=invoice.exchange_rate,
+        exchange_rate=_exchange_rate_for_economic(invoice, context),
         customer_number=context.customers.get(invoice.customer_id, 0),
         # The buyer as issued: a later edit of the customer changes the card, not this invoice.
         recipient=recipient_of(invoice.buyer),
@@ -205,6 +211,18 @@ def invoice_snapshot(
         notes=invoice.notes,
         project_number=project,
     )
+
+
+def _exchange_rate_for_economic(invoice: Invoice, context: ExportContext) -> Decimal | None:
+    """The rate e-conomic gets, per unit: 1 in the agreement's base currency; ours abroad;
+    None (e-conomic applies its own) when we have none, or when ours counts in a ledger base
+    currency that is not the agreement's, so that e-conomic could not read it."""
+    agreement_base = context.connection.base_currency
+    if invoice.currency == agreement_base:
+        return Decimal("1")
+    if agreement_base != ledger_base_currency():
+        return None
+    return invoice.exchange_rate
 
 
 def customer_snapshot(customer: Customer, context: ExportContext) -> payloads.CustomerSnapshot:

@@ -10,6 +10,7 @@ reference) before anything is sent again.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from accounts_app.models import Invoice
 from accounts_app.services import invoice_render_pdf
@@ -89,7 +90,8 @@ def vouchers_send(
     journal = context.connection.voucher_journal_number
     for job, invoice, _, _ in [item for item in items if item[0].voucher_number]:
         # Sent before; only what came after (the PDF) is left to do.
-        _record(job, invoice, job.voucher_number, job.voucher_year, client, context)
+        _record(job, invoice, job.voucher_number, job.voucher_year, client, context,
+                exchange_rate=job.exchange_rate)  # fmt: skip
     items = [item for item in items if not item[0].voucher_number]
     pending = _adopt_found(items, client, context, journal)
     if not pending:
@@ -105,14 +107,21 @@ def vouchers_send(
         _fail_batch(pending, error)
         return
     answered = [
-        (job, invoice, voucher["voucherNumber"], voucher["accountingYear"]["year"])
+        (job, invoice, voucher["voucherNumber"], voucher["accountingYear"]["year"],
+         _applied_rate(voucher))
         for (job, invoice, _, _), voucher in zip(pending, answer, strict=True)
-    ]
+    ]  # fmt: skip
     if context.connection.include_pdf:
-        for job, invoice, number, year in answered:
-            _record(job, invoice, number, year, client, context)
+        for job, invoice, number, year, rate in answered:
+            _record(job, invoice, number, year, client, context, exchange_rate=rate)
     else:
         _record_batch(answered, context)
+
+
+def _applied_rate(voucher: dict) -> Decimal | None:
+    """The rate e-conomic applied, answered on the voucher's one entry."""
+    (entry,) = voucher["entries"]["manualCustomerInvoices"]
+    return payloads.exchange_rate_per_unit(entry)
 
 
 def _batch_key(items) -> str:
@@ -146,6 +155,7 @@ def _adopt_found(items, client, context, journal) -> list:
             voucher["accountingYear"]["year"],
             client,
             context,
+            exchange_rate=payloads.exchange_rate_per_unit(entry),
         )
     return [item for item in items if payloads.voucher_text(item[2]) not in found]
 
@@ -159,18 +169,21 @@ def _fail_batch(items, error: EconomicError) -> None:
 
 def _record_batch(answered: list, context: ExportContext) -> None:
     """Without PDFs nothing follows the call: the whole batch is recorded in one transaction."""
-    invoices = {job.pk: invoice for job, invoice, _, _ in answered}
+    invoices = {job.pk: invoice for job, invoice, *_ in answered}
     export_jobs_done(
-        done=[(job, {"voucher_number": number, "voucher_year": str(year)})
-              for job, _, number, year in answered],
+        done=[(job, {"voucher_number": number, "voucher_year": str(year), "exchange_rate": rate})
+              for job, _, number, year, rate in answered],
         on_done=lambda finished: invoice_exports_record(
             jobs=[(job, invoices[job.pk]) for job in finished], context=context
         ),
     )  # fmt: skip
 
 
-def _record(job, invoice, number: int, year: str, client, context: ExportContext) -> None:
-    numbers = {"voucher_number": number, "voucher_year": str(year)}
+def _record(
+    job, invoice, number: int, year: str, client, context: ExportContext, *,
+    exchange_rate: Decimal | None,
+) -> None:  # fmt: skip
+    numbers = {"voucher_number": number, "voucher_year": str(year), "exchange_rate": exchange_rate}
     if context.connection.include_pdf and not job.pdf_attached:
         # The upload follows: keep the voucher first, so a later attempt only uploads.
         if not export_job_progress(job=job, **numbers):
