@@ -1,13 +1,15 @@
 """A customer's card in e-conomic: claim -> prepare (its blockers, the snapshot) -> call (create
 it, or update a card it has) -> record (the link, then the job done).
 
-A customer is created once and linked (`CustomerLink`), never matched by name afterwards. A lost
-answer is resolved by looking the card up: by our number when we are master of the numbers,
-otherwise by the CVR/VAT number or the exact name and e-mail we sent (the card e-conomic numbered
-last wins, being the one our lost call made). A linked customer that changed here (push on
-change) has its card read and sent back whole: PUT replaces the document (REFERENCE §2.1); with
-the field policy "overwrite" our values win, with "fill empty" only the fields that are empty in
-e-conomic are filled, so what the bookkeeper typed there stays.
+A customer is created once and linked (`CustomerLink`), never matched by name afterwards. Before
+it is created, e-conomic is asked for the cards it has already (`customer_match`): one is linked
+instead, several wait for a person, none has the card created. A lost answer is resolved by
+looking the card up: by our number when we are master of the numbers, otherwise by the CVR/VAT
+number or the exact name and e-mail we sent (the card e-conomic numbered last wins, being the
+one our lost call made). A linked customer that changed here (push on change) has its card read
+and sent back whole: PUT replaces the document (REFERENCE §2.1); with the field policy
+"overwrite" our values win, with "fill empty" only the fields that are empty in e-conomic are
+filled, so what the bookkeeper typed there stays.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
 from integration.services.export_context import ExportContext
+from integration.services.exports.customer_match import CardMatch, customer_cards_lookup
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -63,13 +66,50 @@ def customer_export(
         return
     body = payloads.customer_payload(customer_snapshot(customer, context))
     try:
-        lookup = reconcile or job.revision > 1
-        card = customer_find(client=client, body=body) if lookup else None
+        found = _cards_there(job, customer, body, client, context, reconcile=reconcile)
+        if len(found.cards) > 1:
+            _wait_for_a_person(job, customer, found, context)
+            return
+        card = found.cards[0] if found.cards else None
         card = card or client.customer_create(body, idempotency_key=job.key)
     except EconomicError as error:
         export_job_fail(job=job, error=_about_customer(customer, error))
         return
-    _link_created(job, customer, card["customerNumber"], context)
+    matched_by = found.rule or "created"
+    _link_created(job, customer, card["customerNumber"], context, matched_by=matched_by)
+
+
+def _cards_there(
+    job: ExportJob, customer: Customer, body: dict, client: EconomicClient,
+    context: ExportContext, *, reconcile: bool,
+) -> CardMatch:  # fmt: skip
+    """The card our own lost create made (after a lost answer, or for a later revision), else
+    the cards e-conomic has for the customer already."""
+    if reconcile or job.revision > 1:
+        card = customer_find(client=client, body=body)
+        if card is not None:
+            return CardMatch("created", (card,))
+    return customer_cards_lookup(client=client, connection=context.connection, customer=customer)
+
+
+def _wait_for_a_person(
+    job: ExportJob, customer: Customer, found: CardMatch, context: ExportContext
+) -> None:
+    numbers = [card["customerNumber"] for card in found.cards]
+    with transaction.atomic():
+        CustomerLink.objects.update_or_create(
+            connection=context.connection, customer=customer,
+            defaults={"state": CustomerLinkState.AMBIGUOUS, "remote_number": None,
+                      "candidates": numbers, "matched_by": found.rule},
+        )  # fmt: skip
+        export_job_fail(
+            job=job,
+            kind=ErrorKind.CONFIGURATION,
+            error=f"Customer {customer} matches {len(numbers)} e-conomic customers by "
+            f"{found.rule}: {found.describe()}; no card was created. Fix: pick the right card "
+            "on the customer links screen, then retry.",
+        )
+    context.ambiguous.add(customer.pk)
 
 
 def earlier_revision_open(job: ExportJob) -> bool:
@@ -87,14 +127,16 @@ def _about_customer(customer: Customer, error: EconomicError) -> EconomicError:
     return error_about(error, f"Customer {customer} could not be created in e-conomic")
 
 
-def _link_created(job: ExportJob, customer: Customer, number: int, context: ExportContext) -> None:
+def _link_created(
+    job: ExportJob, customer: Customer, number: int, context: ExportContext, *, matched_by: str
+) -> None:
     try:
         with transaction.atomic():
             CustomerLink.objects.update_or_create(
                 connection=context.connection,
                 customer=customer,
                 defaults={"state": CustomerLinkState.LINKED, "remote_number": number,
-                          "candidates": [], "matched_by": "created"},
+                          "candidates": [], "matched_by": matched_by},
             )  # fmt: skip
     except IntegrityError:
         export_job_fail(

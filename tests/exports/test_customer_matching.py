@@ -1,0 +1,121 @@
+"""Never a second card: before a customer's card is created, e-conomic is asked (one call) for
+the cards it has already, by CVR or VAT number, then e-mail."""
+
+from accounts_app.models import Invoice
+from integration.models import CustomerLink, ErrorKind, ExportJob, JobState
+from integration.models.mappings import CustomerLinkState
+from integration.services.exports import export_process, export_run_refresh, export_run_start
+from integration.tasks import export_job_task
+from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
+
+
+def _card(sandbox, **fields) -> int:
+    """A card typed in e-conomic by a bookkeeper (our cache has not seen it)."""
+    body = {"name": "Typed ApS", "currency": "DKK", "customerGroup": {"customerGroupNumber": 1},
+            "paymentTerms": {"paymentTermsNumber": 2}, "vatZone": {"vatZoneNumber": 1}, **fields}
+    answer = sandbox.post("/customers", json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["customerNumber"]
+
+
+def _export(connection, invoice):
+    run = export_run_start(connection=connection, invoices=Invoice.objects.filter(pk=invoice.pk))
+    export_process(connection=connection, run=run)
+    return export_run_refresh(run=run)
+
+
+def _calls(sandbox, since, method, path="/customers"):
+    return [entry for entry in sandbox.request_log(since, method=method)
+            if entry["path"] == path]  # fmt: skip
+
+
+def test_one_card_with_the_customers_cvr_is_linked_and_nothing_is_created(exporting, sandbox):
+    number = _card(sandbox, name="Smeden A/S", corporateIdentificationNumber="DK 12 34 56 78")
+    invoice = make_invoice(make_customer(name="Smeden A/S", vat_number="12345678"))
+    since = sandbox.last_request_id()
+    run = _export(exporting, invoice)
+    assert (run.done, run.failed) == (1, 0)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert (link.state, link.remote_number, link.matched_by) == (CustomerLinkState.LINKED, number, "cvr")
+    assert _calls(sandbox, since, "POST") == []
+    [draft] = drafts_with(sandbox, reference_of(invoice))
+    assert draft["customer"]["customerNumber"] == number
+
+
+def test_a_vat_number_in_economics_vat_field_links_as_vat(exporting, sandbox):
+    number = _card(sandbox, name="Hafen GmbH", vatNumber="DE987654321")
+    invoice = make_invoice(make_customer(name="Hafen GmbH", vat_number="DE 987654321"))
+    _export(exporting, invoice)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert (link.remote_number, link.matched_by) == (number, "vat")
+
+
+def test_one_card_with_the_customers_email_is_linked_even_with_filter_characters_in_it(
+    exporting, sandbox
+):
+    address = "faktura$(1):a@firma.dk"  # no comma: it separates addresses
+    number = _card(sandbox, name="Firma (Nord), $:x", email=f"boss@firma.dk {address.upper()}")
+    _card(sandbox, name="Another", email="x" + address)  # contains ours, but is not ours
+    invoice = make_invoice(make_customer(name="Firma (Nord), $:x", email=address))
+    since = sandbox.last_request_id()
+    run = _export(exporting, invoice)
+    assert (run.done, run.failed) == (1, 0)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert (link.remote_number, link.matched_by) == (number, "email")
+    assert _calls(sandbox, since, "POST") == []
+
+
+def test_an_email_card_of_another_company_is_not_taken(exporting, sandbox):
+    other = _card(sandbox, name="Group A/S", email="bogholderi@group.dk",
+                  corporateIdentificationNumber="87654321")  # fmt: skip
+    invoice = make_invoice(make_customer(email="bogholderi@group.dk", vat_number="11223344"))
+    _export(exporting, invoice)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert link.matched_by == "created" and link.remote_number != other
+
+
+def test_several_candidates_wait_for_a_person_with_the_candidates_named(exporting, sandbox):
+    first = _card(sandbox, name="Tvilling ApS", corporateIdentificationNumber="55667788")
+    second = _card(sandbox, name="Tvilling ApS (old)", corporateIdentificationNumber="DK55667788")
+    invoice = make_invoice(make_customer(name="Tvilling ApS", vat_number="55667788"))
+    since = sandbox.last_request_id()
+    run = _export(exporting, invoice)
+    assert (run.done, run.failed) == (0, 1)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert (link.state, link.remote_number) == (CustomerLinkState.AMBIGUOUS, None)
+    assert sorted(link.candidates) == [first, second] and link.matched_by == "cvr"
+    customer_job = ExportJob.objects.get(kind="customer")
+    assert (customer_job.state, customer_job.error_kind) == (JobState.FAILED, ErrorKind.CONFIGURATION)
+    for expected in (f"{first} Tvilling ApS", f"{second} Tvilling ApS (old)", "customer links screen"):
+        assert expected in customer_job.last_error
+    invoice_job = ExportJob.objects.get(kind="invoice")
+    assert invoice_job.state == JobState.FAILED
+    assert f"{first} Tvilling ApS" in invoice_job.last_error
+    assert _calls(sandbox, since, "POST") == []
+    assert drafts_with(sandbox, reference_of(invoice)) == []
+
+
+def test_no_candidate_creates_the_card_after_one_lookup(exporting, sandbox):
+    invoice = make_invoice(make_customer(name="Ny Kunde ApS", vat_number="99887766",
+                                         email="ny@kunde.dk"))  # fmt: skip
+    since = sandbox.last_request_id()
+    run = _export(exporting, invoice)
+    assert (run.done, run.failed) == (1, 0)
+    assert len(_calls(sandbox, since, "GET")) == 1  # CVR, VAT and e-mail in one $or: filter
+    [created] = _calls(sandbox, since, "POST")
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert (link.state, link.matched_by) == (CustomerLinkState.LINKED, "created")
+    card = sandbox.get(f"/customers/{link.remote_number}").json()
+    assert card["corporateIdentificationNumber"] == "99887766" and created["status"] == 201
+
+
+def test_a_customer_pushed_on_change_links_the_card_economic_has(exporting, sandbox):
+    exporting.push_on_change = True
+    exporting.save()
+    number = _card(sandbox, name="Pushed ApS", email="hej@pushed.dk")
+    since = sandbox.last_request_id()
+    customer = make_customer(name="Pushed ApS", email="hej@pushed.dk")
+    export_job_task(ExportJob.objects.get(object_id=customer.pk, kind="customer").pk)
+    link = CustomerLink.objects.get(customer=customer)
+    assert (link.remote_number, link.matched_by) == (number, "email")
+    assert [entry["method"] for entry in sandbox.request_log(since)] == ["GET"]
