@@ -5,6 +5,7 @@ from accounts_app.models import Invoice
 from integration.models import CustomerLink, ErrorKind, ExportJob, JobState
 from integration.models.mappings import CustomerLinkState
 from integration.services.exports import export_process, export_run_refresh, export_run_start
+from integration.services.exports.jobs import export_jobs_retry
 from integration.tasks import export_job_task
 from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
 
@@ -119,3 +120,28 @@ def test_a_customer_pushed_on_change_links_the_card_economic_has(exporting, sand
     link = CustomerLink.objects.get(customer=customer)
     assert (link.remote_number, link.matched_by) == (number, "email")
     assert [entry["method"] for entry in sandbox.request_log(since)] == ["GET"]
+
+
+def test_an_invoice_blocked_on_finalize_makes_no_card_and_fails_with_its_blockers(
+    exporting, sandbox
+):
+    exporting.auto_export, exporting.default_layout_number = True, 999
+    exporting.save()
+    since = sandbox.last_request_id()
+    invoice = make_invoice(make_customer(name="Blokeret ApS"))
+    assert list(ExportJob.objects.values_list("kind", flat=True)) == ["invoice"]
+    job = ExportJob.objects.get()
+    export_job_task(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "has no usable layout (999)" in job.last_error
+    assert _calls(sandbox, since, "POST") == []
+    # Fixed and retried, the invoice has its customer's card made, then goes.
+    exporting.default_layout_number = 19
+    exporting.save()
+    export_jobs_retry(jobs=[job])
+    export_job_task(job.pk)
+    export_job_task(ExportJob.objects.get(kind="customer").pk)
+    ExportJob.objects.filter(pk=job.pk).update(not_before=job.created_at)  # its wait is over
+    export_job_task(job.pk)
+    assert set(ExportJob.objects.values_list("state", flat=True)) == {JobState.DONE}
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1

@@ -15,12 +15,13 @@ filled, so what the bookkeeper typed there stays.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts_app.models import Customer
 from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import CustomerLink, ErrorKind, ExportJob
+from integration.models import CustomerLink, ErrorKind, ExportJob, JobKind
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
@@ -34,6 +35,7 @@ from integration.services.exports.jobs import (
     export_job_release,
 )
 from integration.services.exports.snapshots import customer_blockers, customer_snapshot
+from integration.services.installation import job_key, party_reference
 
 READ_ONLY = {"balance", "dueAmount", "lastUpdated", "self", "contacts", "templates", "totals",
              "deliveryLocations", "invoices", "metaData"}  # fmt: skip
@@ -148,6 +150,21 @@ def _link_created(
         return
     context.customers[customer.pk] = number
     export_job_done(job=job, remote_number=number)
+
+
+def customer_job_queue(*, connection, customer_id: int, installation: str) -> ExportJob:
+    """The customer's job of the automatic export (revision 1: its card is made once), in the
+    caller's transaction; the caller rings after the commit."""
+    job, _ = ExportJob.objects.get_or_create(
+        connection=connection, kind=JobKind.CUSTOMER, object_id=customer_id, revision=1,
+        defaults={
+            "method": connection.export_method, "not_before": timezone.now(),
+            "reference": party_reference(JobKind.CUSTOMER, customer_id, installation=installation),
+            "key": job_key(connection_id=connection.pk, kind=JobKind.CUSTOMER,
+                           object_id=customer_id, revision=1, installation=installation),
+        },
+    )  # fmt: skip
+    return job
 
 
 def customer_find(*, client: EconomicClient, body: dict) -> dict | None:
