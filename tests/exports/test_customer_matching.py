@@ -1,11 +1,17 @@
 """Never a second card: before a customer's card is created, e-conomic is asked (one call) for
-the cards it has already, by CVR or VAT number, then e-mail."""
+the cards it has already, by CVR or VAT number, then e-mail. Private persons may share one card."""
 
-from accounts_app.models import Invoice
+import pytest
+from django.urls import reverse
+
+from accounts_app.models import Customer, Invoice
 from integration.models import CustomerLink, ErrorKind, ExportJob, JobState
 from integration.models.mappings import CustomerLinkState
+from integration.services.connections import connection_client
 from integration.services.exports import export_process, export_run_refresh, export_run_start
 from integration.services.exports.jobs import export_jobs_retry
+from integration.services.reference import reference_refresh
+from integration.services.setup_check import SetupBlocked, setup_check
 from integration.tasks import export_job_task
 from tests.exports.conftest import drafts_with, make_customer, make_invoice, reference_of
 
@@ -145,3 +151,76 @@ def test_an_invoice_blocked_on_finalize_makes_no_card_and_fails_with_its_blocker
     export_job_task(job.pk)
     assert set(ExportJob.objects.values_list("state", flat=True)) == {JobState.DONE}
     assert len(drafts_with(sandbox, reference_of(invoice))) == 1
+
+
+def _private_persons_card(connection, number=1):
+    connection.private_customer_number = number
+    connection.save()
+
+
+def test_a_persons_invoice_goes_to_the_private_persons_card_with_the_person_as_recipient(
+    exporting, sandbox
+):
+    _private_persons_card(exporting)  # 1 Horsens Kommune in the sandbox's seed
+    person = make_customer(kind=Customer.Kind.PERSON, name="Jens Hansen", address="Lyngvej 3",
+                           zip_code="7100", city="Vejle", email="jens@example.dk")  # fmt: skip
+    invoice = make_invoice(person)
+    since = sandbox.last_request_id()
+    run = _export(exporting, invoice)
+    assert (run.done, run.failed) == (1, 0)
+    [draft] = drafts_with(sandbox, reference_of(invoice))
+    assert draft["customer"]["customerNumber"] == 1
+    assert (draft["recipient"]["name"], draft["recipient"]["address"]) == ("Jens Hansen", "Lyngvej 3")
+    assert _calls(sandbox, since, "POST") == []
+    assert not CustomerLink.objects.filter(customer=person).exists()
+    assert not ExportJob.objects.filter(kind="customer").exists()
+
+
+def test_a_persons_invoice_exported_on_finalize_makes_no_card(exporting, sandbox):
+    _private_persons_card(exporting)
+    exporting.auto_export, exporting.push_on_change = True, True
+    exporting.save()
+    since = sandbox.last_request_id()
+    invoice = make_invoice(make_customer(kind=Customer.Kind.PERSON, name="Mette Sørensen"))
+    for job in ExportJob.objects.order_by("kind"):
+        export_job_task(job.pk)
+    assert set(ExportJob.objects.values_list("state", flat=True)) == {JobState.DONE}
+    [draft] = drafts_with(sandbox, reference_of(invoice))
+    assert (draft["customer"]["customerNumber"], draft["recipient"]["name"]) == (1, "Mette Sørensen")
+    assert _calls(sandbox, since, "POST") == []
+    assert _calls(sandbox, since, "PUT", path="/customers/1") == []  # the shared card is left alone
+
+
+def test_a_company_still_gets_its_own_card_with_the_private_persons_option_on(exporting, sandbox):
+    _private_persons_card(exporting)
+    invoice = make_invoice(make_customer(name="Firmaet ApS"))
+    _export(exporting, invoice)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    assert link.matched_by == "created" and link.remote_number != 1
+
+
+def test_the_setup_check_blocks_a_private_persons_card_economic_does_not_have(exporting, sandbox):
+    _private_persons_card(exporting, number=4242)
+    codes = [blocker.code for blocker in setup_check(connection=exporting).blockers]
+    assert "private_customer_unknown" in codes
+    _private_persons_card(exporting, number=_card(sandbox, name="Privatkunder"))
+    reference_refresh(connection=exporting, client=connection_client(connection=exporting))
+    codes = [blocker.code for blocker in setup_check(connection=exporting).blockers]
+    assert "private_customer_unknown" not in codes
+
+
+def test_a_run_refuses_a_persons_invoice_while_the_private_persons_card_is_missing(exporting):
+    _private_persons_card(exporting, number=4242)
+    invoice = make_invoice(make_customer(kind=Customer.Kind.PERSON, name="Ole Olsen"))
+    with pytest.raises(SetupBlocked, match="private persons' invoices, 4242"):
+        export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
+    assert not ExportJob.objects.exists()
+
+
+def test_a_finance_manager_sets_the_private_persons_card_on_the_connection_form(
+    exporting, client, manager
+):
+    client.force_login(manager)
+    page = client.get(reverse("admin:integration_connection_change", args=[exporting.pk]))
+    assert page.status_code == 200
+    assert 'name="private_customer_number"' in page.content.decode()

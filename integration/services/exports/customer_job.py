@@ -3,13 +3,14 @@ it, or update a card it has) -> record (the link, then the job done).
 
 A customer is created once and linked (`CustomerLink`), never matched by name afterwards. Before
 it is created, e-conomic is asked for the cards it has already (`customer_match`): one is linked
-instead, several wait for a person, none has the card created. A lost answer is resolved by
-looking the card up: by our number when we are master of the numbers, otherwise by the CVR/VAT
-number or the exact name and e-mail we sent (the card e-conomic numbered last wins, being the
-one our lost call made). A linked customer that changed here (push on change) has its card read
-and sent back whole: PUT replaces the document (REFERENCE §2.1); with the field policy
-"overwrite" our values win, with "fill empty" only the fields that are empty in e-conomic are
-filled, so what the bookkeeper typed there stays.
+instead, several wait for a person, none has the card created. A private person whose
+connection has a card for private persons' invoices gets no card and costs no call. A lost
+answer is resolved by looking the card up: by our number when we are master of the numbers,
+otherwise by the CVR/VAT number or the exact name and e-mail we sent (the card e-conomic
+numbered last wins, being the one our lost call made). A linked customer that changed here (push
+on change) has its card read and sent back whole: PUT replaces the document (REFERENCE §2.1);
+with the field policy "overwrite" our values win, with "fill empty" only the fields that are
+empty in e-conomic are filled, so what the bookkeeper typed there stays.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def customer_export(
 ) -> None:
     """Create the customer's card in e-conomic (after a lost answer: adopt it if it is there);
     a customer that has its card already has it updated (a change pushed)."""
+    if job.object_id in context.private:
+        export_job_done(job=job, remote_number=context.connection.private_customer_number)
+        return
     if job.object_id in context.customers:
         customer_card_update(job=job, client=client, context=context)
         return
