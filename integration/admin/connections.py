@@ -95,6 +95,7 @@ class ConnectionAdmin(admin.ModelAdmin):
                     "default_payment_terms_number",
                     "default_vat_zone_number",
                     "default_customer_group_number",
+                    "private_customer_number",
                 ]
             },
         ),

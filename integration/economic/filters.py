@@ -55,6 +55,12 @@ def like(field: str, value: str) -> Filter:
     return _compare(field, "like", value)
 
 
+def like_spread(field: str, value: str) -> Filter:
+    """Holds `value`'s characters in this order, anything between them: a CVR number typed
+    with spaces or dashes ("DK 12 34 56 78") still matches 12345678."""
+    return Filter(f"{field}$like:*{'*'.join(escape(character) for character in value)}*")
+
+
 def is_null(field: str) -> Filter:
     return Filter(f"{field}$eq:$null:")
 

@@ -108,6 +108,14 @@ class Connection(models.Model):
     default_payment_terms_number = models.PositiveIntegerField(null=True, blank=True)
     default_vat_zone_number = models.PositiveIntegerField(null=True, blank=True)
     default_customer_group_number = models.PositiveIntegerField(null=True, blank=True)
+    private_customer_number = models.PositiveIntegerField(
+        "e-conomic customer card for private persons' invoices",
+        null=True,
+        blank=True,
+        help_text="Invoices of private persons (not linked to a card of their own) go to this one "
+        "card, each naming the person as its recipient; no card is made per person. Empty: each "
+        "person gets a card.",
+    )
 
     reference_refreshed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -73,6 +73,7 @@ class ExportContext:
     terms_types: dict[int, str] = field(default_factory=dict)  # terms number -> type
     customers: dict[int, int] = field(default_factory=dict)  # customer id -> e-conomic number
     ambiguous: set[int] = field(default_factory=set)  # customer ids
+    private: set[int] = field(default_factory=set)  # persons sent to the private persons' card
     projects: dict[int, int] = field(default_factory=dict)  # project id -> e-conomic number
     # (kind, number) -> (e-conomic's document, barred) of every record e-conomic has
     records: dict[tuple[str, str], tuple[dict, bool]] = field(default_factory=dict)
@@ -133,11 +134,21 @@ class ExportContext:
         self.ambiguous = set(
             links.filter(state=CustomerLinkState.AMBIGUOUS).values_list("customer_id", flat=True)
         )
+        self._private_persons(links)
         self.projects = dict(
             ProjectLink.objects.filter(connection=self.connection).values_list(
                 "project_id", "remote_number"
             )
         )
+
+    def _private_persons(self, links) -> None:
+        # A person with a card of its own keeps it; the others share the connection's card.
+        number = self.connection.private_customer_number
+        persons = Customer.objects.filter(kind=Customer.Kind.PERSON).exclude(
+            pk__in=links.filter(state=CustomerLinkState.LINKED).values("customer_id")
+        )
+        self.private = set(persons.values_list("pk", flat=True)) if number else set()
+        self.customers.update(dict.fromkeys(self.private, number))
 
     def has(self, kind: str, number: object) -> bool:
         return (kind, str(number)) in self.records

@@ -85,7 +85,7 @@ def identification_key(value: str) -> str:
     return re.sub(r"^[A-Z]{2}(?=\d)", "", compact)
 
 
-def _emails(value: str) -> set[str]:
+def email_addresses(value: str) -> set[str]:
     # e-conomic keeps several addresses in one field, separated by spaces.
     return {address for address in re.split(r"[\s,;]+", (value or "").lower()) if address}
 
@@ -110,7 +110,7 @@ class RemoteCustomers:
                 index.by_identification.setdefault(
                     identification_key(record.identification), []
                 ).append(number)
-            for address in _emails(record.email):
+            for address in email_addresses(record.email):
                 index.by_email.setdefault(address, []).append(number)
             index.by_name.setdefault(record.name.strip().lower(), []).append(number)
         return index

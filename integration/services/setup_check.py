@@ -207,6 +207,22 @@ def check_defaults(connection, context, invoices):
 
 
 @check
+def check_private_customer(connection, context, invoices):
+    number = connection.private_customer_number
+    if number is None or connection.reference_refreshed_at is None:
+        return
+    if not context.has(RemoteKind.CUSTOMER, number) or context.barred(RemoteKind.CUSTOMER, number):
+        yield Blocker(
+            "",
+            f"The customer card for private persons' invoices, {number}, is not an open "
+            "customer in e-conomic.",
+            "Enter the number of a card e-conomic has and has not barred (refresh reference "
+            "data if it is new), or empty the field.",
+            code="private_customer_unknown",
+        )
+
+
+@check
 def check_journal(connection, context, invoices):
     if (
         context.method != ExportMethod.VOUCHER

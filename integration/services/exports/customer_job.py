@@ -1,28 +1,33 @@
 """A customer's card in e-conomic: claim -> prepare (its blockers, the snapshot) -> call (create
 it, or update a card it has) -> record (the link, then the job done).
 
-A customer is created once and linked (`CustomerLink`), never matched by name afterwards. A lost
+A customer is created once and linked (`CustomerLink`), never matched by name afterwards. Before
+it is created, e-conomic is asked for the cards it has already (`customer_match`): one is linked
+instead, several wait for a person, none has the card created. A private person whose
+connection has a card for private persons' invoices gets no card and costs no call. A lost
 answer is resolved by looking the card up: by our number when we are master of the numbers,
-otherwise by the CVR/VAT number or the exact name and e-mail we sent (the card e-conomic numbered
-last wins, being the one our lost call made). A linked customer that changed here (push on
-change) has its card read and sent back whole: PUT replaces the document (REFERENCE §2.1); with
-the field policy "overwrite" our values win, with "fill empty" only the fields that are empty in
-e-conomic are filled, so what the bookkeeper typed there stays.
+otherwise by the CVR/VAT number or the exact name and e-mail we sent (the card e-conomic
+numbered last wins, being the one our lost call made). A linked customer that changed here (push
+on change) has its card read and sent back whole: PUT replaces the document (REFERENCE §2.1);
+with the field policy "overwrite" our values win, with "fill empty" only the fields that are
+empty in e-conomic are filled, so what the bookkeeper typed there stays.
 """
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts_app.models import Customer
 from integration.economic import filters, payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import CustomerLink, ErrorKind, ExportJob
+from integration.models import CustomerLink, ErrorKind, ExportJob, JobKind
 from integration.models.connection import FieldPolicy
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
 from integration.services.export_context import ExportContext
+from integration.services.exports.customer_match import CardMatch, customer_cards_lookup
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -31,6 +36,7 @@ from integration.services.exports.jobs import (
     export_job_release,
 )
 from integration.services.exports.snapshots import customer_blockers, customer_snapshot
+from integration.services.installation import job_key, party_reference
 
 READ_ONLY = {"balance", "dueAmount", "lastUpdated", "self", "contacts", "templates", "totals",
              "deliveryLocations", "invoices", "metaData"}  # fmt: skip
@@ -50,6 +56,9 @@ def customer_export(
 ) -> None:
     """Create the customer's card in e-conomic (after a lost answer: adopt it if it is there);
     a customer that has its card already has it updated (a change pushed)."""
+    if job.object_id in context.private:
+        export_job_done(job=job, remote_number=context.connection.private_customer_number)
+        return
     if job.object_id in context.customers:
         customer_card_update(job=job, client=client, context=context)
         return
@@ -63,13 +72,50 @@ def customer_export(
         return
     body = payloads.customer_payload(customer_snapshot(customer, context))
     try:
-        lookup = reconcile or job.revision > 1
-        card = customer_find(client=client, body=body) if lookup else None
+        found = _cards_there(job, customer, body, client, context, reconcile=reconcile)
+        if len(found.cards) > 1:
+            _wait_for_a_person(job, customer, found, context)
+            return
+        card = found.cards[0] if found.cards else None
         card = card or client.customer_create(body, idempotency_key=job.key)
     except EconomicError as error:
         export_job_fail(job=job, error=_about_customer(customer, error))
         return
-    _link_created(job, customer, card["customerNumber"], context)
+    matched_by = found.rule or "created"
+    _link_created(job, customer, card["customerNumber"], context, matched_by=matched_by)
+
+
+def _cards_there(
+    job: ExportJob, customer: Customer, body: dict, client: EconomicClient,
+    context: ExportContext, *, reconcile: bool,
+) -> CardMatch:  # fmt: skip
+    """The card our own lost create made (after a lost answer, or for a later revision), else
+    the cards e-conomic has for the customer already."""
+    if reconcile or job.revision > 1:
+        card = customer_find(client=client, body=body)
+        if card is not None:
+            return CardMatch("created", (card,))
+    return customer_cards_lookup(client=client, connection=context.connection, customer=customer)
+
+
+def _wait_for_a_person(
+    job: ExportJob, customer: Customer, found: CardMatch, context: ExportContext
+) -> None:
+    numbers = [card["customerNumber"] for card in found.cards]
+    with transaction.atomic():
+        CustomerLink.objects.update_or_create(
+            connection=context.connection, customer=customer,
+            defaults={"state": CustomerLinkState.AMBIGUOUS, "remote_number": None,
+                      "candidates": numbers, "matched_by": found.rule},
+        )  # fmt: skip
+        export_job_fail(
+            job=job,
+            kind=ErrorKind.CONFIGURATION,
+            error=f"Customer {customer} matches {len(numbers)} e-conomic customers by "
+            f"{found.rule}: {found.describe()}; no card was created. Fix: pick the right card "
+            "on the customer links screen, then retry.",
+        )
+    context.ambiguous.add(customer.pk)
 
 
 def earlier_revision_open(job: ExportJob) -> bool:
@@ -87,14 +133,16 @@ def _about_customer(customer: Customer, error: EconomicError) -> EconomicError:
     return error_about(error, f"Customer {customer} could not be created in e-conomic")
 
 
-def _link_created(job: ExportJob, customer: Customer, number: int, context: ExportContext) -> None:
+def _link_created(
+    job: ExportJob, customer: Customer, number: int, context: ExportContext, *, matched_by: str
+) -> None:
     try:
         with transaction.atomic():
             CustomerLink.objects.update_or_create(
                 connection=context.connection,
                 customer=customer,
                 defaults={"state": CustomerLinkState.LINKED, "remote_number": number,
-                          "candidates": [], "matched_by": "created"},
+                          "candidates": [], "matched_by": matched_by},
             )  # fmt: skip
     except IntegrityError:
         export_job_fail(
@@ -106,6 +154,21 @@ def _link_created(job: ExportJob, customer: Customer, number: int, context: Expo
         return
     context.customers[customer.pk] = number
     export_job_done(job=job, remote_number=number)
+
+
+def customer_job_queue(*, connection, customer_id: int, installation: str) -> ExportJob:
+    """The customer's job of the automatic export (revision 1: its card is made once), in the
+    caller's transaction; the caller rings after the commit."""
+    job, _ = ExportJob.objects.get_or_create(
+        connection=connection, kind=JobKind.CUSTOMER, object_id=customer_id, revision=1,
+        defaults={
+            "method": connection.export_method, "not_before": timezone.now(),
+            "reference": party_reference(JobKind.CUSTOMER, customer_id, installation=installation),
+            "key": job_key(connection_id=connection.pk, kind=JobKind.CUSTOMER,
+                           object_id=customer_id, revision=1, installation=installation),
+        },
+    )  # fmt: skip
+    return job
 
 
 def customer_find(*, client: EconomicClient, body: dict) -> dict | None:

@@ -21,8 +21,10 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
 from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
+from integration.services.enqueue import export_job_tasks_enqueue
 from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.credited_draft import credited_draft_delete
+from integration.services.exports.customer_job import customer_job_queue
 from integration.services.exports.jobs import (
     error_about,
     export_job_claim,
@@ -31,7 +33,8 @@ from integration.services.exports.jobs import (
     export_job_progress,
     export_job_release,
 )
-from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
+from integration.services.exports.snapshots import invoice_own_blockers, invoice_snapshot
+from integration.services.installation import installation_code
 
 TOLERANCE = Decimal("0.01")
 
@@ -66,9 +69,10 @@ def invoice_job_prepare(
     run makes before it starts: an automatic export has no run to refuse, and the mappings may
     have changed since."""
     invoice = invoice or invoices_for_export([job.object_id])[0]
-    if not _parties_ready(job, invoice, context):
+    # The invoice's own blockers first: one that cannot go never waits for, or makes, a card.
+    blockers = invoice_own_blockers(invoice, context)
+    if not blockers and not _parties_ready(job, invoice, context):
         return None
-    blockers = invoice_blockers(invoice, context)
     if blockers:
         message = "\n".join(str(blocker) for blocker in blockers)
         export_job_fail(job=job, error=message, kind=ErrorKind.CONFIGURATION)
@@ -93,6 +97,9 @@ def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> 
             connection=job.connection_id, kind=kind, object_id=object_id
         )
         failed = party.filter(state__in=(JobState.FAILED, JobState.DEAD)).first()
+        if kind == JobKind.CUSTOMER and job.run_id is None and not party.exists():
+            _customer_job_for_retried(job, object_id)  # blocked on finalize, so no card was made
+            return False
         if failed is not None or not party.exists():
             reason = failed.last_error if failed else f"no {kind} job exists for it"
             message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
@@ -101,6 +108,13 @@ def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> 
             export_job_release(job=job)
         return False
     return True
+
+
+def _customer_job_for_retried(job: ExportJob, customer_id: int) -> None:
+    queued = customer_job_queue(connection=job.connection, customer_id=customer_id,
+                                installation=installation_code())  # fmt: skip
+    export_job_tasks_enqueue(job_ids=[queued.pk])
+    export_job_release(job=job)
 
 
 # -- call and record ---------------------------------------------------------------------------

@@ -32,12 +32,19 @@ def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     """Every reason this invoice cannot be exported now; empty when it can. The same checks
     guard a run before it starts and each job before it is sent (an automatic export has no run
     to refuse, and the mappings may have changed since)."""
+    found = invoice_own_blockers(invoice, context)
+    if invoice.customer_id not in context.customers:
+        found += customer_blockers(invoice.customer, context, label(invoice))
+    return found
+
+
+def invoice_own_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
+    """What stops the invoice itself, whatever becomes of its customer's card: while any stands,
+    no card is made for it."""
     found = [*_header_blockers(invoice, context), *_line_blockers(invoice, context)]
     found += _date_blockers(invoice, context)
     if context.method == ExportMethod.VOUCHER:
         found += journal_blockers(context, vouchers=1, subject=label(invoice))
-    if invoice.customer_id not in context.customers:
-        found += customer_blockers(invoice.customer, context, label(invoice))
     return found
 
 

@@ -19,13 +19,15 @@ from integration.services.enqueue import (
     export_job_tasks_enqueue,
     export_run_tasks_enqueue,
 )
+from integration.services.export_context import ExportContext
+from integration.services.exports.customer_job import customer_job_queue
 from integration.services.exports.jobs import CLAIMABLE, export_jobs_expire_leases
+from integration.services.exports.snapshots import invoice_own_blockers
 from integration.services.exports.worker import export_process
 from integration.services.installation import (
     installation_code,
     invoice_reference,
     job_key,
-    party_reference,
 )
 
 
@@ -59,7 +61,8 @@ def _job_for(
 
 def invoice_finalized_export(*, invoice: Invoice) -> list[ExportJob]:
     """Queue the invoice (and its customer, if it has no card yet) for every connection that
-    exports automatically. Runs inside the finalizing transaction."""
+    exports automatically. Runs inside the finalizing transaction. An invoice that its own
+    blockers stop gets no card made for it: its job fails with them."""
     jobs = []
     connections = list(Connection.objects.filter(active=True, auto_export=True))
     code = installation_code() if connections else ""
@@ -67,14 +70,21 @@ def invoice_finalized_export(*, invoice: Invoice) -> list[ExportJob]:
         linked = CustomerLink.objects.filter(
             connection=connection, customer=invoice.customer_id, state=CustomerLinkState.LINKED
         ).exists()
-        if not linked:
-            customer = party_reference("customer", invoice.customer_id, installation=code)
-            _job_for(connection, JobKind.CUSTOMER, invoice.customer_id, customer, code)
+        if not linked and _needs_card(invoice, connection):
+            customer_job_queue(connection=connection, customer_id=invoice.customer_id,
+                               installation=code)  # fmt: skip
         reference = invoice_reference(invoice, installation=code)
         jobs.append(_job_for(connection, JobKind.INVOICE, invoice.pk, reference, code))
     if jobs:
         export_job_tasks_enqueue(job_ids=[job.pk for job in jobs])
     return jobs
+
+
+def _needs_card(invoice: Invoice, connection: Connection) -> bool:
+    context = ExportContext.load(connection=connection)
+    return invoice.customer_id not in context.customers and not invoice_own_blockers(
+        invoice, context
+    )
 
 
 def export_job_send(*, job_id: int) -> int:
