@@ -22,6 +22,7 @@ SALES_ACCOUNTS = [
     (1010, "Sales of services, domestic"),
     (1020, "Sales of services, EU"),
     (1030, "Sales of services, outside the EU"),
+    (1040, "Sales exempt from VAT"),
     (1050, "Travel and expenses re-invoiced"),
 ]
 # name, default sales account, hourly (or per km) price in DKK
@@ -31,8 +32,10 @@ SERVICE_TYPES = [
     ("Support", 1010, Decimal("850.00")),
     ("Travel", 1050, Decimal("3.79")),
 ]
-# Sales account per VAT situation (travel keeps its own account).
-SITUATION_ACCOUNT = {"domestic": 1010, "eu_reverse_charge": 1020, "abroad": 1030, "exempt": 1010}
+# Sales account per VAT situation. Travel re-invoiced at home has its own account; sold to the
+# EU, abroad or without VAT it is a sale like the others there (an account carries one VAT code).
+SITUATION_ACCOUNT = {"domestic": 1010, "eu_reverse_charge": 1020, "abroad": 1030, "exempt": 1040}
+TRAVEL_ACCOUNT = 1050
 SITUATION_VAT_CODE = {
     "domestic": "S25", "eu_reverse_charge": "RC0", "abroad": "EXEMPT", "exempt": "EXEMPT",
 }  # fmt: skip

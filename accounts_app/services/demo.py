@@ -154,14 +154,15 @@ def _demo_line_add(invoice, customer, service_name, quantity) -> None:
     service = ServiceType.objects.get(name=service_name)
     price = next(p for name, _a, p in demo_data.SERVICE_TYPES if name == service_name)
     account = demo_data.SITUATION_ACCOUNT[customer.vat_situation]
+    if service_name == "Travel" and customer.vat_situation == "domestic":
+        account = demo_data.TRAVEL_ACCOUNT
     invoice_line_add(
         invoice=invoice,
         description=f"{service_name} ({'km' if service_name == 'Travel' else 'hours'})",
         quantity=quantity,
         unit_price=(price / invoice.exchange_rate).quantize(Decimal("0.01")),
         vat_code=VatCode.objects.get(code=demo_data.SITUATION_VAT_CODE[customer.vat_situation]),
-        sales_account=service.default_sales_account if service_name == "Travel"
-        else SalesAccount.objects.get(number=account),
+        sales_account=SalesAccount.objects.get(number=account),
         service_type=service,
     )  # fmt: skip
 

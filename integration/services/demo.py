@@ -23,17 +23,22 @@ from integration.services.payments import payment_webhook_urls
 from integration.services.reference import reference_refresh
 
 DEMO_NAME = "e-conomic sandbox"
-# The demo ledger's codes and the sandbox agreement's: VAT codes by meaning, sales accounts to
-# the service product groups (with and without VAT), travel sold as the mileage product.
+# The demo ledger's codes and the sandbox agreement's: VAT codes by meaning; each sales account
+# to the product group whose sales account for the zone it serves is that same account (services
+# 3: 1010 at home, 1020 EU, 1030 abroad, 1040 exempt; travel 5: 1050 at home), with the product
+# its lines are sold as when the service type's is of another group; travel sold as the mileage
+# product with VAT.
 VAT_PAIRS = {"S25": "U25", "RC0": "UEUV", "EXEMPT": "UV0"}
-SALES_ACCOUNT_GROUPS = {1010: 3, 1020: 4, 1030: 4, 1050: 3}
-SERVICE_PRODUCTS = {"Travel": "2"}
+SALES_ACCOUNT_GROUPS = {1010: (3, "1"), 1020: (3, "1"), 1030: (3, "1"), 1040: (3, "1"),
+                        1050: (5, "3")}  # fmt: skip
+SERVICE_PRODUCTS = {"Travel": "3"}
 DEFAULTS = {
     "default_layout_number": 19,
     "default_payment_terms_number": 2,
     "default_vat_zone_number": 1,
     "default_customer_group_number": 1,
     "default_product_number": "1",
+    "voucher_journal_number": 1,  # the sandbox's "Daglig" journal, for the voucher method
 }
 
 
@@ -82,13 +87,16 @@ def _pair_and_map(connection: Connection) -> None:
             VatCodePairing.objects.update_or_create(
                 connection=connection, vat_code=vat_code, defaults={"vat_account": record}
             )
-    for number, group in SALES_ACCOUNT_GROUPS.items():
+    for number, (group, product_number) in SALES_ACCOUNT_GROUPS.items():
         account = SalesAccount.objects.filter(number=number).first()
         if account:
             SalesAccountMapping.objects.update_or_create(
                 connection=connection,
                 sales_account=account,
-                defaults={"product_group_number": group},
+                defaults={
+                    "product_group_number": group,
+                    "product": _record(connection, RemoteKind.PRODUCT, product_number),
+                },
             )
     for name, product_number in SERVICE_PRODUCTS.items():
         service_type = ServiceType.objects.filter(name=name).first()
