@@ -3,7 +3,6 @@ import pytest
 from django.core.management import call_command
 
 from accounts_app.models import Invoice
-
 from integration.models import CustomerLink, VatCodePairing
 from integration.services.demo import demo_connection_setup
 from integration.services.exports import export_run_start
