@@ -80,6 +80,9 @@ class LineSnapshot:
     product_number: str
     net_amount: Decimal
     vat_amount: Decimal
+    account_number: int | None = None  # the revenue account it books to in e-conomic
+    vat_code: str | None = None  # e-conomic's VAT code for it (None: no VAT)
+    vat_rate: Decimal = Decimal("0")  # percent, as our ledger charged it
 
 
 @dataclass(frozen=True)
@@ -196,24 +199,48 @@ def voucher_text(invoice: InvoiceSnapshot) -> str:
     return _clip(f"Invoice {invoice.number} {invoice.reference}", "text")
 
 
+def voucher_postings(
+    invoice: InvoiceSnapshot,
+) -> list[tuple[int | None, str | None, Decimal, Decimal]]:
+    """The invoice's lines summed by (revenue account, VAT code): (account, code, net, VAT), in
+    the order the lines first name them. Each becomes one entry of the voucher."""
+    sums: dict[tuple[int | None, str | None], tuple[Decimal, Decimal]] = {}
+    for line in invoice.lines:
+        key = (line.account_number, line.vat_code)
+        net, vat = sums.get(key, (Decimal("0"), Decimal("0")))
+        sums[key] = (net + line.net_amount, vat + line.vat_amount)
+    return [(account, code, net, vat) for (account, code), (net, vat) in sums.items()]
+
+
 def voucher_payload(invoice: InvoiceSnapshot, *, accounting_year: str, journal_number: int) -> dict:
-    """One voucher holding the invoice as a manual customer-invoice entry (the gross amount
-    owed by the customer, negative for a credit note)."""
-    entry = {
+    """One balanced voucher holding the invoice: a manual customer-invoice entry per (revenue
+    account, VAT code) of its lines, each the gross owed by the customer for those lines, its
+    net to `contraAccount` and its VAT (ours, to the cent) to the code's account through
+    `contraVatAccount` (ADDENDUM §2); together they are the invoice's gross. A credit note's are
+    negative, as its lines are."""
+    common = {
         "customer": {"customerNumber": invoice.customer_number},
         "customerInvoice": invoice.number,
-        "amount": money(invoice.gross_total),
         "date": invoice.issue_date.isoformat(),
         "text": voucher_text(invoice),
         "currency": {"code": invoice.currency},
         **_optional_exchange_rate(invoice),
     }
     if invoice.due_date:
-        entry["dueDate"] = invoice.due_date.isoformat()
+        common["dueDate"] = invoice.due_date.isoformat()
+    entries = []
+    for account, code, net, vat in voucher_postings(invoice):
+        entry = {**common, "amount": money(net + vat)}
+        if account is not None:
+            entry["contraAccount"] = {"accountNumber": account}
+        if code is not None:
+            entry["contraVatAccount"] = {"vatCode": code}
+            entry["contraVatAmount"] = money(vat)
+        entries.append(entry)
     return {
         "accountingYear": {"year": accounting_year},
         "journal": {"journalNumber": journal_number},
-        "entries": {"manualCustomerInvoices": [entry]},
+        "entries": {"manualCustomerInvoices": entries},
     }
 
 

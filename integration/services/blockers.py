@@ -230,3 +230,30 @@ def _vat_blockers(context, line, booked, zone, zone_name, subject, where) -> lis
         f"account to a product group whose {zone_name} sales account carries e-conomic VAT code "
         f"{ours or 'none'}.", code="vat_code_differs",
     )]  # fmt: skip
+
+
+def voucher_line_blockers(
+    context: ExportContext, *, line: InvoiceLine, zone: int, subject: str, where: str
+) -> list[Blocker]:
+    """A voucher names each line's revenue account itself (our sales account, else the account
+    e-conomic books its product to in the zone): it must be one of e-conomic's, open for entries."""
+    account = sales_account_of(line)
+    if account is None:
+        booked = context.zone_account(context.group_of(context.product_for(line)), zone)
+        number = booked[0] if booked else None
+    else:
+        number = account.number
+    if number is None:
+        return [Blocker(
+            subject, f"{where} has no sales account, and its product books to none in e-conomic.",
+            "Give the line a sales account (or its service type a default one).",
+            code="voucher_account_missing",
+        )]  # fmt: skip
+    if not context.has(RemoteKind.ACCOUNT, number) or context.barred(RemoteKind.ACCOUNT, number):
+        return [Blocker(
+            subject, f"{where} books to account {number}, which e-conomic's chart of accounts "
+            "does not have open.",
+            f"Create or reopen account {number} in e-conomic and refresh reference data, or give "
+            "the line another sales account.", code="voucher_account_unknown",
+        )]  # fmt: skip
+    return []

@@ -114,7 +114,13 @@ def test_a_voucher_holds_the_gross_amount_owed_by_the_customer():
 
 
 def test_a_credit_note_voucher_carries_its_own_number_and_names_the_invoice_it_credits():
-    credit_note = snapshot(number=18, credited_number=17, reference="LB-CN-18",
+    line = payloads.LineSnapshot(  # a credit note's lines are the negative of the invoice's
+        description="Consulting", quantity=Decimal("-2.00"), unit_price=Decimal("100.00"),
+        discount_percent=Decimal("10.00"), product_number="SKU-1",
+        net_amount=Decimal("-180.00"), vat_amount=Decimal("-45.00"),
+    )  # fmt: skip
+    credit_note = snapshot(number=18, credited_number=17, reference="LB-CN-18", lines=(line,),
+                           net_total=Decimal("-180.00"), vat_total=Decimal("-45.00"),
                            gross_total=Decimal("-225.00"))  # fmt: skip
     voucher = payloads.voucher_payload(credit_note, accounting_year="2026", journal_number=1)
     [entry] = voucher["entries"]["manualCustomerInvoices"]

@@ -59,7 +59,8 @@ def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> d
         gross=str(snapshot.gross_total),
         lines=[{**asdict(line), "quantity": str(line.quantity), "unit_price": str(line.unit_price),
                 "discount_percent": str(line.discount_percent), "net_amount": str(line.net_amount),
-                "vat_amount": str(line.vat_amount)} for line in snapshot.lines],
+                "vat_amount": str(line.vat_amount), "vat_rate": str(line.vat_rate)}
+               for line in snapshot.lines],
         document=payloads.draft_invoice_payload(snapshot) if customer else None,
     )  # fmt: skip
     if method == ExportMethod.VOUCHER:

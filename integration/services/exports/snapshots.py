@@ -19,8 +19,9 @@ from integration.services.blockers import (
     journal_blockers,
     line_booking_blockers,
     vat_code_blocker,
+    voucher_line_blockers,
 )
-from integration.services.export_context import ExportContext
+from integration.services.export_context import ExportContext, sales_account_of
 from integration.services.installation import invoice_reference
 
 
@@ -58,8 +59,13 @@ def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     if invoice.is_draft:
         found.append(Blocker(name, "is a draft.", "Finalize it before exporting."))
     if not context.connection.base_currency:
-        found.append(Blocker(name, "goes to an agreement whose base currency is not known yet.",
-                             "Test the connection: it reads the base currency from e-conomic."))
+        found.append(
+            Blocker(
+                name,
+                "goes to an agreement whose base currency is not known yet.",
+                "Test the connection: it reads the base currency from e-conomic.",
+            )
+        )
     if not context.has(RemoteKind.CURRENCY, invoice.currency):
         found.append(
             Blocker(
@@ -112,7 +118,12 @@ def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
             if unpaired:
                 found.append(unpaired)
                 continue
-        found += line_booking_blockers(context, line=line, zone=zone, subject=name, where=where)
+        rule = (
+            voucher_line_blockers
+            if context.method == ExportMethod.VOUCHER
+            else line_booking_blockers
+        )
+        found += rule(context, line=line, zone=zone, subject=name, where=where)
     return found
 
 
@@ -174,17 +185,27 @@ def recipient_of(buyer: Buyer) -> payloads.Recipient:
 
 
 def line_snapshots(invoice: Invoice, context: ExportContext) -> tuple:
-    return tuple(
-        payloads.LineSnapshot(
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            product_number=context.product_for(line),
-            net_amount=line.net_amount,
-            vat_amount=line.vat_amount,
-        )
-        for line in invoice.lines.all()
+    zone = context.vat_zone_for(invoice.buyer)
+    return tuple(_line_snapshot(line, context, zone) for line in invoice.lines.all())
+
+
+def _line_snapshot(line, context: ExportContext, zone: int) -> payloads.LineSnapshot:
+    product = context.product_for(line)
+    account = sales_account_of(line)
+    booked = context.zone_account(context.group_of(product), zone)
+    return payloads.LineSnapshot(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount_percent=line.discount_percent,
+        product_number=product,
+        net_amount=line.net_amount,
+        vat_amount=line.vat_amount,
+        # Ours where the line names one (the checks prove e-conomic books the same), else the
+        # one e-conomic books its product to.
+        account_number=account.number if account else (booked[0] if booked else None),
+        vat_code=context.vat_codes.get(line.vat_code_id) if line.vat_code_id else None,
+        vat_rate=line.vat_rate or Decimal("0"),
     )
 
 
