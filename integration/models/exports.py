@@ -129,6 +129,11 @@ class ExportJob(models.Model):
         blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
     )
     exchange_rate = exchange_rate_applied_field()
+    vat_difference = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
+        "more (a larger one stops the export).",
+    )  # fmt: skip
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -198,6 +203,11 @@ class InvoiceExport(models.Model):
         "anyone booked the draft, so no credit note was sent.",
     )  # fmt: skip
     exchange_rate = exchange_rate_applied_field()
+    vat_difference = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
+        "more (a larger one stops the export).",
+    )  # fmt: skip
     exported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -33,6 +33,12 @@ from integration.services.exports.jobs import (
     export_job_progress,
     export_job_release,
 )
+from integration.services.exports.prediction import (
+    figures_ours,
+    rounding_learn,
+    rounding_of_answer,
+    rounding_tolerance,
+)
 from integration.services.exports.snapshots import invoice_own_blockers, invoice_snapshot
 from integration.services.installation import installation_code
 
@@ -155,21 +161,22 @@ def _steps(job, invoice: Invoice, snapshot, client, context, reconcile) -> Outco
     if reconcile and job.method == ExportMethod.BOOKED:
         if found := client.booked_invoices_find(job.reference):
             return _booked_outcome(found[0])
-    draft = _draft(job, snapshot, client, context, reconcile)
-    if draft is None:
+    drafted = _draft(job, snapshot, client, context, reconcile)
+    if drafted is None:
         return None
+    draft, fresh = drafted
     if _pdf_wanted(job, context) and not _attach(job, invoice, client):
         return None
-    if job.method == ExportMethod.DRAFT:
-        return Outcome({"draft_number": job.draft_number, "exchange_rate": job.exchange_rate})
-    return _book_if_totals_agree(job, invoice, draft, client, context)
+    return draft_totals_checked(job=job, snapshot=snapshot, draft=draft, fresh=fresh,
+                                client=client, context=context)  # fmt: skip
 
 
-def _draft(job: ExportJob, snapshot, client, context, reconcile) -> dict | None:
-    """The draft in e-conomic: the one already recorded ({}: its totals are read again only when
-    booking needs them), one found by reference, or a new one. None: the lease was lost."""
+def _draft(job: ExportJob, snapshot, client, context, reconcile) -> tuple[dict, bool] | None:
+    """The draft in e-conomic and whether this attempt made it: the one already recorded ({}:
+    its totals are read again when they are compared), one found by reference, or a new one.
+    None: the lease was lost."""
     if job.draft_number:
-        return {}
+        return {}, False
     found = client.draft_invoices_find(job.reference) if reconcile else []
     draft = found[0] if found else client.draft_invoice_create(
         payloads.draft_invoice_payload(snapshot), idempotency_key=job.key
@@ -179,9 +186,9 @@ def _draft(job: ExportJob, snapshot, client, context, reconcile) -> dict | None:
     if job.method == ExportMethod.DRAFT and not _pdf_wanted(job, context):
         job.draft_number = numbers["draft_number"]  # recorded with the job's end, next
         job.exchange_rate = numbers["exchange_rate"]
-        return draft
+        return draft, not found
     # Steps follow: keep the number first, so a later attempt goes on from this draft.
-    return draft if export_job_progress(job=job, **numbers) else None
+    return (draft, not found) if export_job_progress(job=job, **numbers) else None
 
 
 def _pdf_wanted(job: ExportJob, context: ExportContext) -> bool:
@@ -194,33 +201,89 @@ def _attach(job: ExportJob, invoice: Invoice, client: EconomicClient) -> bool:
     return export_job_progress(job=job, pdf_attached=True)
 
 
-def _book_if_totals_agree(job, invoice: Invoice, draft: dict, client, context) -> Outcome:
-    """e-conomic computes VAT itself (product group x VAT zone): book only what adds up to ours."""
+def draft_totals_checked(
+    *, job: ExportJob, snapshot: payloads.InvoiceSnapshot, draft: dict, fresh: bool,
+    client: EconomicClient, context: ExportContext,
+) -> Outcome | None:  # fmt: skip
+    """e-conomic prices the draft itself: only a draft whose totals are ours (to within how the
+    two ways of rounding VAT can differ) stays, and is booked by the booked method. A draft left
+    by an earlier attempt that is not ours is replaced (its cause was fixed since, or the retry
+    would have been refused); a new one that is not ours stays, named, for a person."""
     if "grossAmount" not in draft:
         try:
             draft = client.draft_invoice_get(job.draft_number)
         except NotFoundError as error:
-            # The draft is gone: booked by an earlier attempt whose answer was lost (and whose
-            # lookup failed too), or by a person. The booked invoice is found by reference.
-            return _booked_after_all(job, client, error)
-    theirs = Decimal(str(draft.get("grossAmount", 0)))
-    if abs(theirs - invoice.gross_total) > TOLERANCE:
-        return Outcome(
-            problem=f"e-conomic's draft {job.draft_number} totals {theirs:.2f} {invoice.currency} "
-            f"gross, ours {invoice.gross_total:.2f}; it was not booked. The VAT of a line "
-            "differs: check that each service type's product is in a product group whose sales "
-            "account has the VAT our lines carry, then retry (or book the draft by hand)."
-        )  # fmt: skip
-    return _book(job, invoice, client, context)
+            if job.method == ExportMethod.BOOKED:
+                # Booked by an earlier attempt whose answer was lost (and whose lookup failed
+                # too), or by a person: the booked invoice is found by reference.
+                return _booked_after_all(job, client, error)
+            draft, fresh = client.draft_invoices_find(job.reference)[:1] or [{}], False
+    problem, difference = _totals_problem(job, snapshot, draft, context)
+    if problem and not fresh:
+        draft = _draft_replace(job, snapshot, draft, client)
+        if draft is None:
+            return None
+        problem, difference = _totals_problem(job, snapshot, draft, context)
+    if problem:
+        return Outcome(problem=problem)
+    if job.method == ExportMethod.DRAFT:
+        return Outcome({"draft_number": job.draft_number, "exchange_rate": job.exchange_rate,
+                        "vat_difference": difference})  # fmt: skip
+    booked = _book(job, snapshot, client, context)
+    return Outcome({**booked.numbers, "vat_difference": difference}, booked.problem)
 
 
-def _book(job, invoice: Invoice, client: EconomicClient, context: ExportContext) -> Outcome:
+def _totals_problem(job, snapshot, draft: dict, context) -> tuple[str, Decimal | None]:
+    """What is wrong with the draft's totals ("" when nothing), and its VAT less ours. The
+    answer also tells how the agreement rounds VAT, when the two ways give different VAT."""
+    if not draft:
+        return "its draft is gone from e-conomic", None
+    theirs, vat = (Decimal(str(draft.get(name, 0))) for name in ("grossAmount", "vatAmount"))
+    learned = rounding_of_answer(snapshot=snapshot, context=context, vat=vat)
+    if learned:
+        rounding_learn(connection=context.connection, rounding=learned)
+    allowed = max(TOLERANCE, sum(
+        (rounding_tolerance(snapshot, code) for code in figures_ours(snapshot).vat_by_code),
+        Decimal("0"),
+    ))  # fmt: skip
+    if abs(theirs - snapshot.gross_total) <= allowed:
+        return "", vat - snapshot.vat_total
+    fate = "it was not booked" if job.method == ExportMethod.BOOKED else "it stands as a draft"
+    number = draft.get("draftInvoiceNumber", job.draft_number)
+    return (
+        f"e-conomic's draft {number} totals {theirs:.2f} {snapshot.currency} gross, ours "
+        f"{snapshot.gross_total:.2f}; {fate}. The VAT of a line differs: check that each line's "
+        "product is in a product group whose sales account has the VAT our lines carry, then "
+        "retry (the draft is then replaced), or correct the draft in e-conomic."
+    ), vat - snapshot.vat_total
+
+
+def _draft_replace(job: ExportJob, snapshot, draft: dict, client: EconomicClient) -> dict | None:
+    """Delete a stale draft and make it again from what our ledger says now; None: the lease was
+    lost. The new one's key names the attempt: e-conomic would answer the first body's key with
+    the stale draft (or PayloadChanged)."""
+    stale = draft.get("draftInvoiceNumber")
+    if stale:
+        try:
+            client.draft_invoice_delete(stale)
+        except NotFoundError:
+            pass  # gone already (an attempt before this one deleted it)
+    new = client.draft_invoice_create(
+        payloads.draft_invoice_payload(snapshot), idempotency_key=f"{job.key}~{job.attempts}"
+    )
+    numbers = {"draft_number": new["draftInvoiceNumber"],
+               "exchange_rate": payloads.exchange_rate_per_unit(new)}  # fmt: skip
+    return new if export_job_progress(job=job, **numbers) else None
+
+
+def _book(job, invoice, client: EconomicClient, context: ExportContext) -> Outcome:
     ours = context.connection.number_policy == NumberPolicy.OURS
     body = payloads.booking_payload(
         draft_number=job.draft_number, book_with_number=invoice.number if ours else None
     )
     try:
-        booked = client.invoice_book(body, idempotency_key=f"{job.key}:book")
+        # The key names the draft: a retry that had to replace a stale draft books another.
+        booked = client.invoice_book(body, idempotency_key=f"{job.key}:book:{job.draft_number}")
     except NotFoundError:
         raise
     except EconomicError as error:
@@ -260,6 +323,7 @@ def invoice_exports_record(
             connection=context.connection, invoice=invoice, job=job, method=job.method,
             draft_number=job.draft_number, booked_number=job.booked_number,
             voucher_number=job.voucher_number, exchange_rate=job.exchange_rate,
+            vat_difference=job.vat_difference,
             economic_number=str(job.booked_number or job.voucher_number or job.draft_number or ""),
         )
         for job, invoice in jobs
@@ -268,7 +332,7 @@ def invoice_exports_record(
     InvoiceExport.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["connection", "invoice"],
         update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
-                       "economic_number", "exchange_rate", "exported_at"],
+                       "economic_number", "exchange_rate", "vat_difference", "exported_at"],
     )  # fmt: skip
     if context.connection.number_policy == NumberPolicy.COPY_BACK:
         invoices_external_numbers_set(

@@ -22,6 +22,7 @@ from integration.services.blockers import (
     voucher_line_blockers,
 )
 from integration.services.export_context import ExportContext, sales_account_of
+from integration.services.exports.prediction import invoice_predict, prediction_problems
 from integration.services.installation import invoice_reference
 
 
@@ -36,6 +37,8 @@ def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     found = invoice_own_blockers(invoice, context)
     if invoice.customer_id not in context.customers:
         found += customer_blockers(invoice.customer, context, label(invoice))
+    if not found:
+        found += _prediction_blockers(invoice, context)
     return found
 
 
@@ -47,6 +50,18 @@ def invoice_own_blockers(invoice: Invoice, context: ExportContext) -> list[Block
     if context.method == ExportMethod.VOUCHER:
         found += journal_blockers(context, vouchers=1, subject=label(invoice))
     return found
+
+
+def _prediction_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
+    # Asked last: a snapshot is only sound once every other check has passed.
+    snapshot = invoice_snapshot(invoice, context)
+    prediction = invoice_predict(snapshot=snapshot, context=context)
+    return [
+        Blocker(label(invoice), problem, fix, code="economic_totals_differ")
+        for problem, fix in prediction_problems(
+            snapshot=snapshot, context=context, prediction=prediction
+        )
+    ]
 
 
 def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
