@@ -20,12 +20,14 @@ from accounts_app.models import (
 )
 from accounts_app.services import invoice_render_pdf, seller_missing_settings
 from integration.models import Connection, RemoteKind
+from integration.models.connection import ExportMethod
 from integration.services.blockers import (
     Blocker,
     accounting_year_blocker,
     line_booking_blockers,
     product_blocker,
     vat_code_blocker,
+    voucher_line_blockers,
     warning,
 )
 from integration.services.export_context import ExportContext
@@ -140,9 +142,13 @@ def check_line_bookings(connection, context, invoices):
     if connection.reference_refreshed_at is None:
         return
     seen = set()
-    for line in _lines(invoices).select_related(
-        "invoice__customer", "service_type__default_sales_account", "vat_code", "sales_account"
-    ).order_by("invoice_id", "position"):
+    for line in (
+        _lines(invoices)
+        .select_related(
+            "invoice__customer", "service_type__default_sales_account", "vat_code", "sales_account"
+        )
+        .order_by("invoice_id", "position")
+    ):
         buyer = line.invoice.buyer
         situation = buyer.vat_situation
         kind = (line.sales_account_id, line.service_type_id, line.vat_code_id, situation)
@@ -151,9 +157,12 @@ def check_line_bookings(connection, context, invoices):
         seen.add(kind)
         zone = context.vat_zone_for(buyer)
         where = f"Lines like line {line.position or 1} of invoice {line.invoice.number}"
-        for blocker in line_booking_blockers(
-            context, line=line, zone=zone, subject="", where=where
-        ):
+        rule = (
+            voucher_line_blockers
+            if context.method == ExportMethod.VOUCHER
+            else line_booking_blockers
+        )
+        for blocker in rule(context, line=line, zone=zone, subject="", where=where):
             # A line without a usable product is named by check_service_types here, and by
             # invoice and line by each invoice's own check.
             if blocker.code not in PRODUCT_CODES:

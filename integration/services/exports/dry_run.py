@@ -13,6 +13,7 @@ from integration.economic import payloads
 from integration.models import Connection, ExportRun, RunState
 from integration.models.connection import ExportMethod
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.prediction import invoice_predict
 from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
 from integration.services.setup_check import setup_check
 
@@ -62,6 +63,8 @@ def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> d
                 "vat_amount": str(line.vat_amount), "vat_rate": str(line.vat_rate)}
                for line in snapshot.lines],
         document=payloads.draft_invoice_payload(snapshot) if customer else None,
+        # Ours beside what e-conomic will book, per VAT code, for each way it may round VAT.
+        totals=invoice_predict(snapshot=snapshot, context=context).as_report(),
     )  # fmt: skip
     if method == ExportMethod.VOUCHER:
         entry["accounting_year"] = context.accounting_year_for(invoice.issue_date)

@@ -265,7 +265,7 @@ def _draft_replace(job: ExportJob, snapshot, draft: dict, client: EconomicClient
     stale = draft.get("draftInvoiceNumber")
     if stale:
         try:
-            client.draft_invoice_delete(stale)
+            client.draft_invoice_delete(stale, idempotency_key=f"{job.key}:delete:{stale}")
         except NotFoundError:
             pass  # gone already (an attempt before this one deleted it)
     new = client.draft_invoice_create(

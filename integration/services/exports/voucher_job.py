@@ -119,8 +119,9 @@ def vouchers_send(
 
 
 def _applied_rate(voucher: dict) -> Decimal | None:
-    """The rate e-conomic applied, answered on the voucher's one entry."""
-    (entry,) = voucher["entries"]["manualCustomerInvoices"]
+    """The rate e-conomic applied, answered on each of the voucher's entries (one invoice, one
+    rate: the first entry's)."""
+    entry = voucher["entries"]["manualCustomerInvoices"][0]
     return payloads.exchange_rate_per_unit(entry)
 
 
