@@ -44,6 +44,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "tested_at",
         "test_error",
         "reference_refreshed_at",
+        "vat_rounding",
         "created_at",
     ]
     actions = [
@@ -67,6 +68,7 @@ class ConnectionAdmin(admin.ModelAdmin):
                     "tested_at",
                     "test_error",
                     "reference_refreshed_at",
+                    "vat_rounding",
                 ]
             },
         ),
@@ -78,6 +80,7 @@ class ConnectionAdmin(admin.ModelAdmin):
                     "voucher_journal_number",
                     "number_policy",
                     "include_pdf",
+                    "book_vouchers",
                     "push_on_change",
                     "sync_projects",
                     "field_policy",

@@ -30,6 +30,7 @@ from integration.economic.transport import build_session, retry_after, status_er
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 PAGE_SIZE = 1000  # the largest page e-conomic serves
 PROJECTS_API = "/api/v22.0.0"
+JOURNALS_API = "/journalsapi/v15.0.0"
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,18 @@ class EconomicClient:
         for text in texts[1:]:
             condition = condition | filters.eq("text", text)
         return list(self.iterate(f"/journals/{int(journal_number)}/entries", filter=condition))
+
+    def journal_entries_book(
+        self, journal_number: int, entry_numbers: list[int], *, idempotency_key: str
+    ) -> None:
+        """Book these draft entries of a journal (and only these: `book` would take every draft
+        in it, a person's too); 204, or a problem+json refusal such as a voucher that does not
+        balance. ADDENDUM §3: the Journals API 15.0.0, JournalBooking/bookdraftentries."""
+        self.request(
+            "POST", f"{JOURNALS_API}/journals/{int(journal_number)}/bookdraftentries",
+            json={"entryNumbers": [int(number) for number in entry_numbers]},
+            idempotency_key=idempotency_key, base=self.openapi_url,
+        )  # fmt: skip
 
     def voucher_attach(
         self,

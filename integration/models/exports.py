@@ -125,6 +125,9 @@ class ExportJob(models.Model):
         null=True, blank=True, help_text="The customer's or project's number in e-conomic."
     )
     pdf_attached = models.BooleanField(default=False)
+    voucher_booked = models.BooleanField(
+        default=False, help_text="Its voucher was booked through the Journals API."
+    )
     note = models.TextField(
         blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
     )

@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+import pytest
+
 from accounts_app.models import Invoice, SalesAccount
 from accounts_app.services import invoice_create, invoice_finalize, invoice_line_add
 from integration.models import ExportJob, InvoiceExport, JobState
@@ -157,3 +159,44 @@ def test_a_voucher_balances_and_books_revenue_per_account_and_vat_per_code(expor
     assert dict(revenue) == {1010: Decimal("399.99"), 1040: Decimal("240.00")}
     assert vat["U25"] == invoice.vat_total == Decimal("100.00")
     assert datetime.date.fromisoformat(mine[0]["date"]) == invoice.issue_date
+
+
+def test_with_book_vouchers_on_each_voucher_is_booked_at_once(exporting, sandbox):
+    exporting.voucher_journal_number, exporting.book_vouchers = 1, True
+    exporting.save()
+    invoice = _two_account_invoice(exporting)
+    run = _export(exporting, invoice, method="voucher")
+    assert (run.done, run.failed) == (1, 0)
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    assert job.voucher_booked and job.voucher_number
+    assert sandbox.get("/journals/1/entries").json()["collection"] == []  # booked: left the journal
+    year = str(invoice.issue_date.year)
+    booked = sandbox.get(f"/accounting-years/{year}/entries", params={"pagesize": 1000})
+    revenue = defaultdict(Decimal)
+    for entry in booked.json()["collection"]:
+        if entry["account"]["accountNumber"] in (1010, 1040):
+            revenue[entry["account"]["accountNumber"]] -= Decimal(str(entry["amount"]))
+    assert dict(revenue) == {1010: Decimal("399.99"), 1040: Decimal("240.00")}
+
+
+
+
+
+@pytest.mark.parametrize("fault", ["503", "drop_after_apply"])
+def test_a_voucher_whose_booking_failed_or_lost_its_answer_is_booked_once(
+    exporting, sandbox, fault
+):
+    exporting.voucher_journal_number, exporting.book_vouchers = 1, True
+    exporting.save()
+    invoice = _two_account_invoice(exporting)
+    sandbox.set_faults(script=[{"fault": fault, "method": "POST", "path": "/journalsapi"}])
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk),
+                           method="voucher")  # fmt: skip
+    for _ in range(3):  # the first attempt's booking fails; a later one finishes the job
+        export_process(connection=exporting, run=run)
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    assert job.state == JobState.DONE and job.voucher_booked
+    posts = sandbox.request_log(0, method="POST", path="/journals/1/vouchers")
+    assert len(posts) == 1  # the voucher was made once; only its booking went again
+    assert sandbox.get("/journals/1/entries").json()["collection"] == []
+    assert export_run_refresh(run=run).done == 1

@@ -88,10 +88,10 @@ def vouchers_send(
     """Send a batch of claimed, prepared voucher jobs, (job, invoice, snapshot, reconcile) each,
     and record the outcome."""
     journal = context.connection.voucher_journal_number
-    for job, invoice, _, _ in [item for item in items if item[0].voucher_number]:
-        # Sent before; only what came after (the PDF) is left to do.
+    for job, invoice, snapshot, _ in [item for item in items if item[0].voucher_number]:
+        # Sent before; only what came after (the PDF, the booking) is left to do.
         _record(job, invoice, job.voucher_number, job.voucher_year, client, context,
-                exchange_rate=job.exchange_rate)  # fmt: skip
+                exchange_rate=job.exchange_rate, text=payloads.voucher_text(snapshot))  # fmt: skip
     items = [item for item in items if not item[0].voucher_number]
     pending = _adopt_found(items, client, context, journal)
     if not pending:
@@ -111,9 +111,12 @@ def vouchers_send(
          _applied_rate(voucher))
         for (job, invoice, _, _), voucher in zip(pending, answer, strict=True)
     ]  # fmt: skip
-    if context.connection.include_pdf:
-        for job, invoice, number, year, rate in answered:
-            _record(job, invoice, number, year, client, context, exchange_rate=rate)
+    if context.connection.include_pdf or context.connection.book_vouchers:
+        for (job, invoice, number, year, rate), voucher in zip(answered, answer, strict=True):
+            entries = [entry["journalEntryNumber"]
+                       for entry in voucher["entries"]["manualCustomerInvoices"]]  # fmt: skip
+            _record(job, invoice, number, year, client, context, exchange_rate=rate,
+                    entries=entries)  # fmt: skip
     else:
         _record_batch(answered, context)
 
@@ -157,6 +160,7 @@ def _adopt_found(items, client, context, journal) -> list:
             client,
             context,
             exchange_rate=payloads.exchange_rate_per_unit(entry),
+            text=text,
         )
     return [item for item in items if payloads.voucher_text(item[2]) not in found]
 
@@ -182,13 +186,20 @@ def _record_batch(answered: list, context: ExportContext) -> None:
 
 def _record(
     job, invoice, number: int, year: str, client, context: ExportContext, *,
-    exchange_rate: Decimal | None,
+    exchange_rate: Decimal | None, entries: list[int] | None = None, text: str = "",
 ) -> None:  # fmt: skip
+    """What follows a voucher's creation, each step kept before the next: the PDF uploaded, the
+    voucher booked (with "book vouchers"), then the job done. `entries` are its journal entries
+    when the creation's answer named them; otherwise they are found by `text`."""
     numbers = {"voucher_number": number, "voucher_year": str(year), "exchange_rate": exchange_rate}
-    if context.connection.include_pdf and not job.pdf_attached:
-        # The upload follows: keep the voucher first, so a later attempt only uploads.
+    pdf = context.connection.include_pdf and not job.pdf_attached
+    book = context.connection.book_vouchers and not job.voucher_booked
+    if pdf or book:
+        # Steps follow: keep the voucher first, so a later attempt only does what is left.
         if not export_job_progress(job=job, **numbers):
             return  # taken over after our lease ran out: the holder finds the voucher by its text
+        numbers = {}
+    if pdf:
         try:
             client.voucher_attach(
                 context.connection.voucher_journal_number, str(year), number,
@@ -198,8 +209,34 @@ def _record(
             # The voucher stands; the next attempt only uploads the PDF (the number is kept).
             export_job_fail(job=job, error=error_about(error, f"{invoice}: the PDF upload failed"))
             return
-        numbers = {"pdf_attached": True}
+        if book and not export_job_progress(job=job, pdf_attached=True):
+            return
+        numbers["pdf_attached"] = True
+    if book:
+        try:
+            _book(job, number, entries, text, client, context)
+        except EconomicError as error:
+            # The voucher stands in the journal; the next attempt books it (or a person does).
+            export_job_fail(
+                job=job, error=error_about(error, f"{invoice}: booking the voucher failed")
+            )
+            return
+        numbers["voucher_booked"] = True
     export_job_done(
         job=job, on_done=lambda: invoice_exports_record(jobs=[(job, invoice)], context=context),
         **numbers,
     )  # fmt: skip
+
+
+def _book(job, number: int, entries: list[int] | None, text: str, client, context) -> None:
+    """Book the voucher's entries through the Journals API. Entries no longer in the journal
+    were booked already (an attempt whose answer was lost, or a person): nothing is left."""
+    journal = context.connection.voucher_journal_number
+    if entries is None:
+        entries = [
+            entry["journalEntryNumber"]
+            for entry in client.journal_entries_find(journal, [text])
+            if entry.get("voucher", {}).get("voucherNumber") == number
+        ]
+    if entries:
+        client.journal_entries_book(journal, entries, idempotency_key=f"{job.key}:book:{number}")
