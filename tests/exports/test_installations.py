@@ -73,3 +73,25 @@ def test_a_lookup_after_a_lost_answer_finds_only_this_installations_document(exp
     [draft] = drafts_with(sandbox, reference_of(invoice))
     assert export.draft_number == draft["draftInvoiceNumber"]
     assert len(drafts_with(sandbox, f"LB-AAAAAA-INV-{invoice.number}")) == 1
+
+
+def test_a_document_with_our_reference_but_another_customer_is_not_adopted(exporting, sandbox):
+    from integration.models import CustomerLink
+    from integration.models.mappings import CustomerLinkState
+    from tests.exports.conftest import make_customer
+
+    customer = make_customer()
+    CustomerLink.objects.create(connection=exporting, customer=customer,
+                                state=CustomerLinkState.LINKED, remote_number=1)  # fmt: skip
+    invoice = make_invoice(customer)
+    dry = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk),
+                           dry_run=True)  # fmt: skip
+    stray = {**dry.report["invoices"][0]["document"], "customer": {"customerNumber": 2}}
+    assert sandbox.post("/invoices/drafts", json=stray).status_code == 201
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
+    ExportJob.objects.filter(run=run, kind="invoice").update(state=JobState.NEEDS_RECONCILE)
+    export_process(connection=exporting, run=run)
+    job = ExportJob.objects.get(run=run, kind="invoice")
+    assert job.state == JobState.FAILED and "is customer 2's" in job.last_error
+    assert len(drafts_with(sandbox, reference_of(invoice))) == 1  # nothing sent beside it
+    assert not InvoiceExport.objects.filter(invoice=invoice).exists()

@@ -160,8 +160,11 @@ def _steps(job, invoice: Invoice, snapshot, client, context, reconcile) -> Outco
     """The steps in order; None when this worker lost its lease between two of them."""
     if reconcile and job.method == ExportMethod.BOOKED:
         if found := client.booked_invoices_find(job.reference):
-            return _booked_outcome(found[0])
-    drafted = _draft(job, snapshot, client, context, reconcile)
+            return _adopted(found[0], snapshot) or _booked_outcome(found[0])
+    found = client.draft_invoices_find(job.reference) if reconcile and not job.draft_number else []
+    if found and (not_ours := _adopted(found[0], snapshot)):
+        return not_ours
+    drafted = _draft(job, snapshot, client, context, found)
     if drafted is None:
         return None
     draft, fresh = drafted
@@ -171,13 +174,12 @@ def _steps(job, invoice: Invoice, snapshot, client, context, reconcile) -> Outco
                                 client=client, context=context)  # fmt: skip
 
 
-def _draft(job: ExportJob, snapshot, client, context, reconcile) -> tuple[dict, bool] | None:
+def _draft(job: ExportJob, snapshot, client, context, found) -> tuple[dict, bool] | None:
     """The draft in e-conomic and whether this attempt made it: the one already recorded ({}:
-    its totals are read again when they are compared), one found by reference, or a new one.
-    None: the lease was lost."""
+    its totals are read again when they are compared), the one `found` by reference, or a new
+    one. None: the lease was lost."""
     if job.draft_number:
         return {}, False
-    found = client.draft_invoices_find(job.reference) if reconcile else []
     draft = found[0] if found else client.draft_invoice_create(
         payloads.draft_invoice_payload(snapshot), idempotency_key=job.key
     )  # fmt: skip
@@ -189,6 +191,25 @@ def _draft(job: ExportJob, snapshot, client, context, reconcile) -> tuple[dict, 
         return draft, not found
     # Steps follow: keep the number first, so a later attempt goes on from this draft.
     return (draft, not found) if export_job_progress(job=job, **numbers) else None
+
+
+def _adopted(document: dict, snapshot: payloads.InvoiceSnapshot) -> Outcome | None:
+    """None when a document found by our reference is this invoice's (its customer and date);
+    otherwise the problem, and nothing is adopted: the reference alone does not make it ours."""
+    customer = (document.get("customer") or {}).get("customerNumber")
+    date = document.get("date")
+    if customer in (None, snapshot.customer_number) and date in (
+        None,
+        snapshot.issue_date.isoformat(),
+    ):
+        return None
+    number = document.get("bookedInvoiceNumber") or document.get("draftInvoiceNumber")
+    return Outcome(problem=(
+        f"e-conomic's document {number} carries our reference {snapshot.reference} but is "
+        f"customer {customer}'s of {date}, not this invoice's (customer "
+        f"{snapshot.customer_number}, {snapshot.issue_date.isoformat()}); nothing was adopted "
+        "or sent. Look the document up in e-conomic: delete it if it is a stray, then retry."
+    ))  # fmt: skip
 
 
 def _pdf_wanted(job: ExportJob, context: ExportContext) -> bool:
@@ -335,6 +356,4 @@ def invoice_exports_record(
                        "economic_number", "exchange_rate", "vat_difference", "exported_at"],
     )  # fmt: skip
     if context.connection.number_policy == NumberPolicy.COPY_BACK:
-        invoices_external_numbers_set(
-            numbers={row.invoice.pk: row.economic_number for row in rows}
-        )
+        invoices_external_numbers_set(numbers={row.invoice.pk: row.economic_number for row in rows})
