@@ -241,7 +241,23 @@ def _describe(entry: dict) -> str:
         f"{entry['invoice']}: customer {entry['customer']}, layout {entry['layout']}, payment "
         f"terms {entry['payment_terms']}, VAT zone {entry['vat_zone']}, net {entry['net']} + VAT "
         f"{entry['vat']} = {entry['gross']} {entry['currency']}; lines: {lines}"
+        + _describe_totals(entry.get("totals"))
     )
+
+
+def _describe_totals(totals: dict | None) -> str:
+    """Ours beside what e-conomic will book, per VAT code, for each way it may round VAT."""
+    if not totals:
+        return ""
+    ours = ", ".join(f"{code} {vat}" for code, vat in totals["ours"]["vat_by_code"].items())
+    parts = [f"; VAT per code, ours: {ours or 'none'}"]
+    for rounding, figures in totals["economic"].items():
+        theirs = ", ".join(f"{code} {vat}" for code, vat in figures["vat_by_code"].items())
+        gaps = totals["differences"].get(rounding) or {}
+        gap = ", ".join(f"{code} {amount}" for code, amount in gaps.items()) or "none"
+        parts.append(f"; e-conomic rounding {rounding}: {theirs or 'none'} "
+                     f"(gross {figures['gross']}, difference {gap})")  # fmt: skip
+    return "".join(parts)
 
 
 @admin.register(ExportJob)

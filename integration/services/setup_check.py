@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from integration.models import Connection, RemoteKind
-from integration.models.connection import ExportMethod
+from integration.models.connection import ExportMethod, VatRounding
 from integration.services.blockers import (
     Blocker,
     journal_blockers,
+    warning,
 )
 from integration.services.export_context import ExportContext
 from integration.services.ledger_checks import LEDGER_CHECKS
@@ -230,6 +231,22 @@ def check_journal(connection, context, invoices):
     ):
         return
     yield from journal_blockers(context, vouchers=invoices.count() if invoices is not None else 1)
+
+
+@check
+def check_vat_rounding(connection, context, invoices):
+    """e-conomic prices the invoice methods' drafts itself; its VAT rounding is learned from its
+    answers. Our ledger rounds VAT per line: under per-document rounding an invoice may book a
+    cent or so of VAT otherwise in e-conomic (each kept on its export); a voucher books ours."""
+    if context.method == ExportMethod.VOUCHER or connection.vat_rounding != VatRounding.DOCUMENT:
+        return
+    yield warning(
+        "e-conomic rounds VAT once per rate on this agreement; our ledger rounds it per line, so "
+        "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows each, "
+        "and each export keeps it).",
+        "Export by journal voucher to book our VAT to the cent, or accept the rounding.",
+        code="vat_rounding_differs",
+    )
 
 
 # The ledger against the mappings: integration/services/ledger_checks.py.
