@@ -19,7 +19,10 @@ REDIS_URL says (Redis, or django-q2's ORM broker when it is empty):
    file; it waits until every job is terminal (a killed worker's claims come back through the
    lease and the every-minute sweeper, nothing else);
 4. reads e-conomic with faults off: every invoice booked exactly once (by `references.other`),
-   no draft left, our record naming that booked invoice, each customer card made once;
+   no draft left, our record naming that booked invoice, each customer card made once; and
+   each booked invoice's content ours (soak/contents.py): the customer we linked, net, VAT and
+   gross, VAT per e-conomic VAT code (ours through the pairings) and, from its ledger postings,
+   revenue per account;
 5. registers random full, partial and reversed payments (sandbox control API), imports them
    through the workers (several imports at once, faults on, again until one finishes clean),
    twice, and checks that every invoice's paid amount, ledger payments and synced payments

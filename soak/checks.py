@@ -26,11 +26,12 @@ from integration.services.installation import installation_code, invoice_referen
 CENT = Decimal("0.01")
 
 
-def remote_collection(sandbox: SandboxClient, path: str) -> list[dict]:
-    """Every document of a collection, 1,000 a page."""
+def remote_collection(sandbox: SandboxClient, path: str, **params: str) -> list[dict]:
+    """Every document of a collection, 1,000 a page; `params` such as `filter` go with each."""
     documents, page = [], 0
     while True:
-        answer = sandbox.get(path, params={"pagesize": 1000, "skippages": page}, timeout=60)
+        answer = sandbox.get(path, params={**params, "pagesize": 1000, "skippages": page},
+                             timeout=60)  # fmt: skip
         answer.raise_for_status()
         collection = answer.json()["collection"]
         documents.extend(collection)

@@ -133,7 +133,7 @@ class Soak:
     # -- export ------------------------------------------------------------------------------------
 
     def export(self) -> None:
-        from soak import checks, steps
+        from soak import checks, contents, steps
 
         started = time.monotonic()
         run = steps.export_start(connection=self.connection)
@@ -157,6 +157,8 @@ class Soak:
         self.faults(on=False)
         self.exports = checks.exports_count(connection=self.connection, sandbox=self.client)
         self.tally.problems += self.exports.broken()
+        self.contents = contents.contents_count(connection=self.connection, sandbox=self.client)
+        self.tally.problems += self.contents.broken()
 
     def events(self) -> list[Event]:
         total = self.options.invoices
@@ -286,6 +288,13 @@ class Soak:
                 f"customers created exactly once: {exports.customers_once} of {exports.customers}",
                 f"jobs left non-terminal: {exports.open_jobs} ({_counts(exports.jobs)})",
             ]
+        contents = getattr(self, "contents", None)
+        if contents is not None:
+            lines.append(
+                f"invoices whose customer, totals and VAT per code match e-conomic: "
+                f"{contents.matched} of {contents.invoices} (revenue per account compared for "
+                f"{contents.by_account}, differing {len(contents.differing)})"
+            )
         payments = getattr(self, "payment_figures", None)
         if payments is not None:
             imports = Counter(run.state for run in self.imports)

@@ -13,10 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from accounts_app.models import Customer, Invoice, PaymentCondition, VatCode
+from accounts_app.models import Customer, Invoice, PaymentCondition, SalesAccount, VatCode
 from accounts_app.services import invoice_create, invoice_finalize, invoice_line_add
 from economic_sandbox.pytest_plugin import SandboxClient
-from integration.models import Connection, ExportRun, PaymentImport, VatCodePairing
+from integration.models import (
+    Connection,
+    ExportRun,
+    PaymentImport,
+    SalesAccountMapping,
+    VatCodePairing,
+)
 from integration.models.connection import ExportMethod, PaymentSync
 from integration.models.payments import ImportState
 from integration.models.reference import RemoteKind, RemoteRecord
@@ -27,13 +33,19 @@ from integration.services.reference import reference_refresh
 
 CENT = Decimal("0.01")
 BATCH = 250  # payments per control call: well inside its timeout on a busy machine
+SALES_ACCOUNT = 1010  # the seed's domestic sales account, with U25
+CONSULTING_GROUP, CONSULTING_PRODUCT = 3, "1"  # "Ydelser m/moms": 1010 in the domestic zone
 
 
 def ledger_seed(*, invoices: int, rng: random.Random) -> int:
     """Customers (one for every ten invoices) and finalized invoices of one to three lines,
-    through the ledger's services; answers the number of customers."""
+    through the ledger's services; answers the number of customers. Each line is coded as a
+    bookkeeper codes domestic consulting: sales account 1010 with S25, which is where and how
+    e-conomic books it (product 1, group 3, account 1010 with U25), so the export's booking
+    checks pass and the content check can hold revenue per account against ours."""
     condition = PaymentCondition.objects.create(name="Net 14 days", kind="net", days=14)
     vat = VatCode.objects.create(code="S25", name="Danish VAT 25 %", rate=Decimal("25.00"))
+    sales = SalesAccount.objects.create(number=SALES_ACCOUNT, name="Domestic sales")
     count = max(invoices // 10, 1)
     with transaction.atomic():
         customers = [
@@ -55,6 +67,7 @@ def ledger_seed(*, invoices: int, rng: random.Random) -> int:
                     invoice=invoice, description=f"Consulting {line + 1}",
                     quantity=Decimal(rng.randint(1, 12)),
                     unit_price=Decimal(rng.randint(100, 150_000)) / 100, vat_code=vat,
+                    sales_account=sales,
                 )  # fmt: skip
             invoice_finalize(invoice=invoice)
     return count
@@ -62,8 +75,8 @@ def ledger_seed(*, invoices: int, rng: random.Random) -> int:
 
 def connection_make(*, sandbox: SandboxClient, agreement_number: int) -> Connection:
     """A fresh sandbox agreement, connected as a finance team would: tested, reference data
-    read, defaults chosen, S25 paired with U25, payment conditions paired; booked invoices,
-    full and partial payments."""
+    read, defaults chosen, S25 paired with U25, sales account 1010 mapped to the consulting
+    group and product, payment conditions paired; booked invoices, full and partial payments."""
     agreement = sandbox.create_agreement(
         agreementNumber=agreement_number, companyName="Chaos Soak ApS"
     )
@@ -85,6 +98,12 @@ def connection_make(*, sandbox: SandboxClient, agreement_number: int) -> Connect
     VatCodePairing.objects.create(
         connection=connection, vat_code=VatCode.objects.get(code="S25"), vat_account=u25
     )
+    SalesAccountMapping.objects.create(
+        connection=connection, sales_account=SalesAccount.objects.get(number=SALES_ACCOUNT),
+        product_group_number=CONSULTING_GROUP,
+        product=RemoteRecord.objects.get(connection=connection, kind=RemoteKind.PRODUCT,
+                                         number=CONSULTING_PRODUCT),
+    )  # fmt: skip
     payment_conditions_pair(connection=connection)
     connection.refresh_from_db()
     return connection
