@@ -3,9 +3,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts_app.models import Invoice
-from integration.models import CustomerLink, VatCodePairing
+from integration.models import CustomerLink, InvoiceExport, VatCodePairing
 from integration.services.demo import demo_connection_setup
-from integration.services.exports import export_run_start
+from integration.services.exports import export_process, export_run_refresh, export_run_start
 from integration.services.setup_check import setup_check
 
 
@@ -32,3 +32,30 @@ def test_every_demo_invoice_can_go_by_every_method(sandbox_connection, sandbox, 
     assert run.report["setup_blockers"] == []
     blocked = [entry for entry in run.report["invoices"] if entry["blockers"]]
     assert blocked == [] and len(run.report["invoices"]) == issued.count() > 150
+
+
+# Every demo invoice as a voucher (four calls); as drafts and booked invoices a call or two each,
+# so a spread of thirty of them, each VAT situation and currency of the demo among them.
+@pytest.mark.parametrize(("method", "every"), [("voucher", 1), ("draft", 6), ("booked", 6)])
+def test_the_demo_invoices_export_by_every_method_with_economics_totals_ours(
+    sandbox_connection, sandbox, settings, method, every
+):
+    settings.LEDGER_SELLER_NAME = "Nordlys Consulting ApS"
+    call_command("seed_demo", anchor="2026-11-20", verbosity=0)
+    connection = demo_connection_setup(grant_token=sandbox.grant_token).connection
+    connection.include_pdf = False  # the PDF is not what this proves, and it costs a call each
+    connection.save()
+    issued = Invoice.objects.exclude(state=Invoice.State.DRAFT).order_by("number")
+    chosen = Invoice.objects.filter(pk__in=[invoice.pk for invoice in issued][::every])
+    assert {invoice.customer.vat_situation for invoice in chosen} == {
+        "domestic", "eu_reverse_charge", "abroad"
+    } and {invoice.currency for invoice in chosen} == {"DKK", "EUR", "SEK"}  # fmt: skip
+    run = export_run_start(connection=connection, invoices=chosen, method=method)
+    export_process(connection=connection, run=run)
+    run = export_run_refresh(run=run)
+    failures = list(run.jobs.exclude(state="done").values_list("last_error", flat=True)[:3])
+    assert (run.done, run.failed) == (chosen.count(), 0), failures
+    exports = InvoiceExport.objects.filter(connection=connection)
+    assert exports.exists()
+    # Every draft e-conomic priced came to our figures to the cent (each job compares them).
+    assert not exports.exclude(vat_difference=None).exclude(vat_difference=0).exists()
