@@ -256,4 +256,22 @@ def voucher_line_blockers(
             f"Create or reopen account {number} in e-conomic and refresh reference data, or give "
             "the line another sales account.", code="voucher_account_unknown",
         )]  # fmt: skip
-    return []
+    return _voucher_vat_blockers(context, line, number, subject, where)
+
+
+def _voucher_vat_blockers(context, line, number: int, subject, where) -> list[Blocker]:
+    """A voucher carries its VAT code itself; it must be the one e-conomic's chart gives the
+    account, as an invoice's line would book it: an account without a code takes 0 % lines
+    (sent without a code), never VAT."""
+    theirs = context.account_vat_code(number)
+    ours = context.vat_codes.get(line.vat_code_id) if line.vat_code_id else None
+    rate = line.vat_rate if line.vat_code_id else Decimal("0")
+    if theirs == ours or (theirs is None and not rate):
+        return []
+    code = f"VAT code {line.vat_code}" if line.vat_code_id else "no VAT code (0 %)"
+    return [Blocker(
+        subject, f"{where} carries {code}, but account {number} carries VAT code "
+        f"{theirs or 'none'} in e-conomic's chart.",
+        f"Give the line the VAT code account {number} is for, or give it the sales account for "
+        f"{'its VAT code' if ours else 'sales without VAT'}.", code="voucher_vat_code_differs",
+    )]  # fmt: skip

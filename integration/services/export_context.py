@@ -190,6 +190,11 @@ class ExportContext:
                 return account.get("accountNumber"), code
         return None
 
+    def account_vat_code(self, number: int | None) -> str | None:
+        """The VAT code e-conomic's chart gives an account (cached), or None."""
+        data = self.record(RemoteKind.ACCOUNT, number) if number is not None else None
+        return ((data or {}).get("vatAccount") or {}).get("vatCode")
+
     def vat_rate(self, code: str | None) -> Decimal | None:
         """The rate of one of e-conomic's VAT codes, in percent; 0 for no code."""
         if code is None:

@@ -208,6 +208,9 @@ def _line_snapshot(line, context: ExportContext, zone: int) -> payloads.LineSnap
     product = context.product_for(line)
     account = sales_account_of(line)
     booked = context.zone_account(context.group_of(product), zone)
+    # Ours where the line names one (the checks prove e-conomic books the same), else the one
+    # e-conomic books its product to.
+    account_number = account.number if account else (booked[0] if booked else None)
     return payloads.LineSnapshot(
         description=line.description,
         quantity=line.quantity,
@@ -216,12 +219,23 @@ def _line_snapshot(line, context: ExportContext, zone: int) -> payloads.LineSnap
         product_number=product,
         net_amount=line.net_amount,
         vat_amount=line.vat_amount,
-        # Ours where the line names one (the checks prove e-conomic books the same), else the
-        # one e-conomic books its product to.
-        account_number=account.number if account else (booked[0] if booked else None),
-        vat_code=context.vat_codes.get(line.vat_code_id) if line.vat_code_id else None,
+        account_number=account_number,
+        vat_code=_booked_vat_code(line, context, account_number),
         vat_rate=line.vat_rate or Decimal("0"),
     )
+
+
+def _booked_vat_code(line, context: ExportContext, account_number: int | None) -> str | None:
+    """The e-conomic VAT code the line books with: the one ours is paired with, or none on an
+    account e-conomic's chart gives none (0 % lines only: the checks refuse VAT there), as an
+    invoice's line is booked."""
+    if not line.vat_code_id:
+        return None
+    if context.has(RemoteKind.ACCOUNT, account_number) and not context.account_vat_code(
+        account_number
+    ):
+        return None
+    return context.vat_codes.get(line.vat_code_id)
 
 
 def invoice_snapshot(
