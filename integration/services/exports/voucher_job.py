@@ -17,7 +17,7 @@ from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
-from integration.models import ExportJob
+from integration.models import ErrorKind, ExportJob
 from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.credited_draft import credited_draft_delete
 from integration.services.exports.invoice_job import invoice_exports_record, invoice_job_prepare
@@ -106,11 +106,14 @@ def vouchers_send(
     except EconomicError as error:
         _fail_batch(pending, error)
         return
+    answer, pending = _as_sent(pending, answer)
     answered = [
         (job, invoice, voucher["voucherNumber"], voucher["accountingYear"]["year"],
          _applied_rate(voucher))
         for (job, invoice, _, _), voucher in zip(pending, answer, strict=True)
     ]  # fmt: skip
+    if not answered:
+        return
     if context.connection.include_pdf or context.connection.book_vouchers:
         for (job, invoice, number, year, rate), voucher in zip(answered, answer, strict=True):
             entries = [entry["journalEntryNumber"]
@@ -119,6 +122,31 @@ def vouchers_send(
                     entries=entries)  # fmt: skip
     else:
         _record_batch(answered, context)
+
+
+def _as_sent(pending: list, answer: list[dict]) -> tuple[list[dict], list]:
+    """e-conomic's answer compared with what was sent, voucher by voucher: its entries must sum
+    to our gross, with our VAT. One that does not fails its job for a person, the voucher named
+    (it stands in the journal, unbooked); the others go on."""
+    kept_answer, kept = [], []
+    for item, voucher in zip(pending, answer, strict=True):
+        job, invoice, snapshot, _ = item
+        entries = voucher["entries"]["manualCustomerInvoices"]
+        gross = sum((Decimal(str(entry["amount"])) for entry in entries), Decimal("0"))
+        vat = sum(
+            (Decimal(str(entry.get("contraVatAmount", 0))) for entry in entries), Decimal("0")
+        )
+        if (gross, vat) == (snapshot.gross_total, snapshot.vat_total):
+            kept_answer.append(voucher)
+            kept.append(item)
+            continue
+        export_job_fail(job=job, kind=ErrorKind.PERMANENT, error=(
+            f"{invoice}: e-conomic's voucher {voucher['voucherNumber']} in journal "
+            f"{voucher['journal']['journalNumber']} holds {gross:.2f} {snapshot.currency} gross "
+            f"with {vat:.2f} VAT, ours {snapshot.gross_total:.2f} with {snapshot.vat_total:.2f}; "
+            "it was not booked. Correct or delete it in the journal, then retry."
+        ))  # fmt: skip
+    return kept_answer, kept
 
 
 def _applied_rate(voucher: dict) -> Decimal | None:
