@@ -1,4 +1,6 @@
 """The demo's connection: set up against the sandbox, it passes the setup check."""
+from collections import defaultdict
+
 import pytest
 from django.core.management import call_command
 
@@ -35,21 +37,22 @@ def test_every_demo_invoice_can_go_by_every_method(sandbox_connection, sandbox, 
 
 
 # Every demo invoice as a voucher (four calls); as drafts and booked invoices a call or two each,
-# so a spread of thirty of them, each VAT situation and currency of the demo among them.
-@pytest.mark.parametrize(("method", "every"), [("voucher", 1), ("draft", 6), ("booked", 6)])
+# so the first three of each VAT situation and currency the demo has.
+@pytest.mark.parametrize(("method", "each"), [("voucher", None), ("draft", 3), ("booked", 3)])
 def test_the_demo_invoices_export_by_every_method_with_economics_totals_ours(
-    sandbox_connection, sandbox, settings, method, every
+    sandbox_connection, sandbox, settings, method, each
 ):
     settings.LEDGER_SELLER_NAME = "Nordlys Consulting ApS"
     call_command("seed_demo", anchor="2026-11-20", verbosity=0)
     connection = demo_connection_setup(grant_token=sandbox.grant_token).connection
     connection.include_pdf = False  # the PDF is not what this proves, and it costs a call each
     connection.save()
-    issued = Invoice.objects.exclude(state=Invoice.State.DRAFT).order_by("number")
-    chosen = Invoice.objects.filter(pk__in=[invoice.pk for invoice in issued][::every])
-    assert {invoice.customer.vat_situation for invoice in chosen} == {
-        "domestic", "eu_reverse_charge", "abroad"
-    } and {invoice.currency for invoice in chosen} == {"DKK", "EUR", "SEK"}  # fmt: skip
+    issued = Invoice.objects.exclude(state=Invoice.State.DRAFT).select_related("customer")
+    kinds = defaultdict(list)
+    for invoice in issued.order_by("number"):
+        kinds[invoice.customer.vat_situation, invoice.currency].append(invoice.pk)
+    assert {situation for situation, _ in kinds} == {"domestic", "eu_reverse_charge", "abroad"}
+    chosen = Invoice.objects.filter(pk__in=[pk for pks in kinds.values() for pk in pks[:each]])
     run = export_run_start(connection=connection, invoices=chosen, method=method)
     export_process(connection=connection, run=run)
     run = export_run_refresh(run=run)
