@@ -90,6 +90,15 @@ class ErrorKind(models.TextChoices):
     CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
 
 
+def vat_difference_field() -> models.DecimalField:
+    """e-conomic's VAT less ours, as its answer showed (kept on the job and on the export)."""
+    return models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
+        "more (a larger one stops the export).",
+    )  # fmt: skip
+
+
 def exchange_rate_applied_field() -> models.DecimalField:
     # e-conomic's rate is per 100 units with 6 decimals: per one unit it needs 8 to stay exact.
     return models.DecimalField(
@@ -132,11 +141,7 @@ class ExportJob(models.Model):
         blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
     )
     exchange_rate = exchange_rate_applied_field()
-    vat_difference = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True,
-        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
-        "more (a larger one stops the export).",
-    )  # fmt: skip
+    vat_difference = vat_difference_field()
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -206,11 +211,7 @@ class InvoiceExport(models.Model):
         "anyone booked the draft, so no credit note was sent.",
     )  # fmt: skip
     exchange_rate = exchange_rate_applied_field()
-    vat_difference = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True,
-        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
-        "more (a larger one stops the export).",
-    )  # fmt: skip
+    vat_difference = vat_difference_field()
     exported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
