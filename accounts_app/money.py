@@ -1,10 +1,15 @@
 """Money arithmetic for the ledger. Every amount is a Decimal with two places; a line is rounded
-half-up on its own (net, then VAT on the rounded net) and an invoice's totals are the sums of its
-rounded lines, so the totals always equal what the printed lines add up to (no cent differences
-between the PDF, the list and e-conomic)."""
+half-up on its own (net, then VAT on the rounded net). An invoice's VAT is rounded the way the
+ledger is set to round it, the way its accounting system does (LEDGER_VAT_ROUNDING): per line
+(the sum of the lines' VAT) or per document (once per rate, on the sum of the nets at it), so
+the totals equal what the PDF prints per rate and what e-conomic books."""
+
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+PER_LINE, PER_DOCUMENT = "line", "document"
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -19,6 +24,7 @@ def money_round(amount: Decimal) -> Decimal:
 class LineAmounts:
     net: Decimal
     vat: Decimal
+    rate: Decimal = Decimal("0")  # percent
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,25 @@ def line_amounts(
     return LineAmounts(net=net, vat=vat)
 
 
-def totals_from_lines(lines: Iterable[LineAmounts]) -> Totals:
-    """Sum already rounded lines; no rounding happens at this level."""
-    net = vat = Decimal("0.00")
+def vat_by_rate(
+    lines: Iterable[LineAmounts], *, rounding: str = PER_LINE
+) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    """rate -> (the net charged at it, its VAT): the lines' own VAT summed, or, per document,
+    the VAT of the summed net rounded once."""
+    sums: dict[Decimal, list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
     for line in lines:
-        net += line.net
-        vat += line.vat
+        sums[line.rate][0] += line.net
+        sums[line.rate][1] += line.vat
+    if rounding == PER_DOCUMENT:
+        return {
+            rate: (base, money_round(base * rate / HUNDRED)) for rate, (base, _) in sums.items()
+        }
+    return {rate: (base, vat) for rate, (base, vat) in sums.items()}
+
+
+def totals_from_lines(lines: Iterable[LineAmounts], *, rounding: str = PER_LINE) -> Totals:
+    """The invoice's net and VAT from its rounded lines, VAT rounded per line or per document."""
+    by_rate = vat_by_rate(lines, rounding=rounding)
+    net = sum((base for base, _ in by_rate.values()), Decimal("0.00"))
+    vat = sum((vat for _, vat in by_rate.values()), Decimal("0.00"))
     return Totals(net=net, vat=vat)

@@ -217,6 +217,9 @@ LEDGER_SELLER_BIC = env.str("LEDGER_SELLER_BIC", default="")
 # The currency the ledger's exchange rates are in: an invoice's rate is this currency for one
 # unit of the invoice's.
 LEDGER_BASE_CURRENCY = env.str("LEDGER_BASE_CURRENCY", default="DKK")
+# How the ledger rounds a new invoice's VAT: "line" (each line's, summed) or "document" (once
+# per rate on the summed nets), the way the agreement's e-conomic does (the setup check says).
+LEDGER_VAT_ROUNDING = env.str("LEDGER_VAT_ROUNDING", default="line")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")

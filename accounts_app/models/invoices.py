@@ -2,6 +2,7 @@
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +12,7 @@ from accounts_app.currency import exchange_rate_normalize, exchange_rate_problem
 from accounts_app.errors import InvoiceLockedError
 from accounts_app.models.customers import Customer, Project, currency_code_validator
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
-from accounts_app.money import line_amounts, money_round
+from accounts_app.money import PER_DOCUMENT, PER_LINE, line_amounts, money_round
 
 ZERO = Decimal("0.00")
 HALF_CENT = Decimal("0.005")
@@ -82,6 +83,11 @@ class InvoiceQuerySet(models.QuerySet):
         return super().delete()
 
 
+def ledger_vat_rounding() -> str:
+    """How the ledger rounds a new invoice's VAT: as its accounting system does."""
+    return settings.LEDGER_VAT_ROUNDING
+
+
 class Invoice(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -97,7 +103,7 @@ class Invoice(models.Model):
         "number", "customer_id", "project_id", "issue_date", "due_date", "payment_condition_id",
         "currency", "exchange_rate", "our_reference", "their_reference", "notes",
         "credited_invoice_id", "net_total", "vat_total", "gross_total", "import_reference",
-        *(f"buyer_{name}" for name in BUYER_FIELDS),
+        *(f"buyer_{name}" for name in BUYER_FIELDS), "vat_rounding",
     )  # fmt: skip
 
     number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -164,6 +170,12 @@ class Invoice(models.Model):
         help_text="The number the accounting system gave it, when that number is copied back "
         "(our own number stays the invoice's number).",
     )
+    # How its VAT is rounded, as the ledger was set when it was made (LEDGER_VAT_ROUNDING):
+    # fixed with it at issue, so its totals and PDF never change with the setting.
+    vat_rounding = models.CharField(
+        "VAT rounding", max_length=10, editable=False, default=ledger_vat_rounding,
+        choices=[(PER_LINE, "Per line"), (PER_DOCUMENT, "Per document and rate")],
+    )  # fmt: skip
     net_total = money_field(editable=False)
     vat_total = money_field("VAT total", editable=False)
     gross_total = money_field(editable=False)
@@ -193,6 +205,10 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(exchange_rate__isnull=True) | Q(exchange_rate__gt=0),
                 name="invoice_exchange_rate_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rounding__in=[PER_LINE, PER_DOCUMENT]),
+                name="invoice_vat_rounding_known",
             ),
             # A draft reads its customer as it is; only issuing freezes the buyer.
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from accounts_app.services.invoices import (
     invoice_due_date,
     invoice_finalize,
     invoice_line_add,
+    invoice_line_amounts,
     invoice_totals_recompute,
     invoices_external_numbers_set,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "invoice_due_date",
     "invoice_finalize",
     "invoice_line_add",
+    "invoice_line_amounts",
     "invoice_payments_refresh",
     "invoice_render_pdf",
     "invoice_totals_recompute",

@@ -1,4 +1,5 @@
 """Invoices: drafts, totals, gap-free finalization and credit notes."""
+
 import calendar
 import datetime
 from decimal import Decimal
@@ -125,13 +126,23 @@ def invoice_line_add(
 
 def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
     """Store the sums of the rounded lines on the invoice, so lists never aggregate per row."""
-    rows = invoice.lines.values_list("net_amount", "vat_amount")
-    totals = totals_from_lines(LineAmounts(net=net, vat=vat) for net, vat in rows)
+    totals = totals_from_lines(invoice_line_amounts(invoice=invoice), rounding=invoice.vat_rounding)
     if (invoice.net_total, invoice.vat_total) != (totals.net, totals.vat):
         invoice.net_total, invoice.vat_total = totals.net, totals.vat
         invoice.gross_total = totals.gross
         invoice.save(update_fields=["net_total", "vat_total", "gross_total", "updated_at"])
     return invoice
+
+
+def invoice_line_amounts(*, invoice: Invoice) -> list[LineAmounts]:
+    """Each line's net, VAT and rate: as issued once frozen, else its VAT code's now."""
+    rows = invoice.lines.values_list(
+        "net_amount", "vat_amount", "issued_vat_rate", "vat_code__rate"
+    )
+    return [
+        LineAmounts(net=net, vat=vat, rate=issued if issued is not None else (rate or Decimal("0")))
+        for net, vat, issued, rate in rows
+    ]
 
 
 def invoices_external_numbers_set(*, numbers: dict[int, str]) -> None:
@@ -213,6 +224,7 @@ def _credit_note_draft(original: Invoice, issue_date: datetime.date) -> Invoice:
         our_reference=f"Credits invoice {original.number}",
         their_reference=original.their_reference,
         credited_invoice=original,
+        vat_rounding=original.vat_rounding,  # the exact negative of what was issued
     )
     for line in original.lines.all():
         line.pk = None

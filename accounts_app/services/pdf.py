@@ -5,7 +5,6 @@ CVR, the buyer's name and address (and CVR/VAT number), the VAT per rate, and "O
 betalingspligt" when the buyer accounts for the VAT (EU reverse charge). A finalized invoice
 renders from what was frozen at its issue, so a later edit of the customer or of a VAT code
 does not change it."""
-from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from io import BytesIO
@@ -20,6 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts_app.models import Customer, Invoice
+from accounts_app.money import vat_by_rate
+from accounts_app.services.invoices import invoice_line_amounts
 
 STYLES = getSampleStyleSheet()
 LINE_HEADER = ["Description", "Quantity", "Unit price", "Discount %", "VAT %", "Amount"]
@@ -171,14 +172,11 @@ def _lines_table(invoice: Invoice) -> Table:
 
 
 def _vat_by_rate(invoice: Invoice) -> list[tuple[str, str]]:
-    """One row per VAT rate, with the net it is charged on and the VAT (the lines' own)."""
-    sums = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
-    for line in invoice.lines.select_related("vat_code"):
-        rate = line.vat_rate if line.vat_rate is not None else Decimal("0.00")
-        sums[rate][0] += line.net_amount
-        sums[rate][1] += line.vat_amount
+    """One row per VAT rate, with the net it is charged on and its VAT, rounded as the
+    invoice's VAT is (the lines' own summed, or once per rate)."""
+    by_rate = vat_by_rate(invoice_line_amounts(invoice=invoice), rounding=invoice.vat_rounding)
     return [(f"VAT {rate:.2f} % of {_amount(base)}", _amount(vat))
-            for rate, (base, vat) in sorted(sums.items(), reverse=True)]  # fmt: skip
+            for rate, (base, vat) in sorted(by_rate.items(), reverse=True)]  # fmt: skip
 
 
 def _totals_table(invoice: Invoice) -> Table:

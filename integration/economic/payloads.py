@@ -108,6 +108,8 @@ class InvoiceSnapshot:
     notes: str = ""
     project_number: int | None = None
 
+    vat_rounding: str = "line"  # how our ledger rounded its VAT: "line" or "document"
+
     @property
     def is_credit_note(self) -> bool:
         return self.credited_number is not None
@@ -203,13 +205,37 @@ def voucher_postings(
     invoice: InvoiceSnapshot,
 ) -> list[tuple[int | None, str | None, Decimal, Decimal]]:
     """The invoice's lines summed by (revenue account, VAT code): (account, code, net, VAT), in
-    the order the lines first name them. Each becomes one entry of the voucher."""
-    sums: dict[tuple[int | None, str | None], tuple[Decimal, Decimal]] = {}
+    the order the lines first name them. Each becomes one entry of the voucher, and their VAT is
+    the invoice's to the cent: the lines' own, or, where our ledger rounds VAT per document,
+    each rate's VAT shared out over the accounts by their nets (the cent left over on the
+    largest)."""
+    sums: dict[tuple[int | None, str | None], list] = {}
     for line in invoice.lines:
-        key = (line.account_number, line.vat_code)
-        net, vat = sums.get(key, (Decimal("0"), Decimal("0")))
-        sums[key] = (net + line.net_amount, vat + line.vat_amount)
-    return [(account, code, net, vat) for (account, code), (net, vat) in sums.items()]
+        entry = sums.setdefault(
+            (line.account_number, line.vat_code), [Decimal("0"), Decimal("0"), line.vat_rate]
+        )
+        entry[0] += line.net_amount
+        entry[1] += line.vat_amount
+    if invoice.vat_rounding == "document":
+        _share_rounded_vat(list(sums.values()))
+    return [(account, code, net, vat) for (account, code), (net, vat, _) in sums.items()]
+
+
+def _share_rounded_vat(entries: list[list]) -> None:
+    """[net, VAT, rate] each: VAT once per rate on the summed nets, as the ledger rounded it."""
+    by_rate: dict[Decimal, list[list]] = {}
+    for entry in entries:
+        by_rate.setdefault(entry[2], []).append(entry)
+    for rate, same in by_rate.items():
+        for entry in same:
+            entry[1] = _cents(entry[0] * rate / HUNDRED)
+        total = _cents(sum((entry[0] for entry in same), Decimal("0")) * rate / HUNDRED)
+        largest = max(same, key=lambda entry: abs(entry[0]))
+        largest[1] += total - sum((entry[1] for entry in same), Decimal("0"))
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def voucher_payload(invoice: InvoiceSnapshot, *, accounting_year: str, journal_number: int) -> dict:

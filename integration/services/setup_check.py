@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from integration.models import Connection, RemoteKind
@@ -235,16 +236,18 @@ def check_journal(connection, context, invoices):
 
 @check
 def check_vat_rounding(connection, context, invoices):
-    """e-conomic prices the invoice methods' drafts itself; its VAT rounding is learned from its
-    answers. Our ledger rounds VAT per line: under per-document rounding an invoice may book a
-    cent or so of VAT otherwise in e-conomic (each kept on its export); a voucher books ours."""
-    if context.method == ExportMethod.VOUCHER or connection.vat_rounding != VatRounding.DOCUMENT:
+    """e-conomic prices the invoice methods' drafts itself, rounding VAT its own way (learned
+    from its answers); the ledger rounds a new invoice's VAT as LEDGER_VAT_ROUNDING says. When
+    they differ, an invoice may book a cent or so of VAT otherwise (each kept on its export)."""
+    theirs, ours = connection.vat_rounding, settings.LEDGER_VAT_ROUNDING
+    if context.method == ExportMethod.VOUCHER or theirs in (VatRounding.UNKNOWN, ours):
         return
     yield warning(
-        "e-conomic rounds VAT once per rate on this agreement; our ledger rounds it per line, so "
-        "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows each, "
-        "and each export keeps it).",
-        "Export by journal voucher to book our VAT to the cent, or accept the rounding.",
+        f"e-conomic rounds VAT {VatRounding(theirs).label.lower()} on this agreement; the "
+        f"ledger rounds it {VatRounding(ours).label.lower()}, so an invoice may book a cent or "
+        "so of VAT otherwise in e-conomic (the dry run shows each, and each export keeps it).",
+        f"Set LEDGER_VAT_ROUNDING={theirs} so new invoices round as e-conomic does, or export "
+        "by journal voucher, which books our VAT to the cent.",
         code="vat_rounding_differs",
     )
 

@@ -216,3 +216,38 @@ def test_a_voucher_line_with_vat_on_an_account_without_a_vat_code_is_refused(exp
         export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk),
                          method="voucher")  # fmt: skip
     assert sandbox.request_log(since, method="POST") == []
+
+
+@pytest.mark.parametrize("method", ["draft", "booked", "voucher"])
+def test_a_ledger_that_rounds_as_the_agreement_books_its_vat_to_the_cent(
+    exporting, sandbox, settings, method
+):
+    sandbox.set_vat_rounding("document")
+    settings.LEDGER_VAT_ROUNDING = "document"
+    exporting.voucher_journal_number = 1
+    exporting.save()
+    invoice = make_invoice(prices=("0.01", "0.01", "0.01"))
+    assert invoice.vat_total == Decimal("0.02")
+    run = _export(exporting, invoice, method=method)
+    assert (run.done, run.failed) == (1, 0)
+    export = InvoiceExport.objects.get(invoice=invoice)
+    if method == "voucher":
+        entries = sandbox.get("/journals/1/entries").json()["collection"]
+        assert sum(Decimal(str(entry["contraVatAmount"])) for entry in entries) == Decimal("0.02")
+    else:
+        assert export.vat_difference == Decimal("0.00")
+
+
+def test_the_setup_check_warns_when_the_agreement_rounds_otherwise_than_the_ledger(
+    exporting, settings
+):
+    from integration.services.setup_check import setup_check
+
+    exporting.vat_rounding = "document"
+    exporting.save()
+    settings.LEDGER_VAT_ROUNDING = "line"
+    [warning] = [f for f in setup_check(connection=exporting).warnings
+                 if f.code == "vat_rounding_differs"]  # fmt: skip
+    assert "LEDGER_VAT_ROUNDING=document" in warning.fix
+    settings.LEDGER_VAT_ROUNDING = "document"
+    assert "vat_rounding_differs" not in {f.code for f in setup_check(connection=exporting).warnings}

@@ -154,3 +154,21 @@ def test_a_foreign_company_sends_its_vat_number_and_ours_when_we_are_master():
 def test_a_person_sends_no_company_number():
     body = payloads.customer_payload(customer(kind="person"))
     assert "corporateIdentificationNumber" not in body and "vatNumber" not in body
+
+
+def test_a_voucher_of_a_ledger_rounding_per_document_carries_the_invoices_vat_to_the_cent():
+    def line(account: int) -> payloads.LineSnapshot:
+        return payloads.LineSnapshot(
+            description="Work", quantity=Decimal("2.00"), unit_price=Decimal("0.01"),
+            discount_percent=Decimal("0"), product_number="1", net_amount=Decimal("0.02"),
+            vat_amount=Decimal("0.01"), account_number=account, vat_code="U25",
+            vat_rate=Decimal("25"),
+        )  # fmt: skip
+
+    invoice = snapshot(lines=(line(1010), line(1050), line(1060)), net_total=Decimal("0.06"),
+                       vat_total=Decimal("0.02"), gross_total=Decimal("0.08"),
+                       vat_rounding="document")  # fmt: skip
+    entries = payloads.voucher_payload(invoice, accounting_year="2026", journal_number=1)[
+        "entries"]["manualCustomerInvoices"]  # fmt: skip
+    assert sum(Decimal(str(entry["contraVatAmount"])) for entry in entries) == Decimal("0.02")
+    assert sum(Decimal(str(entry["amount"])) for entry in entries) == invoice.gross_total

@@ -52,10 +52,18 @@ class Figures:
 
 
 def figures_ours(snapshot: payloads.InvoiceSnapshot) -> Figures:
-    """Our ledger's net, and VAT per the e-conomic code our VAT codes are paired with."""
+    """Our ledger's net, and VAT per the e-conomic code our VAT codes are paired with, rounded
+    as our ledger rounded the invoice's VAT (per line, or once per code and rate)."""
     by_code: dict[str, Decimal] = defaultdict(Decimal)
-    for line in snapshot.lines:
-        by_code[line.vat_code or NO_CODE] += line.vat_amount
+    if snapshot.vat_rounding == VatRounding.DOCUMENT:
+        summed: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
+        for line in snapshot.lines:
+            summed[line.vat_code or NO_CODE, line.vat_rate] += line.net_amount
+        for (code, rate), base in summed.items():
+            by_code[code] += _round(base * rate / HUNDRED)
+    else:
+        for line in snapshot.lines:
+            by_code[line.vat_code or NO_CODE] += line.vat_amount
     return Figures(net=snapshot.net_total, vat_by_code=dict(by_code))
 
 

@@ -263,6 +263,7 @@ def invoice_snapshot(
         net_total=invoice.net_total,
         vat_total=invoice.vat_total,
         gross_total=invoice.gross_total,
+        vat_rounding=invoice.vat_rounding,
         credited_number=invoice.credited_invoice.number if invoice.credited_invoice_id else None,
         their_reference=invoice.their_reference,
         notes=invoice.notes,
