@@ -222,9 +222,15 @@ def ours(invoice_ids: list[int], connection) -> Figures:
             print(f"    invoice {invoice.number}: no rate known (not exported?)")
             continue
         net, vat = defaultdict(Decimal), defaultdict(Decimal)
+        bases = defaultdict(Decimal)  # (e-conomic code, rate) -> net, for a ledger per document
         for line in invoice.lines.all():
             net[line.sales_account.number] += line.net_amount
             vat[VAT_CODES[line.issued_vat_code][2]] += line.vat_amount
+            bases[VAT_CODES[line.issued_vat_code][2], line.issued_vat_rate] += line.net_amount
+        if invoice.vat_rounding == "document":
+            vat = defaultdict(Decimal)
+            for (code, percent), base in bases.items():
+                vat[code] += money(base * percent / 100)
         figures.add(customer=invoice.customer.number,
                     revenue={account: money(amount * rate) for account, amount in net.items()},
                     vat={code: money(amount * rate) for code, amount in vat.items() if amount},
@@ -398,7 +404,7 @@ def document_differences(label: str, our: Figures, their: Figures, connection) -
 def one_pair(sandbox, method: str, model: str, ledger) -> None:
     from integration.models import InvoiceExport
 
-    profiles, originals, credit_notes = ledger
+    profiles, originals, credit_notes, _ = ledger
     started = time.monotonic()
     connection, session = connect(sandbox, method, model, profiles)
     runs = [export(connection, originals), export(connection, credit_notes)]
@@ -436,6 +442,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--methods", default="draft,booked,voucher")
     parser.add_argument("--models", default="line,document")
+    parser.add_argument(
+        "--ledger-rounding", default="follow", choices=["follow", "line", "document"],
+        help="how our ledger rounds VAT (LEDGER_VAT_ROUNDING): as each agreement does (a ledger "
+        "of the same invoices per model), or one way for all",
+    )  # fmt: skip
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     logging.getLogger("django-q").setLevel(logging.WARNING)  # one "Enqueued" line per run
@@ -449,14 +460,26 @@ def main() -> None:
     )
     # Our own bucket opened wide as well: amounts are measured here, not pace.
     settings.ECONOMIC_RATE_LIMIT.update(capacity=1e9, refill_per_second=1e9)
-    started = time.monotonic()
-    ledger = build_ledger(random.Random(options.seed), options.invoices, options.customers)
-    print(f"{options.invoices} invoices and {len(ledger[2])} credit notes for "
-          f"{options.customers} customers, seed {options.seed}; {ledger_mix(ledger[1])}; "
-          f"built in {time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
+    ledgers, people = {}, None
+    for model in options.models.split(","):
+        rounding = model if options.ledger_rounding == "follow" else options.ledger_rounding
+        if rounding not in ledgers:
+            # The same seed: the same invoices and lines, their VAT rounded this way.
+            settings.LEDGER_VAT_ROUNDING = rounding
+            started = time.monotonic()
+            rng = random.Random(options.seed)
+            rng.random()  # drawn for the customers by the first ledger
+            ledgers[rounding] = build_ledger(rng, options.invoices, options.customers, people)
+            people = ledgers[rounding][3]
+            print(f"ledger rounding VAT {rounding}: {options.invoices} invoices and "
+                  f"{len(ledgers[rounding][2])} credit notes for {options.customers} customers, "
+                  f"seed {options.seed}; {ledger_mix(ledgers[rounding][1])}; built in "
+                  f"{time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
     for method in options.methods.split(","):
         for model in options.models.split(","):
-            one_pair(sandbox, method, model, ledger)
+            rounding = model if options.ledger_rounding == "follow" else options.ledger_rounding
+            print(f"  {method}×{model}: the ledger rounds VAT {rounding}")
+            one_pair(sandbox, method, model, ledgers[rounding])
     running.stop()
 
 

@@ -54,22 +54,23 @@ PROFILES = (
 RATES = {"EUR": (7.43, 7.47), "SEK": (0.62, 0.68)}  # DKK for one unit
 
 
-def build_ledger(rng: random.Random, invoices: int, customers: int):
-    """The customers (with their profiles), the invoices and, for about 5 % of them, a credit
-    note: (profiles by customer id, invoice ids, credit note ids)."""
+def build_ledger(rng: random.Random, invoices: int, customers: int, people: list | None = None):
+    """The customers (with their profiles; `people` from an earlier ledger are taken again), the
+    invoices and, for about 5 % of them, a credit note: (profiles by customer id, invoice ids,
+    credit note ids, the people)."""
     from accounts_app.models import Invoice
     from accounts_app.services import invoice_credit
 
     codes, accounts = _reference_data()
-    people = _customers(rng, customers)
+    # The customers draw from a generator of their own, so a second ledger of the same seed
+    # draws the same invoices for them.
+    people = people or _customers(random.Random(rng.random()), customers)
     profiles = {customer.pk: profile for customer, profile in people}
-    originals = [
-        _invoice(rng, *rng.choice(people), codes, accounts).pk for _ in range(invoices)
-    ]
+    originals = [_invoice(rng, *rng.choice(people), codes, accounts).pk for _ in range(invoices)]
     credited = rng.sample(originals, max(round(invoices * 0.05), 1))
     credit_notes = [invoice_credit(invoice=Invoice.objects.get(pk=pk)).pk
                     for pk in credited]  # fmt: skip
-    return profiles, originals, credit_notes
+    return profiles, originals, credit_notes, people
 
 
 def ledger_mix(invoice_ids: list[int]) -> str:
@@ -86,17 +87,25 @@ def ledger_mix(invoice_ids: list[int]) -> str:
     for account, code in InvoiceLine.objects.filter(invoice__in=invoices).values_list(
             "sales_account__number", "issued_vat_code"):  # fmt: skip
         lines[f"{account} {code}"] += 1
-    return (", ".join(f"{count} {name}" for name, count in sorted(mix.items())) + "; lines: "
-            + ", ".join(f"{count} on {name}" for name, count in sorted(lines.items())))
+    return (
+        ", ".join(f"{count} {name}" for name, count in sorted(mix.items()))
+        + "; lines: "
+        + ", ".join(f"{count} on {name}" for name, count in sorted(lines.items()))
+    )
 
 
 def _reference_data():
     from accounts_app.models import SalesAccount, VatCode
 
-    codes = {code: VatCode.objects.create(code=code, name=name, rate=rate)
-             for code, (name, rate, _) in VAT_CODES.items()}  # fmt: skip
-    accounts = {number: SalesAccount.objects.create(number=number, name=name)
-                for number, (name, _, _) in SALES_ACCOUNTS.items()}  # fmt: skip
+    # Made once, taken again by a second ledger of the same bench.
+    codes = {
+        code: VatCode.objects.get_or_create(code=code, defaults={"name": name, "rate": rate})[0]
+        for code, (name, rate, _) in VAT_CODES.items()
+    }
+    accounts = {
+        number: SalesAccount.objects.get_or_create(number=number, defaults={"name": name})[0]
+        for number, (name, _, _) in SALES_ACCOUNTS.items()
+    }
     return codes, accounts
 
 
