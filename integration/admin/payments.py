@@ -12,6 +12,7 @@ from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
+from integration.services.payments.summary import payment_import_summary
 
 
 class ImportOutcomeFilter(admin.SimpleListFilter):
@@ -32,11 +33,20 @@ class ImportOutcomeFilter(admin.SimpleListFilter):
 @admin.register(PaymentImport)
 class PaymentImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started", "connection", "trigger", "state", "checked", "paid", "partial",
-                    "reversed", "unchanged", "skipped", "api_calls", "duration"]  # fmt: skip
+                    "reversed", "changed", "unchanged", "skipped", "api_calls",
+                    "duration"]  # fmt: skip
     list_filter = [ImportOutcomeFilter, "state", "trigger", "connection"]
     list_select_related = ["connection"]
     date_hierarchy = "started"
     change_list_template = "admin/integration/paymentimport/change_list.html"
+    fields = ["summary", "connection", "trigger", "state", "started", "finished", "checked",
+              "paid", "partial", "reversed", "changed", "unchanged", "skipped", "api_calls",
+              "error", "needs_person", "warnings"]  # fmt: skip
+    readonly_fields = ["summary"]
+
+    @admin.display(description="What it did")
+    def summary(self, run: PaymentImport) -> str:
+        return payment_import_summary(run=run)
 
     @admin.display(description="Duration")
     def duration(self, run: PaymentImport) -> str:

@@ -42,11 +42,20 @@ class PaymentImport(models.Model):
     paid = models.PositiveIntegerField(default=0)
     partial = models.PositiveIntegerField(default=0)
     reversed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(
+        default=0, help_text="Payments edited in e-conomic since the last look (amount or date)."
+    )
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     api_calls = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     warnings = models.TextField(blank=True)
+    needs_person = models.TextField(
+        blank=True,
+        help_text="The invoices only a person can sort out, one a line (also among the warnings): "
+        "a payment in another currency than the invoice's, a payment on an invoice never "
+        "exported from here. Nothing was changed for them.",
+    )
 
     class Meta:
         ordering = ["-started", "-id"]
@@ -107,7 +116,6 @@ class SyncedPayment(models.Model):
         max_length=12, choices=SyncedPaymentKind.choices, default=SyncedPaymentKind.CASH
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
-
     class Meta:
         ordering = ["-detected_at", "-id"]
         # For the reversal count of one e-conomic invoice when a payment's reference is made.

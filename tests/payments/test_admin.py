@@ -65,7 +65,7 @@ def test_the_index_shows_the_open_amount_paid_this_month_and_the_last_import(
 
     assert "400,00 DKK" in page
     assert "100,00 DKK" in page
-    assert "Done (0 paid, 1 partial, 0 reversed)" in page
+    assert "Paid 0, partly paid 1, reversed 0, changed 0 — received 100,00 DKK." in page
 
 
 def test_synced_payments_are_read_only(staff, paying, sandbox):
