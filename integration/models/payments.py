@@ -116,6 +116,18 @@ class SyncedPayment(models.Model):
         max_length=12, choices=SyncedPaymentKind.choices, default=SyncedPaymentKind.CASH
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
+    # From e-conomic's payment entry (its amountInBaseCurrency), when the import reads entries:
+    # empty until then, never estimated here.
+    amount_in_base_currency = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="What the payment was worth in the base currency, as e-conomic booked it.",
+    )  # fmt: skip
+    exchange_difference = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="The amount in base currency less the same amount at the invoice's booked "
+        "rate: a gain when positive. Empty while either is unknown.",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["-detected_at", "-id"]
         # For the reversal count of one e-conomic invoice when a payment's reference is made.
