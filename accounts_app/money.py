@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats, numberformat
+
 PER_LINE, PER_DOCUMENT = "line", "document"
 
 CENT = Decimal("0.01")
@@ -68,3 +70,32 @@ def totals_from_lines(lines: Iterable[LineAmounts], *, rounding: str = PER_LINE)
     net = sum((base for base, _ in by_rate.values()), Decimal("0.00"))
     vat = sum((vat for _, vat in by_rate.values()), Decimal("0.00"))
     return Totals(net=net, vat=vat)
+
+
+# Finance staff read amounts the Danish way, as e-conomic and the bank print them, whatever
+# language the admin is shown in.
+MONEY_LOCALE = "da"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount with its currency: never summed with another currency's, always shown with it."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return money_display(self.amount, self.currency)
+
+
+def money_display(amount: Decimal, currency: str) -> str:
+    """ "1.234,56 DKK". Rounded to cents first: Django's number format cuts further places off."""
+    number = numberformat.format(
+        money_round(amount),
+        formats.get_format("DECIMAL_SEPARATOR", lang=MONEY_LOCALE, use_l10n=True),
+        decimal_pos=2,
+        grouping=formats.get_format("NUMBER_GROUPING", lang=MONEY_LOCALE, use_l10n=True),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR", lang=MONEY_LOCALE, use_l10n=True),
+        force_grouping=True,
+    )
+    return f"{number} {currency}"

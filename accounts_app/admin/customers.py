@@ -1,9 +1,20 @@
 """Customers and projects."""
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.models import Customer, Project
 from accounts_app.resources import CustomerResource
+from accounts_app.selectors import customer_balances
+
+
+class CustomerChangeList(ChangeList):
+    def get_results(self, request):
+        """The page's balances in one query, instead of one per customer."""
+        super().get_results(request)
+        balances = customer_balances(customer_ids=[customer.pk for customer in self.result_list])
+        for customer in self.result_list:
+            customer.open_balances = balances.get(customer.pk, [])
 
 
 @admin.register(Customer)
@@ -11,7 +22,7 @@ class CustomerAdmin(ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     list_display = [
         "number", "name", "kind", "vat_number", "country_name", "currency", "vat_situation",
-        "email",
+        "email", "balance",
     ]  # fmt: skip
     list_filter = ["kind", "vat_situation", "currency", "country"]
     search_fields = ["=number", "name", "vat_number", "email", "ean"]
@@ -20,8 +31,22 @@ class CustomerAdmin(ImportExportModelAdmin):
         (None, {"fields": ["number", "kind", "name", "email"]}),
         ("Registration", {"fields": ["vat_number", "ean", "vat_situation"]}),
         ("Address", {"fields": ["address", "zip_code", "city", "country"]}),
-        ("Invoicing", {"fields": ["currency", "payment_condition"]}),
+        ("Invoicing", {"fields": ["currency", "payment_condition", "balance"]}),
     ]
+    readonly_fields = ["balance"]
+
+    def get_changelist(self, request, **kwargs):
+        return CustomerChangeList
+
+    @admin.display(description="balance")
+    def balance(self, customer: Customer) -> str:
+        """What the customer owes on open invoices, per currency: never one sum across them."""
+        if customer.pk is None:
+            return "—"
+        balances = getattr(customer, "open_balances", None)
+        if balances is None:
+            balances = customer_balances(customer_ids=[customer.pk]).get(customer.pk, [])
+        return ", ".join(str(money) for money in balances) or "nothing open"
 
     @admin.display(description="country", ordering="country")
     def country_name(self, customer: Customer) -> str:

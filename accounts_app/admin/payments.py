@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts_app.errors import PaymentError
 from accounts_app.models import Payment
+from accounts_app.money import Money
 from accounts_app.services import payment_check, payment_delete, payment_register
 
 
@@ -32,7 +33,7 @@ class PaymentForm(forms.ModelForm):
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     form = PaymentForm
-    list_display = ["invoice", "customer", "date", "amount", "source", "external_reference"]
+    list_display = ["invoice", "customer", "date", "amount_shown", "source", "external_reference"]
     list_filter = ["source", "date"]
     search_fields = ["=invoice__number", "invoice__customer__name", "external_reference"]
     # An invoice names its kind from credited_invoice_id alone, so only its customer is joined.
@@ -45,6 +46,10 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(ordering="invoice__customer__name")
     def customer(self, payment: Payment):
         return payment.invoice.customer
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_shown(self, payment: Payment) -> str:
+        return str(Money(payment.amount, payment.invoice.currency))
 
     def has_change_permission(self, request, obj=None):
         # A payment is a record of money received: remove a wrong one and enter it again.

@@ -4,14 +4,26 @@ the inline of synced payments that integration/admin/invoices.py puts on the inv
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
-from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
+from accounts_app.currency import base_currency
+from accounts_app.money import Money
+from integration.models import (
+    Connection,
+    ImportState,
+    ImportTrigger,
+    InvoiceExport,
+    PaymentImport,
+    SyncedPayment,
+)
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
+from integration.services.payments.summary import payment_import_summary
 
 
 class ImportOutcomeFilter(admin.SimpleListFilter):
@@ -32,11 +44,20 @@ class ImportOutcomeFilter(admin.SimpleListFilter):
 @admin.register(PaymentImport)
 class PaymentImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started", "connection", "trigger", "state", "checked", "paid", "partial",
-                    "reversed", "unchanged", "skipped", "api_calls", "duration"]  # fmt: skip
+                    "reversed", "changed", "unchanged", "skipped", "api_calls",
+                    "duration"]  # fmt: skip
     list_filter = [ImportOutcomeFilter, "state", "trigger", "connection"]
     list_select_related = ["connection"]
     date_hierarchy = "started"
     change_list_template = "admin/integration/paymentimport/change_list.html"
+    fields = ["summary", "connection", "trigger", "state", "started", "finished", "checked",
+              "paid", "partial", "reversed", "changed", "unchanged", "skipped", "api_calls",
+              "error", "needs_person", "warnings"]  # fmt: skip
+    readonly_fields = ["summary"]
+
+    @admin.display(description="What it did")
+    def summary(self, run: PaymentImport) -> str:
+        return payment_import_summary(run=run)
 
     @admin.display(description="Duration")
     def duration(self, run: PaymentImport) -> str:
@@ -67,21 +88,55 @@ def _syncing_connections():
     return Connection.objects.filter(active=True).exclude(payment_sync=PaymentSync.OFF)
 
 
+def synced_payments_with_booked_rate(queryset):
+    """Each payment with the rate its invoice was booked at: e-conomic's where the export
+    recorded it, else the rate we sent (empty for a foreign invoice e-conomic converted)."""
+    exports = InvoiceExport.objects.filter(
+        connection=OuterRef("connection"), invoice=OuterRef("invoice")
+    )
+    rate = Subquery(exports.values("exchange_rate")[:1])
+    return queryset.annotate(booked_rate=Coalesce(rate, F("invoice__exchange_rate")))
+
+
+@admin.display(description="amount")
+def synced_payment_amount(synced: SyncedPayment) -> str:
+    """The amount in the invoice's currency, and beside it what is known in the base currency:
+    e-conomic's figure where the import read it, else the amount at the invoice's booked rate."""
+    shown, base = str(Money(synced.amount, synced.currency)), base_currency()
+    if synced.currency == base:
+        return shown
+    if synced.amount_in_base_currency is not None:
+        beside = str(Money(synced.amount_in_base_currency, base))
+        if synced.exchange_difference is not None:
+            beside += f", exchange difference {Money(synced.exchange_difference, base)}"
+        return f"{shown} ({beside})"
+    rate = getattr(synced, "booked_rate", None)
+    if rate is None:
+        return shown
+    return f"{shown} (≈ {Money(synced.amount * rate, base)} at the invoice's rate)"
+
+
 @admin.register(SyncedPayment)
 class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "invoice", "booked_number", "amount", "currency", "kind",
+    list_display = ["detected_at", "invoice", "booked_number", synced_payment_amount, "kind",
                     "state", "connection", "payment_import"]  # fmt: skip
-    list_filter = ["state", "kind", "connection"]
+    list_filter = ["state", "kind", "connection", "currency"]
     search_fields = ["booked_number", "reference", "invoice__number"]
     list_select_related = ["invoice", "connection", "payment_import"]
     date_hierarchy = "detected_at"
+
+    def get_queryset(self, request):
+        return synced_payments_with_booked_rate(super().get_queryset(request))
 
 
 class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SyncedPayment
     fk_name = "invoice"
-    fields = ["detected_at", "booked_number", "amount", "currency", "kind", "state", "connection"]
+    fields = ["detected_at", "booked_number", synced_payment_amount, "kind", "state", "connection"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return synced_payments_with_booked_rate(super().get_queryset(request))
     extra = 0
     verbose_name = "payment seen in e-conomic"
     verbose_name_plural = "payments seen in e-conomic"

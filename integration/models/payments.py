@@ -42,11 +42,20 @@ class PaymentImport(models.Model):
     paid = models.PositiveIntegerField(default=0)
     partial = models.PositiveIntegerField(default=0)
     reversed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(
+        default=0, help_text="Payments edited in e-conomic since the last look (amount or date)."
+    )
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     api_calls = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     warnings = models.TextField(blank=True)
+    needs_person = models.TextField(
+        blank=True,
+        help_text="The invoices only a person can sort out, one a line (also among the warnings): "
+        "a payment in another currency than the invoice's, a payment on an invoice never "
+        "exported from here. Nothing was changed for them.",
+    )
 
     class Meta:
         ordering = ["-started", "-id"]
@@ -107,6 +116,17 @@ class SyncedPayment(models.Model):
         max_length=12, choices=SyncedPaymentKind.choices, default=SyncedPaymentKind.CASH
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
+    # From e-conomic's payment entry (its amountInBaseCurrency), when the import reads entries:
+    # empty until then, never estimated here.
+    amount_in_base_currency = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="What the payment was worth in the base currency, as e-conomic booked it.",
+    )  # fmt: skip
+    exchange_difference = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="The amount in base currency less the same amount at the invoice's booked "
+        "rate: a gain when positive. Empty while either is unknown.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-detected_at", "-id"]

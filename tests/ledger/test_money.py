@@ -3,7 +3,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts_app.money import LineAmounts, line_amounts, money_round, totals_from_lines
+from accounts_app.money import (
+    LineAmounts,
+    Money,
+    line_amounts,
+    money_display,
+    money_round,
+    totals_from_lines,
+)
 
 quantities = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
 prices = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False)
@@ -59,3 +66,9 @@ def test_a_negated_line_is_the_exact_negative_of_the_line(raw_lines):
         minus = line_amounts(quantity=-quantity, unit_price=price, discount_percent=discount,
                              vat_rate=rate)  # fmt: skip
         assert (minus.net, minus.vat) == (-plus.net, -plus.vat)
+
+
+def test_money_is_shown_the_danish_way_with_its_currency():
+    assert str(Money(Decimal("3793245.24000000"), "DKK")) == "3.793.245,24 DKK"
+    assert money_display(Decimal("-1234.5"), "EUR") == "-1.234,50 EUR"
+    assert money_display(Decimal("0.125"), "SEK") == "0,13 SEK"  # rounded, not cut off

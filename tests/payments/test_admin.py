@@ -1,8 +1,6 @@
 """Screens: the import log with its counts, synced payments, "Import payments now", the
 synced payments on the invoice page and the figures on the admin index."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 from django_q.brokers import get_broker
@@ -63,11 +61,11 @@ def test_the_index_shows_the_open_amount_paid_this_month_and_the_last_import(
     sandbox.register_payment(number, 100.0)
     run_import(paying)
 
-    dashboard = staff.get(reverse("admin:index")).context["dashboard"]
+    page = staff.get(reverse("admin:index")).content.decode()
 
-    assert dashboard.open_amount == Decimal("400.00")
-    assert dashboard.paid_this_month == Decimal("100.00")
-    assert (dashboard.last_import.state, dashboard.last_import.partial) == ("done", 1)
+    assert "400,00 DKK" in page
+    assert "100,00 DKK" in page
+    assert "Paid 0, partly paid 1, reversed 0, changed 0 — received 100,00 DKK." in page
 
 
 def test_synced_payments_are_read_only(staff, paying, sandbox):

@@ -1,35 +1,34 @@
-"""Figures for the admin index: what is owed, what came in this month, the last import."""
+"""Figures for the admin index: what is owed, what came in this month, the last import. Every
+amount per currency: DKK, EUR and SEK added together mean nothing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import F, Sum
 from django.utils import timezone
 
-from accounts_app.models import Invoice, Payment
+from accounts_app.models import Payment
+from accounts_app.money import Money
+from accounts_app.selectors import OPEN_AMOUNT, amounts_by_currency, invoices_open
 from integration.models import PaymentImport
+from integration.services.payments.summary import payment_import_summary
 
 
 @dataclass(frozen=True)
 class PaymentsDashboard:
-    open_amount: Decimal
-    paid_this_month: Decimal
+    open_amount: list[Money]
+    paid_this_month: list[Money]
     last_import: PaymentImport | None
+    last_import_summary: str
 
 
 def payments_dashboard() -> PaymentsDashboard:
-    """Amounts in the invoices' own currencies summed as they are (the ledger is in DKK)."""
-    open_invoices = Invoice.objects.filter(
-        state__in=[Invoice.State.FINALIZED, Invoice.State.PARTLY_PAID],
-        credited_invoice__isnull=True,
-    )
-    owed = open_invoices.aggregate(total=Sum(F("gross_total") - F("amount_paid")))["total"]
     month_start = timezone.localdate().replace(day=1)
-    paid = Payment.objects.filter(date__gte=month_start).aggregate(total=Sum("amount"))["total"]
+    paid = Payment.objects.filter(date__gte=month_start)
+    last_import = PaymentImport.objects.select_related("connection").first()
     return PaymentsDashboard(
-        open_amount=owed or Decimal("0.00"),
-        paid_this_month=paid or Decimal("0.00"),
-        last_import=PaymentImport.objects.select_related("connection").first(),
+        open_amount=amounts_by_currency(invoices_open(), amount=OPEN_AMOUNT),
+        paid_this_month=amounts_by_currency(paid, amount="amount", currency="invoice__currency"),
+        last_import=last_import,
+        last_import_summary=payment_import_summary(run=last_import) if last_import else "",
     )

@@ -12,21 +12,31 @@ from django.utils import timezone
 from integration.models import ApiCall, Connection, ImportState, PaymentImport
 from integration.services.payments.config import payments_setting
 
-OUTCOMES = ("paid", "partial", "reversed", "unchanged", "skipped")
+OUTCOMES = ("paid", "partial", "reversed", "changed", "unchanged", "skipped")
 
 
 @dataclass
 class Tally:
     counts: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    needs_person: list[str] = field(default_factory=list)
 
     def add(self, outcome: str) -> None:
         self.counts["checked"] += 1
         self.counts[outcome] += 1
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, *, person: bool = False) -> None:
         self.add("skipped")
+        if person:
+            self.person_needed(reason)
+        else:
+            self.warnings.append(reason)
+
+    def person_needed(self, reason: str) -> None:
+        """Something the import must not decide (whose money is this?): named for a person, and
+        nothing changed for it."""
         self.warnings.append(reason)
+        self.needs_person.append(reason)
 
 
 def payment_import_start(*, connection: Connection, trigger: str) -> PaymentImport:
@@ -61,6 +71,7 @@ def payment_import_finish(*, run: PaymentImport, tally: Tally, error: str = "") 
     for name in ("checked", *OUTCOMES):
         setattr(run, name, tally.counts[name])
     run.warnings = "\n".join(tally.warnings)
+    run.needs_person = "\n".join(tally.needs_person)
     run.error = error
     run.state = ImportState.FAILED if error else ImportState.DONE
     run.finished = timezone.now()

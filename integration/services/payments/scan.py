@@ -31,6 +31,7 @@ from integration.models import (
 )
 from integration.models.connection import PaymentSync
 from integration.services.installation import installation_code, invoice_reference
+from integration.services.payments.attention import currency_mismatch, unexported_payment
 from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
 
@@ -66,8 +67,8 @@ class Scan:
             if current is not None and current.number == number:
                 self._still_unpaid(current, remote)
                 current = next(local, None)
-            else:
-                self._maybe_booked_draft(remote)
+            elif not self._maybe_booked_draft(remote) and (reason := unexported_payment(remote)):
+                self.tally.person_needed(reason)
         while current is not None:
             self._gone_from_unpaid(current)
             current = next(local, None)
@@ -90,6 +91,8 @@ class Scan:
             self._apply(export_id, remote)
         elif remote is None or not self._maybe_booked_draft(remote):
             self.tally.skip(f"e-conomic invoice {number}: not one of our exported invoices.")
+            if remote is not None and (reason := unexported_payment(remote)):
+                self.tally.person_needed(reason)
 
     def _still_unpaid(self, current: Local, remote: dict) -> None:
         """Most unpaid invoices did not change: tell so from the page without a query."""
@@ -134,10 +137,14 @@ class Scan:
         return True
 
     def _apply(self, export_id: int, remote: dict) -> None:
-        export = InvoiceExport.objects.select_related("connection").filter(pk=export_id).first()
+        exports = InvoiceExport.objects.select_related("connection", "invoice")
+        export = exports.filter(pk=export_id).first()
         seen = Seen.from_remote(remote)
         if export is None:
             self.tally.skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.")
+            return
+        if reason := currency_mismatch(invoice=export.invoice, seen=seen):
+            self.tally.skip(reason, person=True)
             return
         try:
             self.tally.add(invoice_payments_sync(export=export, seen=seen, run=self.run))
