@@ -468,7 +468,8 @@ def main() -> None:
             settings.LEDGER_VAT_ROUNDING = rounding
             started = time.monotonic()
             rng = random.Random(options.seed)
-            rng.random()  # drawn for the customers by the first ledger
+            if people:
+                rng.random()  # what the first ledger drew for its customers: the same invoices
             ledgers[rounding] = build_ledger(rng, options.invoices, options.customers, people)
             people = ledgers[rounding][3]
             print(f"ledger rounding VAT {rounding}: {options.invoices} invoices and "
