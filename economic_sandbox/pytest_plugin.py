@@ -138,9 +138,27 @@ class SandboxClient:
             body["date"] = date
         return self.call_control("POST", f"/agreements/{self.agreement_number}/payments", body)
 
-    def reverse_payment(self, payment_id: int) -> dict:
+    def register_voucher_payment(self, invoice_number, amount, date: str | None = None) -> dict:
+        """Pay the invoice a booked journal voucher carries (its `customerInvoice`)."""
+        body = {"invoiceNumber": str(invoice_number), "amount": amount}
+        if date:
+            body["date"] = date
+        return self.call_control("POST", f"/agreements/{self.agreement_number}/payments", body)
+
+    def reverse_payment(self, payment_id: int, date: str | None = None) -> dict:
         return self.call_control(
-            "POST", f"/agreements/{self.agreement_number}/payments/{payment_id}/reverse")
+            "POST", f"/agreements/{self.agreement_number}/payments/{payment_id}/reverse",
+            {"date": date} if date else None)
+
+    def change_payment(self, payment_id: int, **changes) -> dict:
+        """A bookkeeper's edit: `amount=` and/or `date=` of a registered payment."""
+        return self.call_control(
+            "PATCH", f"/agreements/{self.agreement_number}/payments/{payment_id}", changes)
+
+    def delete_payment(self, payment_id: int) -> None:
+        """A payment deleted in e-conomic (204, no body)."""
+        path = f"/_sandbox/agreements/{self.agreement_number}/payments/{payment_id}"
+        self.control.request("DELETE", self.url(path), timeout=TIMEOUT).raise_for_status()
 
     def payments_batch(self, *, register: list[dict] = (), reverse: list[int] = ()) -> dict:
         """Reverse payments and register new ones (`{"bookedInvoiceNumber", "amount"}`) in one

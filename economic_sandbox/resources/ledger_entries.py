@@ -9,8 +9,9 @@ not filterable, ADDENDUM §4: the account's own endpoint is the way to read one 
 
 Who records entries: booking an invoice (`invoice_postings.py`: the customer's receivable, revenue
 per sales account, VAT per code, all `customerInvoice`); booking journal vouchers
-(`journal_booking.py`); registering and reversing payments (`payments.py`, the customer side
-only). A receivable entry of a booked invoice reads its remainder live from the invoice.
+(`journal_booking.py`); registering, reversing, changing and deleting payments
+(`payment_items.py`, the customer side only). A receivable entry of a booked invoice reads its
+remainder live from the invoice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from economic_sandbox import errors
 from economic_sandbox.collections import collection_response
 from economic_sandbox.encoding import decode_id, encode_id
 from economic_sandbox.http import Request, Response, json_response
-from economic_sandbox.resources import invoice_math, lookups
+from economic_sandbox.resources import lookups
 from economic_sandbox.routing import Router
 from economic_sandbox.state import Agreement
 
@@ -70,27 +71,6 @@ def record(
         agreement.table(ENTRIES)[number] = entry
         numbers.append(number)
     return numbers
-
-
-def record_payment(
-    agreement: Agreement,
-    *,
-    invoice: dict,
-    amount: Decimal,
-    day: datetime.date,
-    journal_number: int,
-    voucher: int,
-    text: str,
-) -> None:
-    """The customer side of a payment (a credit, so negative) against a booked invoice."""
-    in_base = invoice_math.in_base_currency(amount, invoice.get("exchangeRate", 100))
-    customer = invoice["customer"]["customerNumber"]
-    item = posting(receivable_account(agreement, customer), -amount, -in_base,
-                   invoice["currency"], customerNumber=customer,
-                   invoiceNumber=str(invoice["bookedInvoiceNumber"]), remainder=0.0,
-                   remainderInBaseCurrency=0.0)
-    record(agreement, [item], entry_type="customerPayment", voucher=voucher, text=text, day=day,
-           journal_number=journal_number)
 
 
 def vouchers_used(agreement: Agreement, journal_number: int, year: str) -> set[int]:

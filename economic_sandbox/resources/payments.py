@@ -6,10 +6,19 @@ to make that happen on demand, so the sandbox offers, under its control prefix:
 
 * `POST /_sandbox/agreements/{agreementNumber}/payments` with
   `{"bookedInvoiceNumber": 31, "amount": 100.00, "date": "2026-03-02"}` (date optional, today)
-  → 201 with the payment. Full or partial; more than the remainder is refused (400).
+  → 201 with the payment; `{"invoiceNumber": "1001", ...}` instead pays the invoice a booked
+  journal voucher carries (its `manualDebtorInvoice` entry). Full or partial; more than the
+  remainder is refused (400).
 * `POST /_sandbox/agreements/{agreementNumber}/payments/{id}/reverse` → 200; the amount is owed
   again, so the invoice reappears in `/invoices/unpaid` (REFERENCE §7.5). A second reversal
   answers 409.
+  An optional `{"date": "2026-03-09"}` dates the reversal's entry (default today).
+* `PATCH /_sandbox/agreements/{agreementNumber}/payments/{id}` with `{"amount": 80.00}` and/or
+  `{"date": "2026-03-01"}` → 200: the payment's entry takes the new amount or date and the
+  remainder follows (at most what the invoice owes with this payment undone). A reversed
+  payment answers 409.
+* `DELETE /_sandbox/agreements/{agreementNumber}/payments/{id}` → 204: the payment's entry (and
+  its reversal's, if reversed) leaves the ledger and the remainder is what it was before it.
 * `GET /_sandbox/agreements/{agreementNumber}/payments` → the payments registered.
 * `POST /_sandbox/agreements/{agreementNumber}/payments/batch` with
   `{"reverse": [7, 9], "register": [{"bookedInvoiceNumber": 31, "amount": 100.00}, ...]}` →
@@ -19,10 +28,11 @@ to make that happen on demand, so the sandbox offers, under its control prefix:
   thousands of invoices would otherwise rewrite a large state file once per payment.
 
 Each registration or reversal is recorded as a booked customer-payment entry
-(`/accounting-years/{year}/entries`, ledger_entries.py) in the "Indbetalinger" journal's voucher
-range (journal 2 in the seed, or the first journal restricted
-to customer payments), the customer's balance follows, and the "Day book booked" webhook fires
-with that journal and voucher number.
+(`/accounting-years/{year}/entries`, payment_items.py) in the "Indbetalinger" journal's voucher
+range (journal 2 in the seed, or the first journal restricted to customer payments): date,
+amount (negative, a credit), amount in base currency, currency, customer and the
+`invoiceNumber` it settles. The customer's balance follows, and the "Day book booked" webhook
+fires with that journal and voucher number, as it does for a change or a deletion.
 """
 
 from __future__ import annotations
@@ -30,10 +40,19 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from economic_sandbox import errors, webhooks
+from economic_sandbox import errors
 from economic_sandbox.http import Request, Response, created, json_response
-from economic_sandbox.resources import invoice_math, ledger_entries, vouchers
-from economic_sandbox.resources.booked import BOOKED
+from economic_sandbox.resources import invoice_math
+from economic_sandbox.resources.payment_items import (
+    OpenItem,
+    bad,
+    check_amount,
+    entry_book,
+    entry_change,
+    entry_delete,
+    item_find,
+    item_of,
+)
 from economic_sandbox.routing import Router
 
 router = Router()
@@ -42,95 +61,51 @@ PAYMENTS = "payments"
 BASE = "/agreements/{agreementNumber:int}/payments"
 
 
-def _bad(message: str, detail: str) -> errors.ApiError:
-    return errors.bad_request(message, [detail], "Register at most the invoice's remainder.")
-
-
-def _payment_input(request: Request, body) -> tuple[dict, Decimal, datetime.date]:
+def _payment_input(request: Request, body) -> tuple[OpenItem, Decimal, datetime.date]:
     if not isinstance(body, dict):
-        raise _bad("Invalid payment.", "The body must be a JSON object.")
-    invoice = request.agreement.table(BOOKED).get(body.get("bookedInvoiceNumber"))
-    if invoice is None:
+        raise bad("Invalid payment.", "The body must be a JSON object.")
+    item = item_find(request.agreement, body)
+    if item is None:
         raise errors.bad_request(
             "Invalid payment.",
-            [f"Booked invoice '{body.get('bookedInvoiceNumber')}' does not exist."],
-            "Give the bookedInvoiceNumber of a booked invoice.",
+            [f"Booked invoice '{body.get('bookedInvoiceNumber', body.get('invoiceNumber'))}' "
+             "does not exist."],
+            "Give the bookedInvoiceNumber of a booked invoice, or the invoiceNumber of a "
+            "booked voucher.",
         )
     try:
-        amount = Decimal(str(body["amount"]))
-        day = invoice_math.parse_date(body.get("date") or datetime.date.today().isoformat())
-    except (KeyError, ArithmeticError, ValueError):
-        raise _bad(
-            "Invalid payment.", "amount (a number) and date (YYYY-MM-DD) are needed."
-        ) from None
-    if amount != invoice_math.money(amount):
-        raise _bad("Invalid payment.", "amount must not have more than 2 decimals.")
-    return invoice, amount, day
+        amount = _amount(body["amount"])
+    except KeyError:
+        raise bad("Invalid payment.", "amount (a number) and date (YYYY-MM-DD) are needed.") \
+            from None
+    return item, amount, _date(body)
 
 
-def _check_amount(invoice: dict, amount: Decimal) -> None:
-    """Same sign as the remainder (a credit note is refunded with a negative amount), and not
-    more than what is owed."""
-    remainder = Decimal(str(invoice["remainder"]))
-    if remainder == 0:
-        raise _bad("Invalid payment.", "The invoice is already paid.")
-    if amount == 0 or (amount > 0) != (remainder > 0):
-        raise _bad("Invalid payment.", f"amount must have the sign of the remainder {remainder}.")
-    if abs(amount) > abs(remainder):
-        raise _bad(
-            "Overpayment refused.",
-            f"amount {amount} exceeds the remainder {remainder} of invoice "
-            f"{invoice['bookedInvoiceNumber']}.",
-        )
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise bad("Invalid payment.", "amount must be a number.") from None
+    if not amount.is_finite() or amount != invoice_math.money(amount):
+        raise bad("Invalid payment.", "amount must be a number with at most 2 decimals.")
+    return amount
 
 
-def _apply(request: Request, invoice: dict, amount: Decimal) -> None:
-    """Lower the remainder (and its base-currency twin) and the customer's balance."""
-    remainder = invoice_math.money(invoice["remainder"]) - amount
-    invoice["remainder"] = float(remainder)
-    if remainder == 0:
-        invoice["remainderInBaseCurrency"] = 0.0
-    else:
-        base = invoice_math.in_base_currency(amount, invoice.get("exchangeRate", 100))
-        invoice["remainderInBaseCurrency"] = float(
-            invoice_math.money(invoice["remainderInBaseCurrency"]) - base
-        )
-    customer = request.agreement.table("customers").get(invoice["customer"]["customerNumber"])
-    if customer is not None:
-        base = invoice_math.in_base_currency(amount, invoice.get("exchangeRate", 100))
-        for key in ("balance", "dueAmount"):
-            customer[key] = float(invoice_math.money(customer.get(key, 0)) - base)
+def _date(body: dict) -> datetime.date:
+    try:
+        return invoice_math.parse_date(body.get("date") or datetime.date.today().isoformat())
+    except (ValueError, TypeError):
+        raise bad("Invalid payment.", "date must be YYYY-MM-DD.") from None
 
 
-def _payments_journal(request: Request) -> dict:
-    journals = request.agreement.table("journals")
-    for number in sorted(journals):
-        restricted = journals[number].get("settings", {}).get("entryTypeRestrictedTo")
-        if restricted == "customerPayment":
-            return journals[number]
-    return journals[min(journals)]
-
-
-def _book_entry(request: Request, invoice: dict, amount: Decimal, day: datetime.date, text: str):
-    """Record the booked customer-payment entry and fire "Day book booked"."""
-    agreement = request.agreement
-    journal = _payments_journal(request)
-    number = journal["journalNumber"]
-    year = ledger_entries.year_of(agreement, day)
-    voucher = vouchers.next_voucher_number(agreement, journal, year, set())
-    ledger_entries.record_payment(
-        agreement,
-        invoice=invoice,
-        amount=amount,
-        day=day,
-        journal_number=number,
-        voucher=voucher,
-        text=text,
-    )
-    webhooks.notify(
-        agreement, "Day book booked", DAYBOOKNO=number, FROMSERIALNO=voucher, TOSERIALNO=voucher
-    )
-    return voucher
+def _optional_body(request: Request) -> dict:
+    """A body where one is optional (the reversal's date)."""
+    if not request.body:
+        return {}
+    body = request.json()
+    if not isinstance(body, dict):
+        raise bad("Invalid payment.", "The body must be a JSON object.")
+    return body
 
 
 def _present(request: Request, payment: dict) -> dict:
@@ -138,28 +113,33 @@ def _present(request: Request, payment: dict) -> dict:
     return {**payment, "self": request.url(path)}
 
 
-def _register(request: Request, invoice: dict, amount: Decimal, day: datetime.date) -> dict:
-    _apply(request, invoice, amount)
-    voucher = _book_entry(
-        request, invoice, amount, day, f"Payment of invoice {invoice['bookedInvoiceNumber']}"
-    )
+def _register(request: Request, item: OpenItem, amount: Decimal, day: datetime.date) -> dict:
+    item.settle(amount)
+    voucher, entry_number = entry_book(item, amount, day,
+                                       f"Payment of invoice {item.invoice_number}")
     number = request.agreement.next_number(PAYMENTS)
     payment = {
         "id": number,
-        "bookedInvoiceNumber": invoice["bookedInvoiceNumber"],
+        **item.key(),
         "amount": float(amount),
         "date": day.isoformat(),
         "voucherNumber": voucher,
-        "remainder": invoice["remainder"],
+        "entryNumber": entry_number,
+        "remainder": float(item.remainder),
     }
     request.agreement.table(PAYMENTS)[number] = payment
     return _present(request, payment)
 
 
-def _reversible(request: Request, payment_id) -> dict:
+def _payment(request: Request, payment_id) -> dict:
     payment = request.agreement.table(PAYMENTS).get(payment_id)
     if payment is None:
         raise errors.not_found()
+    return payment
+
+
+def _reversible(request: Request, payment_id) -> dict:
+    payment = _payment(request, payment_id)
     if payment.get("reversed"):
         raise errors.ApiError(
             409,
@@ -170,28 +150,61 @@ def _reversible(request: Request, payment_id) -> dict:
     return payment
 
 
-def _reverse(request: Request, payment: dict) -> dict:
-    invoice = request.agreement.table(BOOKED)[payment["bookedInvoiceNumber"]]
+def _reverse(request: Request, payment: dict, day: datetime.date | None = None) -> dict:
+    item = item_of(request.agreement, payment)
     amount = Decimal(str(payment["amount"]))
-    _apply(request, invoice, -amount)
-    _book_entry(
-        request, invoice, -amount, datetime.date.today(), f"Reversal of payment {payment['id']}"
-    )
-    payment.update(reversed=True, remainder=invoice["remainder"])
+    item.settle(-amount)
+    _, entry_number = entry_book(item, -amount, day or datetime.date.today(),
+                                 f"Reversal of payment {payment['id']}")
+    payment.update(reversed=True, reversalEntryNumber=entry_number,
+                   remainder=float(item.remainder))
     return _present(request, payment)
 
 
 @router.route("POST", BASE)
 def payment_register(request: Request, agreementNumber: int) -> Response:  # noqa: N803
-    invoice, amount, day = _payment_input(request, request.json())
-    _check_amount(invoice, amount)
-    answer = _register(request, invoice, amount, day)
+    item, amount, day = _payment_input(request, request.json())
+    check_amount(item, amount)
+    answer = _register(request, item, amount, day)
     return created(answer, answer["self"])
 
 
 @router.route("POST", BASE + "/{payment_id:int}/reverse")
 def payment_reverse(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
-    return json_response(200, _reverse(request, _reversible(request, payment_id)))
+    payment = _reversible(request, payment_id)
+    day = _date(_optional_body(request))
+    return json_response(200, _reverse(request, payment, day))
+
+
+@router.route("PATCH", BASE + "/{payment_id:int}")
+def payment_change(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
+    """A payment edited in e-conomic: another amount or date on its entry."""
+    payment = _reversible(request, payment_id)
+    body = request.json()
+    if not isinstance(body, dict) or not ({"amount", "date"} & set(body)):
+        raise bad("Invalid change.", 'Send {"amount": ...} and/or {"date": "YYYY-MM-DD"}.')
+    item = item_of(request.agreement, payment)
+    old = Decimal(str(payment["amount"]))
+    amount = _amount(body["amount"]) if "amount" in body else old
+    day = _date(body) if "date" in body else invoice_math.parse_date(payment["date"])
+    check_amount(item, amount, remainder=item.remainder + old)
+    item.settle(amount - old)
+    entry_change(item, payment["entryNumber"], amount, day)
+    payment.update(amount=float(amount), date=day.isoformat(), remainder=float(item.remainder))
+    return json_response(200, _present(request, payment))
+
+
+@router.route("DELETE", BASE + "/{payment_id:int}")
+def payment_delete(request: Request, agreementNumber: int, payment_id: int) -> Response:  # noqa: N803
+    """A payment deleted in e-conomic: its entry gone, what it paid owed again."""
+    payment = _payment(request, payment_id)
+    if payment.get("reversed"):
+        entry_delete(request.agreement, payment["reversalEntryNumber"])
+    else:
+        item_of(request.agreement, payment).settle(-Decimal(str(payment["amount"])))
+    entry_delete(request.agreement, payment["entryNumber"])
+    del request.agreement.table(PAYMENTS)[payment_id]
+    return json_response(204, None)
 
 
 @router.route("POST", BASE + "/batch")
@@ -200,11 +213,12 @@ def payments_batch(request: Request, agreementNumber: int) -> Response:  # noqa:
     if not isinstance(body, dict) or not all(
         isinstance(body.get(name, []), list) for name in ("reverse", "register")
     ):
-        raise _bad("Invalid batch.", 'Send {"reverse": [ids], "register": [payments]}.')
+        raise bad("Invalid batch.", 'Send {"reverse": [ids], "register": [payments]}.')
     reversals = _batch_reversals(request, body.get("reverse", []))
     registrations = _batch_registrations(request, body.get("register", []), reversals)
+    day = _date(body)
     return json_response(200, {
-        "reversed": [_reverse(request, payment) for payment in reversals],
+        "reversed": [_reverse(request, payment, day) for payment in reversals],
         "registered": [_register(request, *entry) for entry in registrations],
     })  # fmt: skip
 
@@ -213,28 +227,25 @@ def _batch_reversals(request: Request, ids: list) -> list[dict]:
     """The payments to reverse, every one checked before anything changes."""
     payments = [_reversible(request, payment_id) for payment_id in ids]
     if len({payment["id"] for payment in payments}) != len(payments):
-        raise _bad("Invalid batch.", "A payment is named twice in reverse.")
+        raise bad("Invalid batch.", "A payment is named twice in reverse.")
     return payments
 
 
 def _batch_registrations(request: Request, bodies: list, reversals: list[dict]) -> list[tuple]:
     """Each registration checked against the remainder it will meet: the reversals before it
-    and the earlier registrations of the batch on the same invoice."""
-    remainders: dict[int, Decimal] = {}
+    and the earlier registrations of the batch on the same item."""
+    remainders: dict[str, Decimal] = {}
     for payment in reversals:
-        number = payment["bookedInvoiceNumber"]
-        invoice = request.agreement.table(BOOKED)[number]
-        remainders[number] = remainders.get(
-            number, invoice_math.money(invoice["remainder"])
-        ) + Decimal(str(payment["amount"]))
+        item = item_of(request.agreement, payment)
+        remainders[item.invoice_number] = remainders.get(
+            item.invoice_number, item.remainder) + Decimal(str(payment["amount"]))
     checked = []
     for body in bodies:
-        invoice, amount, day = _payment_input(request, body)
-        number = invoice["bookedInvoiceNumber"]
-        remainder = remainders.get(number, invoice_math.money(invoice["remainder"]))
-        _check_amount({"bookedInvoiceNumber": number, "remainder": remainder}, amount)
-        remainders[number] = remainder - amount
-        checked.append((invoice, amount, day))
+        item, amount, day = _payment_input(request, body)
+        remainder = remainders.get(item.invoice_number, item.remainder)
+        check_amount(item, amount, remainder=remainder)
+        remainders[item.invoice_number] = remainder - amount
+        checked.append((item, amount, day))
     return checked
 
 
