@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
-from integration.models import Connection, ImportState, ImportTrigger, PaymentImport, SyncedPayment
+from integration.models import (
+    Connection,
+    ImportState,
+    ImportTrigger,
+    PaymentChange,
+    PaymentImport,
+    SyncedPayment,
+)
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
 
@@ -67,10 +74,21 @@ def _syncing_connections():
     return Connection.objects.filter(active=True).exclude(payment_sync=PaymentSync.OFF)
 
 
+class PaymentChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """What e-conomic's bookkeeper did to the payment since we recorded it, in words."""
+
+    model = PaymentChange
+    fields = ["seen_at", "kind", "description", "payment_import"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(SyncedPayment)
 class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "invoice", "booked_number", "amount", "currency", "kind",
-                    "state", "connection", "payment_import"]  # fmt: skip
+    list_display = ["detected_at", "invoice", "booked_number", "paid_on", "amount", "currency",
+                    "amount_in_base_currency", "voucher_number", "kind", "state", "connection",
+                    "payment_import"]  # fmt: skip
+    inlines = [PaymentChangeInline]
     list_filter = ["state", "kind", "connection"]
     search_fields = ["booked_number", "reference", "invoice__number"]
     list_select_related = ["invoice", "connection", "payment_import"]
@@ -80,7 +98,8 @@ class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SyncedPayment
     fk_name = "invoice"
-    fields = ["detected_at", "booked_number", "amount", "currency", "kind", "state", "connection"]
+    fields = ["paid_on", "detected_at", "booked_number", "amount", "currency", "voucher_number",
+              "kind", "state", "connection"]  # fmt: skip
     readonly_fields = fields
     extra = 0
     verbose_name = "payment seen in e-conomic"

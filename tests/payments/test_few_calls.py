@@ -1,4 +1,8 @@
-"""Detection reads /invoices/unpaid a page at a time and confirms what left it 200 a call."""
+"""Detection reads /invoices/unpaid a page at a time and confirms what left it 200 a call; the
+changed invoices' payment entries are read for 200 invoices a call, after the accounting years
+once."""
+
+import datetime
 
 from integration.models import ApiCall
 from tests.payments.conftest import exported, run_import
@@ -15,5 +19,17 @@ def test_one_unpaid_page_and_one_confirmation_call_cover_many_invoices(paying, s
 
     assert (run.checked, run.paid, run.partial, run.unchanged) == (6, 3, 1, 2)
     paths = [entry["path"] for entry in sandbox.request_log(since)]
-    assert paths == ["/invoices/unpaid", "/invoices/booked"]
-    assert run.api_calls == 2 == ApiCall.objects.filter(payment_import=run).count()
+    year = f"/accounting-years/{datetime.date.today().year}/entries"
+    assert paths == ["/invoices/unpaid", "/invoices/booked", "/accounting-years", year]
+    assert run.api_calls == 4 == ApiCall.objects.filter(payment_import=run).count()
+
+
+def test_an_import_where_nothing_changed_reads_no_entries(paying, sandbox):
+    for _ in range(3):
+        exported(paying, sandbox)
+    since = sandbox.last_request_id()
+
+    run = run_import(paying)
+
+    assert run.unchanged == 3
+    assert [entry["path"] for entry in sandbox.request_log(since)] == ["/invoices/unpaid"]

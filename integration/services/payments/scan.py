@@ -9,10 +9,15 @@ same order, a chunk at a time, so memory stays flat however many invoices there 
 - ours and paid here, gone from unpaid: still paid, nothing to do;
 - not ours by number: perhaps a draft we exported that a person booked since (matched by
   `references.other` or by `orderNumber` = the draft number).
+
+The invoices found changed wait in a batch of 200; for each batch the customer-payment entries
+of their customers are read in one call per accounting year (entries.py), and each invoice is
+then applied with the entries that name it. Unchanged invoices cost no entry read.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
@@ -31,6 +36,7 @@ from integration.models import (
 )
 from integration.models.connection import PaymentSync
 from integration.services.installation import installation_code, invoice_reference
+from integration.services.payments.entries import EntryReader, PaymentEntry
 from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
 
@@ -53,7 +59,10 @@ class Scan:
         self.run, self.client, self.tally = run, client, Tally()
         self.connection = run.connection
         self.candidates: list[int] = []
+        self.changed: list[tuple[int, dict]] = []  # (export id, booked invoice) to apply
         self.drafts = DraftIndex(connection_id=self.connection.pk)
+        self.entries = EntryReader(client=client)
+        self.warned: set[int] = set()  # entries already in the warnings
 
     def everything(self) -> Tally:
         local = _local_exports(self.connection.pk)
@@ -72,6 +81,7 @@ class Scan:
             self._gone_from_unpaid(current)
             current = next(local, None)
         self._confirm()
+        self._apply_changed()
         return self.tally
 
     def numbers(self, numbers: list[int]) -> Tally:
@@ -81,6 +91,7 @@ class Scan:
             found = {int(item["bookedInvoiceNumber"]): item for item in self._booked(chunk)}
             for number in chunk:
                 self._targeted(number, found.get(number))
+        self._apply_changed()
         return self.tally
 
     def _targeted(self, number: int, remote: dict | None) -> None:
@@ -134,15 +145,68 @@ class Scan:
         return True
 
     def _apply(self, export_id: int, remote: dict) -> None:
+        """Apply once the batch's payment entries are read."""
+        self.changed.append((export_id, remote))
+        if len(self.changed) >= MAX_IN_ITEMS:
+            self._apply_changed()
+
+    def _apply_changed(self) -> None:
+        batch, self.changed = self.changed, []
+        if not batch:
+            return
+        found, problems = self.entries.by_invoice([_entry_key(remote) for _, remote in batch])
+        for problem in problems:
+            self.tally.warnings.append(problem)
+        numbers = {str(int(remote["bookedInvoiceNumber"])) for _, remote in batch}
+        self._unknown_invoices_warn(found, numbers)
+        for export_id, remote in batch:
+            self._apply_one(export_id, remote, found.get(str(int(remote["bookedInvoiceNumber"]))))
+
+    def _apply_one(self, export_id: int, remote: dict, entries: list[PaymentEntry] | None):
         export = InvoiceExport.objects.select_related("connection").filter(pk=export_id).first()
         seen = Seen.from_remote(remote)
         if export is None:
             self.tally.skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.")
             return
         try:
-            self.tally.add(invoice_payments_sync(export=export, seen=seen, run=self.run))
+            outcome = invoice_payments_sync(
+                export=export, seen=seen, run=self.run, entries=entries or []
+            )
         except Skip as reason:
             self.tally.skip(str(reason))
+            return
+        self.tally.add(outcome)
+
+    def _unknown_invoices_warn(self, found: dict, numbers: set[str]) -> None:
+        """Payment entries of these customers that name no invoice we exported: shown for a
+        person, nothing changed (our other invoices among them are simply not due a look)."""
+        others = {number for number in found if number not in numbers}
+        booked = {number for number in others if number.isdigit()}
+        ours = {
+            str(number)
+            for number in InvoiceExport.objects.filter(
+                connection=self.connection, booked_number__in=[int(n) for n in booked]
+            ).values_list("booked_number", flat=True)
+        }  # fmt: skip
+        for number in sorted(others - ours):
+            for entry in found[number]:
+                if entry.entry_number in self.warned:
+                    continue
+                self.warned.add(entry.entry_number)
+                name = f"invoice {number}" if number else "no invoice"
+                self.tally.warnings.append(
+                    f"Payment entry {entry.entry_number} of {entry.date:%Y-%m-%d} "
+                    f"({entry.amount} {entry.currency}) names {name}, not one we exported: "
+                    "nothing recorded."
+                )
+
+
+def _entry_key(remote: dict) -> tuple[str, int, datetime.date]:
+    return (
+        str(int(remote["bookedInvoiceNumber"])),
+        int(remote["customer"]["customerNumber"]),
+        datetime.date.fromisoformat(remote["date"][:10]),
+    )
 
 
 def _unchanged(current: Local, seen: Seen, payment_sync: str) -> bool:
