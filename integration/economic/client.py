@@ -290,6 +290,13 @@ class EconomicClient:
         )
         return list(self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition))
 
+    def voucher_receivables_open(self, year: str) -> Iterator[dict]:
+        """The booked manual customer-invoice entries (the journal's `manualCustomerInvoice`,
+        booked as `manualDebtorInvoice`) of one accounting year still owed, 1,000 a call.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = filters.eq("entryType", "manualDebtorInvoice") & filters.ne("remainder", 0)
+        return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)
+
     def vouchers_create(
         self, journal_number: int, vouchers: list[dict], *, idempotency_key: str
     ) -> list[dict]:

@@ -120,7 +120,7 @@ class EntryReader:
         customers = sorted({customer for _, customer, _ in invoices})
         found: dict[str, list[PaymentEntry]] = defaultdict(list)
         problems = []
-        for year in self._years_since(since):
+        for year in self.years_since(since):
             for remote in self.client.customer_payment_entries(year, customers):
                 try:
                     entry = PaymentEntry.from_remote(remote)
@@ -130,7 +130,7 @@ class EntryReader:
                 found[entry.invoice_number].append(entry)
         return found, problems
 
-    def _years_since(self, since: datetime.date) -> list[str]:
+    def years_since(self, since: datetime.date) -> list[str]:
         """The accounting years a payment of an invoice dated `since` may be booked in: from
         the invoice's year to today's (ADDENDUM §4: a payment may fall in a later year)."""
         if self.years is None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from accounts_app.models import Invoice
 from integration.economic.client import EconomicClient
@@ -39,6 +39,7 @@ from integration.services.installation import installation_code, invoice_referen
 from integration.services.payments.entries import EntryReader, PaymentEntry
 from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
+from integration.services.payments.vouchers import local_vouchers, open_receivables, voucher_remote
 
 CHUNK = 1000
 State = Invoice.State
@@ -81,8 +82,31 @@ class Scan:
             self._gone_from_unpaid(current)
             current = next(local, None)
         self._confirm()
+        self._vouchers()
         self._apply_changed()
         return self.tally
+
+    def _vouchers(self) -> None:
+        """Our voucher exports against the open receivables (vouchers.py): no call when there
+        are none."""
+        oldest = InvoiceExport.objects.filter(
+            connection=self.connection, voucher_number__isnull=False, booked_number__isnull=True
+        ).aggregate(oldest=Min("invoice__issue_date"))["oldest"]
+        if oldest is None:
+            return
+        receivables = open_receivables(client=self.client, reader=self.entries, since=oldest)
+        for local in local_vouchers(self.connection):
+            remote = receivables.pop(local.invoice_number, None)
+            if remote is None and not (local.booked and local.open_here):
+                self.tally.add("unchanged")  # paid here, or not booked yet
+                continue
+            shown = voucher_remote(local, remote)
+            held = Local(local.voucher_number, local.export_id, local.open_here, False,
+                         local.amount_paid)  # fmt: skip
+            if _unchanged(held, Seen.from_remote(shown), self.connection.payment_sync):
+                self.tally.add("unchanged")
+            else:
+                self._apply(local.export_id, shown)
 
     def numbers(self, numbers: list[int]) -> Tally:
         """A targeted check (a webhook named these booked invoices)."""
@@ -157,10 +181,10 @@ class Scan:
         found, problems = self.entries.by_invoice([_entry_key(remote) for _, remote in batch])
         for problem in problems:
             self.tally.warnings.append(problem)
-        numbers = {str(int(remote["bookedInvoiceNumber"])) for _, remote in batch}
+        numbers = {_invoice_number(remote) for _, remote in batch}
         self._unknown_invoices_warn(found, numbers)
         for export_id, remote in batch:
-            self._apply_one(export_id, remote, found.get(str(int(remote["bookedInvoiceNumber"]))))
+            self._apply_one(export_id, remote, found.get(_invoice_number(remote)))
 
     def _apply_one(self, export_id: int, remote: dict, entries: list[PaymentEntry] | None):
         export = InvoiceExport.objects.select_related("connection").filter(pk=export_id).first()
@@ -182,11 +206,16 @@ class Scan:
         person, nothing changed (our other invoices among them are simply not due a look)."""
         others = {number for number in found if number not in numbers}
         booked = {number for number in others if number.isdigit()}
+        exports = InvoiceExport.objects.filter(connection=self.connection)
         ours = {
             str(number)
-            for number in InvoiceExport.objects.filter(
-                connection=self.connection, booked_number__in=[int(n) for n in booked]
-            ).values_list("booked_number", flat=True)
+            for number in exports.filter(booked_number__in=[int(n) for n in booked])
+            .values_list("booked_number", flat=True)
+        } | {
+            str(number)
+            for number in exports.filter(
+                voucher_number__isnull=False, invoice__number__in=[int(n) for n in booked]
+            ).values_list("invoice__number", flat=True)
         }  # fmt: skip
         for number in sorted(others - ours):
             for entry in found[number]:
@@ -201,9 +230,15 @@ class Scan:
                 )
 
 
+def _invoice_number(remote: dict) -> str:
+    """The number payment entries name: a voucher's `customerInvoice` (our number), else the
+    booked invoice's number."""
+    return str(remote.get("invoiceNumber") or int(remote["bookedInvoiceNumber"]))
+
+
 def _entry_key(remote: dict) -> tuple[str, int, datetime.date]:
     return (
-        str(int(remote["bookedInvoiceNumber"])),
+        _invoice_number(remote),
         int(remote["customer"]["customerNumber"]),
         datetime.date.fromisoformat(remote["date"][:10]),
     )
