@@ -290,6 +290,15 @@ class EconomicClient:
         )
         return list(self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition))
 
+    def customer_payment_entries_after(self, year: str, entry_number: int) -> Iterator[dict]:
+        """The customer-payment entries of one accounting year booked after `entry_number`
+        (entry numbers only grow), 1,000 a call.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = filters.eq("entryType", "customerPayment") & filters.gt(
+            "entryNumber", entry_number
+        )
+        return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)
+
     def voucher_receivables_open(self, year: str) -> Iterator[dict]:
         """The booked manual customer-invoice entries (the journal's `manualCustomerInvoice`,
         booked as `manualDebtorInvoice`) of one accounting year still owed, 1,000 a call.

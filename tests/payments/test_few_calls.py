@@ -20,11 +20,13 @@ def test_one_unpaid_page_and_one_confirmation_call_cover_many_invoices(paying, s
     assert (run.checked, run.paid, run.partial, run.unchanged) == (6, 3, 1, 2)
     paths = [entry["path"] for entry in sandbox.request_log(since)]
     year = f"/accounting-years/{datetime.date.today().year}/entries"
-    assert paths == ["/invoices/unpaid", "/invoices/booked", "/accounting-years", year]
-    assert run.api_calls == 4 == ApiCall.objects.filter(payment_import=run).count()
+    # The years and the payment entries booked since the last import (what a remainder alone
+    # hides), then detection, then the changed invoices' entries.
+    assert paths == ["/accounting-years", year, "/invoices/unpaid", "/invoices/booked", year]
+    assert run.api_calls == 5 == ApiCall.objects.filter(payment_import=run).count()
 
 
-def test_an_import_where_nothing_changed_reads_no_entries(paying, sandbox):
+def test_an_import_where_nothing_changed_reads_no_invoices_entries(paying, sandbox):
     for _ in range(3):
         exported(paying, sandbox)
     since = sandbox.last_request_id()
@@ -32,4 +34,6 @@ def test_an_import_where_nothing_changed_reads_no_entries(paying, sandbox):
     run = run_import(paying)
 
     assert run.unchanged == 3
-    assert [entry["path"] for entry in sandbox.request_log(since)] == ["/invoices/unpaid"]
+    year = f"/accounting-years/{datetime.date.today().year}/entries"
+    paths = [entry["path"] for entry in sandbox.request_log(since)]
+    assert paths == ["/accounting-years", year, "/invoices/unpaid"]

@@ -142,7 +142,7 @@ def test_payments_of_several_invoices_are_read_in_one_entries_call(paying, sandb
     run_import(paying)
 
     paths = [entry["path"] for entry in sandbox.request_log(since)]
-    assert sum(path.endswith("/entries") for path in paths) == 1
+    assert sum(path.endswith("/entries") for path in paths) == 2  # new since last, the batch's
 
 
 def test_the_payments_page_shows_e_conomics_date_and_each_change_in_words(
@@ -160,3 +160,34 @@ def test_the_payments_page_shows_e_conomics_date_and_each_change_in_words(
     ).content.decode()
 
     assert PaymentChange.objects.get().description in page
+
+
+def test_a_payment_reversed_and_paid_again_at_the_same_remainder_is_found(paying, sandbox):
+    invoice, number = exported(paying, sandbox)
+    first = sandbox.register_payment(number, 250.0, date=days_from_today(-8))
+    run_import(paying)
+    sandbox.reverse_payment(first["id"])
+    again = sandbox.register_payment(number, 250.0, date=days_from_today(-1))
+
+    run = run_import(paying)  # the remainder is 0 before and after
+
+    assert run.paid == 1
+    active = SyncedPayment.objects.get(invoice=invoice, state="active")
+    assert (active.entry_number, active.paid_on) == (again["entryNumber"], day(-1))
+    assert fresh(invoice).amount_paid == Decimal("250.00")
+    assert PaymentChange.objects.get().kind == "reversed"
+
+
+def test_an_import_reads_only_the_payment_entries_booked_since_the_last(paying, sandbox):
+    _invoice, number = exported(paying, sandbox)
+    sandbox.register_payment(number, 100.0)
+    run_import(paying)
+    paying.refresh_from_db()
+    seen = paying.payment_entries_seen
+    assert seen > 0
+    since = sandbox.last_request_id()
+
+    run_import(paying)
+
+    [feed] = [entry for entry in sandbox.request_log(since) if entry["path"].endswith("/entries")]
+    assert f"entryNumber$gt:{seen}" in feed["query"]["filter"]

@@ -125,4 +125,6 @@ def test_booked_invoices_and_vouchers_are_read_in_few_calls(paying, sandbox):
     assert run.paid == 2
     paths = [entry["path"] for entry in sandbox.request_log(since)]
     entries = f"/accounting-years/{YEAR}/entries"
-    assert paths == ["/invoices/unpaid", "/invoices/booked", "/accounting-years", entries, entries]
+    assert paths == [
+        "/accounting-years", entries, "/invoices/unpaid", "/invoices/booked", entries, entries
+    ]

@@ -68,9 +68,10 @@ class Settlement:
 
 
 def settlement_of(entries: list[PaymentEntry]) -> Settlement | None:
-    """Pair each opposite entry with the latest earlier payment of the same amount; None when
+    """Pair each opposite entry with the latest payment of the same amount booked before it
+    (by entry number: a payment booked after a reversal may carry an earlier date); None when
     one cannot be paired (then the entries do not say which payment it undid)."""
-    ordered = sorted(entries, key=lambda entry: (entry.date, entry.entry_number))
+    ordered = sorted(entries, key=lambda entry: entry.entry_number)
     standing: list[PaymentEntry] = []
     reversed_by: dict[int, PaymentEntry] = {}
     for entry in ordered:

@@ -23,11 +23,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Min, Q
+from django.utils import timezone
 
 from accounts_app.models import Invoice
 from integration.economic.client import EconomicClient
 from integration.economic.filters import MAX_IN_ITEMS
 from integration.models import (
+    Connection,
     InvoiceExport,
     PaymentImport,
     SyncedPayment,
@@ -42,6 +44,9 @@ from integration.services.payments.ledger import Seen, Skip, invoice_payments_sy
 from integration.services.payments.vouchers import local_vouchers, open_receivables, voucher_remote
 
 CHUNK = 1000
+# How far back a payment booked since the last import may be dated and still be looked for in
+# its accounting year (a bookkeeper catching up on last year's bank lines in January).
+RECENT_DAYS = 60
 State = Invoice.State
 
 
@@ -64,8 +69,10 @@ class Scan:
         self.drafts = DraftIndex(connection_id=self.connection.pk)
         self.entries = EntryReader(client=client)
         self.warned: set[int] = set()  # entries already in the warnings
+        self.named: set[str] = set()  # invoice numbers of payment entries new since last time
 
     def everything(self) -> Tally:
+        newest = self._newly_booked_payments()
         local = _local_exports(self.connection.pk)
         current = next(local, None)
         for remote in self.client.unpaid_invoices_iterate():
@@ -84,7 +91,25 @@ class Scan:
         self._confirm()
         self._vouchers()
         self._apply_changed()
+        # Only a run that got this far has looked at every invoice the new entries named.
+        Connection.objects.filter(pk=self.connection.pk).update(payment_entries_seen=newest)
         return self.tally
+
+    def _newly_booked_payments(self) -> int:
+        """The invoice numbers the payment entries booked since the last complete import name
+        (`self.named`): a payment reversed and paid again, or cut and topped up, leaves the
+        remainder where it was, so the remainder alone would not tell. Answers the newest
+        entry number."""
+        # Read afresh: the connection object may predate the last import's write.
+        newest = Connection.objects.values_list("payment_entries_seen", flat=True).get(
+            pk=self.connection.pk
+        )
+        since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+        for year in self.entries.years_since(since):
+            for remote in self.client.customer_payment_entries_after(year, newest):
+                self.named.add(str(remote.get("invoiceNumber") or ""))
+                newest = max(newest, int(remote["entryNumber"]))
+        return newest
 
     def _vouchers(self) -> None:
         """Our voucher exports against the open receivables (vouchers.py): no call when there
@@ -97,13 +122,15 @@ class Scan:
         receivables = open_receivables(client=self.client, reader=self.entries, since=oldest)
         for local in local_vouchers(self.connection):
             remote = receivables.pop(local.invoice_number, None)
-            if remote is None and not (local.booked and local.open_here):
+            named = local.invoice_number in self.named
+            if remote is None and not (local.booked and (local.open_here or named)):
                 self.tally.add("unchanged")  # paid here, or not booked yet
                 continue
             shown = voucher_remote(local, remote)
             held = Local(local.voucher_number, local.export_id, local.open_here, False,
                          local.amount_paid)  # fmt: skip
-            if _unchanged(held, Seen.from_remote(shown), self.connection.payment_sync):
+            seen = Seen.from_remote(shown)
+            if not named and _unchanged(held, seen, self.connection.payment_sync):
                 self.tally.add("unchanged")
             else:
                 self._apply(local.export_id, shown)
@@ -128,13 +155,15 @@ class Scan:
 
     def _still_unpaid(self, current: Local, remote: dict) -> None:
         """Most unpaid invoices did not change: tell so from the page without a query."""
-        if _unchanged(current, Seen.from_remote(remote), self.connection.payment_sync):
+        if str(current.number) not in self.named and _unchanged(
+            current, Seen.from_remote(remote), self.connection.payment_sync
+        ):
             self.tally.add("unchanged")
         else:
             self._apply(current.export_id, remote)
 
     def _gone_from_unpaid(self, current: Local) -> None:
-        if not current.open_here:
+        if not current.open_here and str(current.number) not in self.named:
             self.tally.add("unchanged")  # paid here and not unpaid there: still paid
             return
         self.candidates.append(current.number)
