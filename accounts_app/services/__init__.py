@@ -14,6 +14,7 @@ from accounts_app.services.invoices import (
 from accounts_app.services.payments import (
     invoice_payments_refresh,
     payment_check,
+    payment_correct,
     payment_delete,
     payment_register,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "invoice_totals_recompute",
     "invoices_external_numbers_set",
     "payment_check",
+    "payment_correct",
     "payment_delete",
     "payment_register",
     "seller_missing_settings",

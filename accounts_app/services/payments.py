@@ -39,6 +39,24 @@ def payment_register(
     return payment
 
 
+def payment_correct(*, payment: Payment, amount: Decimal, date: datetime.date) -> Payment:
+    """Give a recorded payment the amount and date its source now shows (a bookkeeper's edit
+    there), and bring its invoice's paid amount and state in line."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        if amount == 0:
+            raise PaymentError("A payment of 0 changes nothing; delete it instead.")
+        if invoice.amount_paid - payment.amount + amount < 0:
+            raise PaymentError(
+                f"Changing {payment.amount} to {amount} would leave {invoice} with less than "
+                f"nothing paid (paid so far: {invoice.amount_paid})."
+            )
+        payment.amount, payment.date = amount, date
+        payment.save(update_fields=["amount", "date"])
+        invoice_payments_refresh(invoice=invoice)
+    return payment
+
+
 def payment_delete(*, payment: Payment) -> None:
     """Remove a payment entered by mistake and bring its invoice's state back in line."""
     with transaction.atomic():

@@ -18,6 +18,7 @@ from integration.models import (
     ImportState,
     ImportTrigger,
     InvoiceExport,
+    PaymentChange,
     PaymentImport,
     SyncedPayment,
 )
@@ -116,10 +117,20 @@ def synced_payment_amount(synced: SyncedPayment) -> str:
     return f"{shown} (≈ {Money(synced.amount * rate, base)} at the invoice's rate)"
 
 
+class PaymentChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """What e-conomic's bookkeeper did to the payment since we recorded it, in words."""
+
+    model = PaymentChange
+    fields = ["seen_at", "kind", "description", "payment_import"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(SyncedPayment)
 class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "invoice", "booked_number", synced_payment_amount, "kind",
-                    "state", "connection", "payment_import"]  # fmt: skip
+    list_display = ["detected_at", "invoice", "booked_number", "paid_on", synced_payment_amount,
+                    "voucher_number", "kind", "state", "connection", "payment_import"]  # fmt: skip
+    inlines = [PaymentChangeInline]
     list_filter = ["state", "kind", "connection", "currency"]
     search_fields = ["booked_number", "reference", "invoice__number"]
     list_select_related = ["invoice", "connection", "payment_import"]
@@ -132,7 +143,8 @@ class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SyncedPayment
     fk_name = "invoice"
-    fields = ["detected_at", "booked_number", synced_payment_amount, "kind", "state", "connection"]
+    fields = ["paid_on", "detected_at", "booked_number", synced_payment_amount, "voucher_number",
+              "kind", "state", "connection"]  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request):

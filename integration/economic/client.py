@@ -275,6 +275,37 @@ class EconomicClient:
         condition = filters.is_in("bookedInvoiceNumber", numbers)
         return list(self.iterate("/invoices/booked", filter=condition))
 
+    def accounting_years_list(self) -> list[dict]:
+        """Every accounting year with its `year` name (`2025/2026` for a split year) and dates.
+        https://restdocs.e-conomic.com/#get-accounting-years"""
+        return list(self.iterate("/accounting-years"))
+
+    def customer_payment_entries(self, year: str, customer_numbers: list[int]) -> list[dict]:
+        """The customer-payment entries of these customers (at most 200, one call a page) booked
+        in one accounting year. `invoiceNumber` is not filterable (ADDENDUM §4), so the caller
+        matches the entries to its invoices by it.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = filters.eq("entryType", "customerPayment") & filters.is_in(
+            "customer.customerNumber", customer_numbers
+        )
+        return list(self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition))
+
+    def customer_payment_entries_after(self, year: str, entry_number: int) -> Iterator[dict]:
+        """The customer-payment entries of one accounting year booked after `entry_number`
+        (entry numbers only grow), 1,000 a call.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = filters.eq("entryType", "customerPayment") & filters.gt(
+            "entryNumber", entry_number
+        )
+        return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)
+
+    def voucher_receivables_open(self, year: str) -> Iterator[dict]:
+        """The booked manual customer-invoice entries (the journal's `manualCustomerInvoice`,
+        booked as `manualDebtorInvoice`) of one accounting year still owed, 1,000 a call.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = filters.eq("entryType", "manualDebtorInvoice") & filters.ne("remainder", 0)
+        return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)
+
     def vouchers_create(
         self, journal_number: int, vouchers: list[dict], *, idempotency_key: str
     ) -> list[dict]:

@@ -46,6 +46,14 @@ def eq(field: str, value: object) -> Filter:
     return _compare(field, "eq", value)
 
 
+def ne(field: str, value: object) -> Filter:
+    return _compare(field, "ne", value)
+
+
+def gt(field: str, value: object) -> Filter:
+    return _compare(field, "gt", value)
+
+
 def gte(field: str, value: object) -> Filter:
     return _compare(field, "gte", value)
 

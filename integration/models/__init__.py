@@ -32,6 +32,8 @@ from integration.models.mappings import (
 from integration.models.payments import (
     ImportState,
     ImportTrigger,
+    PaymentChange,
+    PaymentChangeKind,
     PaymentImport,
     PaymentWebhook,
     SyncedPayment,
@@ -56,6 +58,8 @@ __all__ = [
     "PaymentConditionPairing",
     "PaymentImport",
     "PaymentWebhook",
+    "PaymentChange",
+    "PaymentChangeKind",
     "SyncedPayment",
     "SyncedPaymentKind",
     "SyncedPaymentState",

@@ -101,6 +101,12 @@ class Connection(models.Model):
     payments_since = models.DateField(
         default=timezone.localdate, help_text="Only payments detected after this date are imported."
     )
+    payment_entries_seen = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="The newest customer-payment entry an import has read: later ones name the "
+        "invoices to look at even where the remainder did not move (a payment reversed and "
+        "paid again).",
+    )  # fmt: skip
     error_email = models.EmailField(blank=True, help_text="Receives one digest per export run.")
 
     default_product_number = models.CharField(max_length=25, blank=True)

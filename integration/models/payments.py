@@ -5,8 +5,11 @@ webhook) with what it found. A `SyncedPayment` is one change of an invoice's pai
 e-conomic told us about: cash (mirrored as a ledger Payment) or a credit note settled against
 the invoice (no cash, so no Payment). Its `reference` is derived from what e-conomic showed
 (booked number, reversals so far, amount settled), so a second run, or a run racing this one,
-arrives at the same key and changes nothing. `PaymentWebhook` holds the hash of the secret in
-a connection's webhook URL.
+arrives at the same key and changes nothing. A payment read from its customer-payment entry
+(ADDENDUM §4) keeps the entry's number in its reference, with e-conomic's date, voucher and amount
+in base currency; each later edit, deletion or reversal of it in e-conomic is a `PaymentChange`,
+one row in words, numbered per payment so that two imports seeing the same edit record it once.
+`PaymentWebhook` holds the hash of the secret in a connection's webhook URL.
 """
 
 from __future__ import annotations
@@ -116,6 +119,12 @@ class SyncedPayment(models.Model):
         max_length=12, choices=SyncedPaymentKind.choices, default=SyncedPaymentKind.CASH
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
+    entry_number = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The customer-payment entry in e-conomic (none where only a remainder told).",
+    )  # fmt: skip
+    paid_on = models.DateField(null=True, blank=True, help_text="The entry's date in e-conomic.")
+    voucher_number = models.PositiveIntegerField(null=True, blank=True)
     # From e-conomic's payment entry (its amountInBaseCurrency), when the import reads entries:
     # empty until then, never estimated here.
     amount_in_base_currency = models.DecimalField(
@@ -147,6 +156,39 @@ class SyncedPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} on e-conomic invoice {self.booked_number}"
+
+
+class PaymentChangeKind(models.TextChoices):
+    CHANGED = "changed", "Amount or date changed in e-conomic"
+    DELETED = "deleted", "Deleted in e-conomic"
+    REVERSED = "reversed", "Reversed in e-conomic"
+
+
+class PaymentChange(models.Model):
+    """What e-conomic's bookkeeper did to a payment we had recorded, said in words."""
+
+    synced_payment = models.ForeignKey(
+        SyncedPayment, on_delete=models.CASCADE, related_name="changes"
+    )
+    payment_import = models.ForeignKey(
+        PaymentImport, null=True, on_delete=models.SET_NULL, related_name="payment_changes"
+    )
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=PaymentChangeKind.choices)
+    description = models.CharField(max_length=300)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["synced_payment", "sequence"]
+        constraints = [
+            # Two imports that see the same edit make the same sequence number: one is kept.
+            models.UniqueConstraint(
+                fields=["synced_payment", "sequence"], name="payment_change_once_per_sequence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class PaymentWebhook(models.Model):

@@ -1,6 +1,14 @@
 """Bring one invoice in line with what e-conomic shows of it: the settled amount is
-`grossAmount - remainder` (REFERENCE §7.1). Each invoice is changed in its own short transaction
-through the ledger's payment services, never across a call to e-conomic."""
+`grossAmount - remainder` (REFERENCE §7.1), and the customer-payment entries that name the
+invoice say what made it up (mirror.py: dates, amounts in both currencies, vouchers, edits and
+deletions). Each invoice is changed in its own short transaction through the ledger's payment
+services, never across a call to e-conomic.
+
+The entries are trusted when they add up to what the remainder says was paid in cash. When they
+do not (a payment reconciled in e-conomic without an invoice number, an opposite entry that
+pairs with no payment), or when our own credit notes are still to be recorded against the
+invoice, or when it has payments recorded from its remainder alone (before the entries were
+read), the remainder rule applies as before: the change dated the day of the import."""
 
 from __future__ import annotations
 
@@ -22,6 +30,8 @@ from integration.models import (
     SyncedPaymentState,
 )
 from integration.models.connection import PaymentSync
+from integration.services.payments.entries import PaymentEntry, entry_problem, settlement_of
+from integration.services.payments.mirror import payments_mirror
 
 PAID, PARTIAL, REVERSED, UNCHANGED, SKIPPED = "paid", "partial", "reversed", "unchanged", "skipped"
 
@@ -49,12 +59,25 @@ class Skip(Exception):
     """This invoice cannot be brought in line; the reason goes into the run's warnings."""
 
 
-def invoice_payments_sync(*, export: InvoiceExport, seen: Seen, run: PaymentImport) -> str:
-    """Record what changed since the last look; answer the outcome (paid, partial, reversed,
-    unchanged). Raises Skip with the reason when the invoice cannot take it."""
+def invoice_payments_sync(
+    *,
+    export: InvoiceExport,
+    seen: Seen,
+    run: PaymentImport,
+    entries: list[PaymentEntry] | None = None,
+) -> str:
+    """Record what changed since the last look, from the invoice's payment `entries` where
+    they explain it; answer the outcome (paid, partial, reversed, changed, unchanged). Raises
+    Skip with the reason when the invoice cannot take it."""
     try:
         with transaction.atomic():
             invoice = Invoice.objects.select_for_update().get(pk=export.invoice_id)
+            if entries is not None:
+                outcome = _sync_by_entries(
+                    invoice=invoice, export=export, seen=seen, run=run, entries=entries
+                )
+                if outcome is not None:
+                    return outcome
             return _sync(invoice=invoice, export=export, seen=seen, run=run)
     except Invoice.DoesNotExist:
         raise Skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.") from None
@@ -77,6 +100,35 @@ def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentIm
         return UNCHANGED
     _settle(invoice=invoice, export=export, seen=seen, run=run, amount=change)
     return PAID if seen.remainder == 0 else PARTIAL
+
+
+def _sync_by_entries(*, invoice, export, seen, run, entries) -> str | None:
+    """The outcome of mirroring the entries, or None where the remainder rule must decide."""
+    settlement = settlement_of(entries)
+    if settlement is None:
+        return None
+    for entry in entries:
+        if problem := entry_problem(entry, currency=seen.currency):
+            raise Skip(f"e-conomic invoice {seen.booked_number}: {problem}")
+    connection_id = export.connection_id
+    if (
+        _unrecorded_credit_notes(invoice, connection_id)
+        or _synced(invoice, connection_id, SyncedPaymentKind.CASH)
+        .filter(entry_number__isnull=True)
+        .exists()
+        or invoice.payments.exclude(source=Payment.Source.ECONOMIC).exists()
+    ):
+        return None  # payments entered here count against the remainder, as before
+    # In full-payments mode partial payments wait, and one held as paid was undone in part.
+    waiting = export.connection.payment_sync == PaymentSync.FULL and seen.remainder != 0
+    standing = [] if waiting else settlement.standing
+    cash = seen.gross - seen.remainder - _credit_total(invoice, connection_id)
+    if not waiting and settlement.total != cash:
+        return None
+    return payments_mirror(
+        invoice=invoice, export=export, run=run, standing=standing,
+        reversed_by=settlement.reversed_by, paid_in_full=seen.remainder == 0,
+    )  # fmt: skip
 
 
 def _synced(invoice: Invoice, connection_id: int, kind: str):

@@ -9,20 +9,27 @@ same order, a chunk at a time, so memory stays flat however many invoices there 
 - ours and paid here, gone from unpaid: still paid, nothing to do;
 - not ours by number: perhaps a draft we exported that a person booked since (matched by
   `references.other` or by `orderNumber` = the draft number).
+
+The invoices found changed wait in a batch of 200; for each batch the customer-payment entries
+of their customers are read in one call per accounting year (entries.py), and each invoice is
+then applied with the entries that name it. Unchanged invoices cost no entry read.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 
 from accounts_app.models import Invoice
 from integration.economic.client import EconomicClient
 from integration.economic.filters import MAX_IN_ITEMS
 from integration.models import (
+    Connection,
     InvoiceExport,
     PaymentImport,
     SyncedPayment,
@@ -32,10 +39,15 @@ from integration.models import (
 from integration.models.connection import PaymentSync
 from integration.services.installation import installation_code, invoice_reference
 from integration.services.payments.attention import currency_mismatch, unexported_payment
+from integration.services.payments.entries import EntryReader, PaymentEntry
 from integration.services.payments.import_record import Tally
 from integration.services.payments.ledger import Seen, Skip, invoice_payments_sync
+from integration.services.payments.vouchers import local_vouchers, open_receivables, voucher_remote
 
 CHUNK = 1000
+# How far back a payment booked since the last import may be dated and still be looked for in
+# its accounting year (a bookkeeper catching up on last year's bank lines in January).
+RECENT_DAYS = 60
 State = Invoice.State
 
 
@@ -54,9 +66,14 @@ class Scan:
         self.run, self.client, self.tally = run, client, Tally()
         self.connection = run.connection
         self.candidates: list[int] = []
+        self.changed: list[tuple[int, dict]] = []  # (export id, booked invoice) to apply
         self.drafts = DraftIndex(connection_id=self.connection.pk)
+        self.entries = EntryReader(client=client)
+        self.warned: set[int] = set()  # entries already in the warnings
+        self.named: set[str] = set()  # invoice numbers of payment entries new since last time
 
     def everything(self) -> Tally:
+        newest = self._newly_booked_payments()
         local = _local_exports(self.connection.pk)
         current = next(local, None)
         for remote in self.client.unpaid_invoices_iterate():
@@ -73,7 +90,51 @@ class Scan:
             self._gone_from_unpaid(current)
             current = next(local, None)
         self._confirm()
+        self._vouchers()
+        self._apply_changed()
+        # Only a run that got this far has looked at every invoice the new entries named.
+        Connection.objects.filter(pk=self.connection.pk).update(payment_entries_seen=newest)
         return self.tally
+
+    def _newly_booked_payments(self) -> int:
+        """The invoice numbers the payment entries booked since the last complete import name
+        (`self.named`): a payment reversed and paid again, or cut and topped up, leaves the
+        remainder where it was, so the remainder alone would not tell. Answers the newest
+        entry number."""
+        # Read afresh: the connection object may predate the last import's write.
+        newest = Connection.objects.values_list("payment_entries_seen", flat=True).get(
+            pk=self.connection.pk
+        )
+        since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+        for year in self.entries.years_since(since):
+            for remote in self.client.customer_payment_entries_after(year, newest):
+                self.named.add(str(remote.get("invoiceNumber") or ""))
+                newest = max(newest, int(remote["entryNumber"]))
+        return newest
+
+    def _vouchers(self) -> None:
+        """Our voucher exports against the open receivables (vouchers.py): no call when there
+        are none."""
+        oldest = InvoiceExport.objects.filter(
+            connection=self.connection, voucher_number__isnull=False, booked_number__isnull=True
+        ).aggregate(oldest=Min("invoice__issue_date"))["oldest"]
+        if oldest is None:
+            return
+        receivables = open_receivables(client=self.client, reader=self.entries, since=oldest)
+        for local in local_vouchers(self.connection):
+            remote = receivables.pop(local.invoice_number, None)
+            named = local.invoice_number in self.named
+            if remote is None and not (local.booked and (local.open_here or named)):
+                self.tally.add("unchanged")  # paid here, or not booked yet
+                continue
+            shown = voucher_remote(local, remote)
+            held = Local(local.voucher_number, local.export_id, local.open_here, False,
+                         local.amount_paid)  # fmt: skip
+            seen = Seen.from_remote(shown)
+            if not named and _unchanged(held, seen, self.connection.payment_sync):
+                self.tally.add("unchanged")
+            else:
+                self._apply(local.export_id, shown)
 
     def numbers(self, numbers: list[int]) -> Tally:
         """A targeted check (a webhook named these booked invoices)."""
@@ -82,6 +143,7 @@ class Scan:
             found = {int(item["bookedInvoiceNumber"]): item for item in self._booked(chunk)}
             for number in chunk:
                 self._targeted(number, found.get(number))
+        self._apply_changed()
         return self.tally
 
     def _targeted(self, number: int, remote: dict | None) -> None:
@@ -96,13 +158,15 @@ class Scan:
 
     def _still_unpaid(self, current: Local, remote: dict) -> None:
         """Most unpaid invoices did not change: tell so from the page without a query."""
-        if _unchanged(current, Seen.from_remote(remote), self.connection.payment_sync):
+        if str(current.number) not in self.named and _unchanged(
+            current, Seen.from_remote(remote), self.connection.payment_sync
+        ):
             self.tally.add("unchanged")
         else:
             self._apply(current.export_id, remote)
 
     def _gone_from_unpaid(self, current: Local) -> None:
-        if not current.open_here:
+        if not current.open_here and str(current.number) not in self.named:
             self.tally.add("unchanged")  # paid here and not unpaid there: still paid
             return
         self.candidates.append(current.number)
@@ -137,6 +201,24 @@ class Scan:
         return True
 
     def _apply(self, export_id: int, remote: dict) -> None:
+        """Apply once the batch's payment entries are read."""
+        self.changed.append((export_id, remote))
+        if len(self.changed) >= MAX_IN_ITEMS:
+            self._apply_changed()
+
+    def _apply_changed(self) -> None:
+        batch, self.changed = self.changed, []
+        if not batch:
+            return
+        found, problems = self.entries.by_invoice([_entry_key(remote) for _, remote in batch])
+        for problem in problems:
+            self.tally.warnings.append(problem)
+        numbers = {_invoice_number(remote) for _, remote in batch}
+        self._unknown_invoices_warn(found, numbers)
+        for export_id, remote in batch:
+            self._apply_one(export_id, remote, found.get(_invoice_number(remote)))
+
+    def _apply_one(self, export_id: int, remote: dict, entries: list[PaymentEntry] | None):
         exports = InvoiceExport.objects.select_related("connection", "invoice")
         export = exports.filter(pk=export_id).first()
         seen = Seen.from_remote(remote)
@@ -147,9 +229,55 @@ class Scan:
             self.tally.skip(reason, person=True)
             return
         try:
-            self.tally.add(invoice_payments_sync(export=export, seen=seen, run=self.run))
+            outcome = invoice_payments_sync(
+                export=export, seen=seen, run=self.run, entries=entries or []
+            )
         except Skip as reason:
             self.tally.skip(str(reason))
+            return
+        self.tally.add(outcome)
+
+    def _unknown_invoices_warn(self, found: dict, numbers: set[str]) -> None:
+        """Payment entries of these customers that name no invoice we exported: shown for a
+        person, nothing changed (our other invoices among them are simply not due a look)."""
+        others = {number for number in found if number not in numbers}
+        booked = {number for number in others if number.isdigit()}
+        exports = InvoiceExport.objects.filter(connection=self.connection)
+        ours = {
+            str(number)
+            for number in exports.filter(booked_number__in=[int(n) for n in booked])
+            .values_list("booked_number", flat=True)
+        } | {
+            str(number)
+            for number in exports.filter(
+                voucher_number__isnull=False, invoice__number__in=[int(n) for n in booked]
+            ).values_list("invoice__number", flat=True)
+        }  # fmt: skip
+        for number in sorted(others - ours):
+            for entry in found[number]:
+                if entry.entry_number in self.warned:
+                    continue
+                self.warned.add(entry.entry_number)
+                name = f"invoice {number}" if number else "no invoice"
+                self.tally.warnings.append(
+                    f"Payment entry {entry.entry_number} of {entry.date:%Y-%m-%d} "
+                    f"({entry.amount} {entry.currency}) names {name}, not one we exported: "
+                    "nothing recorded."
+                )
+
+
+def _invoice_number(remote: dict) -> str:
+    """The number payment entries name: a voucher's `customerInvoice` (our number), else the
+    booked invoice's number."""
+    return str(remote.get("invoiceNumber") or int(remote["bookedInvoiceNumber"]))
+
+
+def _entry_key(remote: dict) -> tuple[str, int, datetime.date]:
+    return (
+        _invoice_number(remote),
+        int(remote["customer"]["customerNumber"]),
+        datetime.date.fromisoformat(remote["date"][:10]),
+    )
 
 
 def _unchanged(current: Local, seen: Seen, payment_sync: str) -> bool:
