@@ -1,12 +1,19 @@
-"""Payment import, measured against the sandbox: API calls, wall time and peak memory of one
+"""Payment import, measured against the sandbox: API calls, our own work and peak memory of one
 import when 5 % of the exported invoices changed since the last one (half paid in full, half
 partly paid), for a small and a ten times larger ledger (memory should stay flat).
 
+The ledger is a mix, as finance staff send it: three in four invoices booked, one in four a
+journal voucher; one in five in EUR (at 745.50), the rest DKK; one customer for every 50
+invoices. Each change is a customer-payment entry naming its invoice, dated within the last
+five days, as e-conomic books it, so the import reads the changed invoices' payment entries.
+
 The sandbox runs as its own process (so tracemalloc measures only the import), started from a
 state file this script writes: the booked invoices are cloned from one booked through the API,
-which takes seconds where 50,000 drafts and bookings over HTTP would take minutes. Our side is
-bulk-inserted: finalized invoices as the last import left them, each with its InvoiceExport.
-Each size is measured twice on separate copies of the ledger: once for wall time, once under
+the vouchers' receivable entries and the payment entries are written straight into the state,
+which takes seconds where 50,000 bookings over HTTP would take minutes. Our side is
+bulk-inserted: finalized invoices as the last import left them, each with its InvoiceExport and
+its customer's link. Each size is measured twice on separate copies of the ledger (each with a
+sandbox of its own, since a voucher names our invoice number): once for wall time, once under
 tracemalloc (which slows Python down). Prints figures; it is not a test.
 
     .venv/bin/python bench/payments.py [--sizes 5000 50000] [--changed 0.05]
@@ -42,14 +49,36 @@ from django.core.management import call_command  # noqa: E402
 
 from economic_sandbox import persistence  # noqa: E402
 from economic_sandbox.pytest_plugin import SandboxClient, free_port, start_in_thread  # noqa: E402
+from economic_sandbox.resources import ledger_entries  # noqa: E402
 from economic_sandbox.resources.booked import BOOKED  # noqa: E402
+from economic_sandbox.resources.ledger_entries import ENTRIES  # noqa: E402
 
 GROSS = Decimal("250.00")
+EURO_RATE = Decimal("745.50")
+INVOICES_PER_CUSTOMER = 50
 
 
-def sandbox_state(path: Path, invoices: int, changed: float) -> None:
-    """A state file whose agreement 9000001 holds `invoices` booked invoices numbered 1..n; of
-    the first `changed` share, the even ones are paid in full, the odd ones partly."""
+def is_voucher(number: int) -> bool:
+    return number % 4 == 3
+
+
+def currency_of(number: int) -> str:
+    return "EUR" if number % 5 == 0 else "DKK"
+
+
+def customer_of(number: int) -> int:
+    return 1 + number % 10_000_000 // INVOICES_PER_CUSTOMER
+
+
+def in_base(amount: Decimal, currency: str) -> Decimal:
+    return (amount * EURO_RATE / 100).quantize(Decimal("0.01")) if currency == "EUR" else amount
+
+
+def sandbox_state(path: Path, invoices: int, changed: float, offset: int) -> None:
+    """A state file whose agreement holds `invoices` invoices 1..n: booked invoices numbered n,
+    or for every fourth a booked voucher whose receivable names our invoice number offset + n.
+    Of the first `changed` share, the even ones are paid in full, the odd ones partly, each by
+    one customer-payment entry."""
     running = start_in_thread()
     try:
         client = SandboxClient(running.base_url)
@@ -63,22 +92,66 @@ def sandbox_state(path: Path, invoices: int, changed: float) -> None:
         booking = {"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}}
         number = client.post("/invoices/booked", json=booking).json()["bookedInvoiceNumber"]
         agreement = running.app.world.get(client.agreement_number)
-        table = agreement.table(BOOKED)
+        table, entries = agreement.table(BOOKED), agreement.table(ENTRIES)
         template = table[number]
         table.clear()  # only the bench's invoices, so every unpaid page is ours
+        entries.clear()
         for number in range(1, invoices + 1):
-            table[number] = _clone(template, number, _remainder(number, invoices, changed))
+            remainder = _remainder(number, invoices, changed)
+            if is_voucher(number):
+                _add_entry(agreement, _receivable(agreement, number, offset, remainder))
+            else:
+                table[number] = _clone(template, number, remainder)
+            if remainder != GROSS:
+                _add_entry(agreement, _payment_entry(agreement, number, offset, GROSS - remainder))
         agreement.counters[BOOKED] = invoices
         persistence.save(path, running.app.world, running.app.idempotency.saved)
     finally:
         running.stop()
 
 
+def _add_entry(agreement, entry: dict) -> None:
+    number = agreement.next_number(ENTRIES)
+    agreement.table(ENTRIES)[number] = {"entryNumber": number, **entry}
+
+
+def _common(agreement, number: int, amount: Decimal, day: datetime.date) -> dict:
+    currency = currency_of(number)
+    return {"year": ledger_entries.year_of(agreement, day), "date": day.isoformat(),
+            "accountNumber": 5600, "customerNumber": customer_of(number),
+            "currency": currency, "amount": float(amount),
+            "amountInBaseCurrency": float(in_base(amount, currency))}  # fmt: skip
+
+
+def _receivable(agreement, number: int, offset: int, remainder: Decimal) -> dict:
+    """A booked voucher's customer side, as booking journal 1 leaves it."""
+    currency = currency_of(number)
+    today = datetime.date.today()
+    return {**_common(agreement, number, GROSS, today), "entryType": "manualDebtorInvoice",
+            "voucherNumber": number, "journalNumber": 1, "text": f"Invoice {offset + number}",
+            "invoiceNumber": str(offset + number), "remainder": float(remainder),
+            "remainderInBaseCurrency": float(in_base(remainder, currency))}  # fmt: skip
+
+
+def _payment_entry(agreement, number: int, offset: int, paid: Decimal) -> dict:
+    """A customer payment booked through journal 2, naming the invoice it settles."""
+    day = datetime.date.today() - datetime.timedelta(days=number % 5)
+    invoice = offset + number if is_voucher(number) else number
+    return {**_common(agreement, number, -paid, day), "entryType": "customerPayment",
+            "voucherNumber": 50000 + number, "journalNumber": 2, "text": "Bank",
+            "invoiceNumber": str(invoice), "remainder": 0.0,
+            "remainderInBaseCurrency": 0.0}  # fmt: skip
+
+
 def _clone(template: dict, number: int, remainder: Decimal) -> dict:
     booked = copy.deepcopy(template)
-    remainder = type(template["remainder"])(str(remainder))  # stored as the sandbox stores it
-    booked.update(bookedInvoiceNumber=number, orderNumber=number, remainder=remainder,
-                  remainderInBaseCurrency=remainder,
+    currency = currency_of(number)
+    kind = type(template["remainder"])  # stored as the sandbox stores it
+    booked.update(bookedInvoiceNumber=number, orderNumber=number, remainder=kind(str(remainder)),
+                  remainderInBaseCurrency=kind(str(in_base(remainder, currency))),
+                  currency=currency, customer={"customerNumber": customer_of(number)},
+                  exchangeRate=kind(str(EURO_RATE if currency == "EUR" else 100)),
+                  grossAmountInBaseCurrency=kind(str(in_base(GROSS, currency))),
                   references={"other": f"BENCH-{number}"})  # fmt: skip
     return booked
 
@@ -107,35 +180,67 @@ def sandbox_start(state: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("The sandbox did not start.")
 
 
-def ledger(name: str, invoices: int):
-    """A connection and `invoices` finalized invoices exported to booked numbers 1..n."""
+def ledger(name: str, invoices: int, offset: int):
+    """A connection and `invoices` finalized invoices numbered offset + 1..n, exported as the
+    sandbox state has them (booked number n, or voucher n), their customers linked."""
     from accounts_app.models import Customer, Invoice, PaymentCondition
-    from integration.models import Connection, InvoiceExport
+    from integration.models import Connection, CustomerLink, InvoiceExport
 
     condition, _ = PaymentCondition.objects.get_or_create(name="Net 8", kind="net", days=8)
-    customer, _ = Customer.objects.get_or_create(
-        number=1, defaults={"name": "Bench ApS", "payment_condition": condition}
-    )
     connection = Connection.objects.create(
         name=name, endpoint="sandbox", grant_token="sandbox-grant-1", payment_sync="partial",
         payments_since=datetime.date.today(),
     )  # fmt: skip
-    offset = Invoice.objects.count()
+    numbers = range(customer_of(1), customer_of(invoices) + 1)
+    Customer.objects.bulk_create(
+        [Customer(number=number, name=f"Bench {number}", payment_condition=condition)
+         for number in numbers], ignore_conflicts=True)  # fmt: skip
+    customers = dict(Customer.objects.filter(number__in=numbers).values_list("number", "pk"))
+    CustomerLink.objects.bulk_create(
+        CustomerLink(connection=connection, customer_id=pk, state="linked", remote_number=number)
+        for number, pk in customers.items()
+    )  # fmt: skip
     today = datetime.date.today()
     Invoice.objects.bulk_create(
-        Invoice(number=offset + n, state="finalized", customer=customer,
-                payment_condition=condition,
+        Invoice(number=offset + n, state="finalized", customer_id=customers[customer_of(n)],
+                payment_condition=condition, currency=currency_of(n),
+                exchange_rate=EURO_RATE / 100 if currency_of(n) == "EUR" else Decimal(1),
                 issue_date=today, due_date=today, net_total=Decimal("200.00"),
                 vat_total=Decimal("50.00"), gross_total=GROSS, amount_paid=Decimal("0.00"))
         for n in range(1, invoices + 1)
     )  # fmt: skip
     ids = Invoice.objects.filter(number__gt=offset).order_by("number").values_list("pk", flat=True)
+    jobs = _voucher_jobs(connection, list(enumerate(ids, 1)))
     InvoiceExport.objects.bulk_create(
-        InvoiceExport(connection=connection, invoice_id=pk, method="booked", booked_number=n,
-                      economic_number=str(n))
-        for n, pk in enumerate(ids.iterator(), 1)
-    )  # fmt: skip
+        _export(connection, n, pk, jobs.get(pk)) for n, pk in enumerate(ids, 1)
+    )
     return connection
+
+
+def _voucher_jobs(connection, numbered: list[tuple[int, int]]) -> dict[int, int]:
+    """The done export jobs that booked the vouchers (so a voucher gone from the open
+    receivables is known to be paid, not unbooked): job id by invoice id."""
+    from django.utils import timezone
+
+    from integration.models import ExportJob
+
+    jobs = ExportJob.objects.bulk_create(
+        ExportJob(connection=connection, kind="invoice", object_id=pk, method="voucher",
+                  key=f"bench-{connection.pk}-{pk}", not_before=timezone.now(), state="done",
+                  voucher_number=n, voucher_booked=True)
+        for n, pk in numbered if is_voucher(n)
+    )  # fmt: skip
+    return {job.object_id: job.pk for job in jobs}
+
+
+def _export(connection, number: int, invoice_id: int, job_id: int | None):
+    from integration.models import InvoiceExport
+
+    if is_voucher(number):
+        return InvoiceExport(connection=connection, invoice_id=invoice_id, method="voucher",
+                             job_id=job_id, voucher_number=number, economic_number=str(number))
+    return InvoiceExport(connection=connection, invoice_id=invoice_id, method="booked",
+                         booked_number=number, economic_number=str(number))  # fmt: skip
 
 
 def measure(connection, traced: bool) -> tuple:
@@ -154,34 +259,47 @@ def measure(connection, traced: bool) -> tuple:
 
 
 def one_size(invoices: int, changed: float) -> None:
-    state = scratch / f"sandbox-{invoices}.json"
-    sandbox_state(state, invoices, changed)
-    process, url = sandbox_start(state)
-    settings.ECONOMIC_ENDPOINTS["sandbox"].update(rest_url=url, openapi_url=url)
-    try:
-        timed, seconds, _ = measure(ledger(f"Timed {invoices}", invoices), traced=False)
-        _, traced_seconds, peak = measure(ledger(f"Traced {invoices}", invoices), traced=True)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    from accounts_app.models import Invoice
+
+    results = []
+    for traced in (False, True):
+        offset = Invoice.objects.count()  # our numbers go on from the earlier ledgers'
+        state = scratch / f"sandbox-{invoices}-{offset}.json"
+        sandbox_state(state, invoices, changed, offset)
+        process, url = sandbox_start(state)
+        settings.ECONOMIC_ENDPOINTS["sandbox"].update(rest_url=url, openapi_url=url)
+        try:
+            name = f"{'Traced' if traced else 'Timed'} {invoices}"
+            results.append(measure(ledger(name, invoices, offset), traced=traced))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    (timed, seconds, _), (_, traced_seconds, peak) = results
     report(invoices, changed, timed, seconds, traced_seconds, peak)
 
 
 def report(invoices, changed, run, seconds, traced_seconds, peak) -> None:
     from django.db.models import Sum
 
+    from integration.models import SyncedPayment
+
     remote = run.calls.aggregate(total=Sum("duration_ms"))["total"] / 1000
     changes = int(invoices * changed)
-    paid = changes // 2
-    unpaid = invoices - paid
-    goal = math.ceil(unpaid / 1000) + math.ceil(changes / 200) + 2
+    unpaid = invoices - changes // 2
+    goal = math.ceil(unpaid / 1000) + 2 * math.ceil(changes / 200) + 2
+    ours_ms = (seconds - remote) * 1000 / invoices
+    dated = SyncedPayment.objects.filter(payment_import=run, paid_on__isnull=False).count()
+    euro = SyncedPayment.objects.filter(payment_import=run, currency="EUR").count()
     print(
         f"{invoices:>7} invoices, {changes} changed ({run.paid} paid, {run.partial} partial, "
-        f"{run.unchanged} unchanged): {run.api_calls} API calls (goal <= {goal}); "
-        f"{seconds:.1f} s wall, of it {remote:.1f} s waiting for e-conomic "
-        f"({traced_seconds:.1f} s under tracemalloc); "
+        f"{run.unchanged} unchanged, {run.skipped} skipped; {dated} payments with e-conomic's "
+        f"date, {euro} in EUR): {run.api_calls} API calls (goal <= {goal}); "
+        f"{seconds:.1f} s wall, of it {remote:.1f} s waiting for e-conomic, so our own work "
+        f"{ours_ms:.3f} ms per invoice ({traced_seconds:.1f} s under tracemalloc); "
         f"peak memory {peak / 1_000_000:.1f} MB"
     )
+    if run.warnings:
+        print("  warnings:", run.warnings.splitlines()[:3])
 
 
 def main() -> None:

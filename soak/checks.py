@@ -127,12 +127,18 @@ class PaymentFigures:
     mismatched: list[str] = field(default_factory=list)
     cash_rows: int = 0
     reversed_rows: int = 0
+    dated: int = 0
+    misdated: list[str] = field(default_factory=list)
 
     def broken(self) -> list[str]:
-        if not self.mismatched:
-            return []
-        return [f"{len(self.mismatched)} invoices whose payments differ from e-conomic's: "
-                + "; ".join(self.mismatched[:10])]  # fmt: skip
+        problems = []
+        if self.mismatched:
+            problems.append(f"{len(self.mismatched)} invoices whose payments differ from "
+                            "e-conomic's: " + "; ".join(self.mismatched[:10]))  # fmt: skip
+        if self.misdated:
+            problems.append(f"{len(self.misdated)} invoices whose payments' dates or amounts "
+                            "differ from e-conomic's: " + "; ".join(self.misdated[:10]))
+        return problems
 
 
 def payments_count(*, connection: Connection, sandbox: SandboxClient) -> PaymentFigures:
@@ -173,7 +179,37 @@ def payments_count(*, connection: Connection, sandbox: SandboxClient) -> Payment
         reversed=Count("id", filter=Q(state=SyncedPaymentState.REVERSED)),
     )
     figures.cash_rows, figures.reversed_rows = rows["cash"], rows["reversed"]
+    _dates_compare(connection, sandbox, figures)
     return figures
+
+
+def _dates_compare(connection: Connection, sandbox: SandboxClient, figures) -> None:
+    """Each invoice's standing payments in e-conomic, as (date, amount), must be our active
+    synced payments' and their ledger payments' (an edit there changes ours; a reversal or a
+    deletion leaves neither)."""
+    theirs: dict[int, list] = {}
+    agreement = sandbox.agreement_number
+    for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments"):
+        if not payment.get("reversed"):
+            theirs.setdefault(payment["bookedInvoiceNumber"], []).append(
+                (payment["date"], Decimal(str(payment["amount"])).quantize(CENT)))
+    ours: dict[int, list] = {}
+    ledger: dict[int, list] = {}
+    active = SyncedPayment.objects.filter(
+        connection=connection, kind=SyncedPaymentKind.CASH, state=SyncedPaymentState.ACTIVE
+    ).select_related("payment")
+    for synced in active:
+        day = synced.paid_on.isoformat() if synced.paid_on else "no date"
+        ours.setdefault(synced.booked_number, []).append((day, synced.amount))
+        ledger.setdefault(synced.booked_number, []).append(
+            (synced.payment.date.isoformat(), synced.payment.amount))
+    for number in sorted(set(theirs) | set(ours)):
+        expected = sorted(theirs.get(number, []))
+        if sorted(ours.get(number, [])) == expected == sorted(ledger.get(number, [])):
+            figures.dated += len(expected)
+        else:
+            figures.misdated.append(f"e-conomic invoice {number}: {expected} there, "
+                                    f"{sorted(ours.get(number, []))} ours")  # fmt: skip
 
 
 def _sums(queryset, key: str) -> dict[int, Decimal]:

@@ -217,8 +217,10 @@ class Soak:
                                 for problem in figures.broken()]  # fmt: skip
         self.say(
             f"payments round {number}: registered {registered['full']} full, "
-            f"{registered['partial']} partial, reversed {registered['reversed']}; "
-            f"{len(imports)} imports; {figures.matched}/{figures.invoices} invoices match"
+            f"{registered['partial']} partial, reversed {registered['reversed']}, changed "
+            f"{registered['changed']}, deleted {registered['deleted']}; "
+            f"{len(imports)} imports; {figures.matched}/{figures.invoices} invoices match, "
+            f"{figures.dated} payments dated as in e-conomic, {len(figures.misdated)} invoices not"
         )
 
     def payments_import(self):
@@ -302,6 +304,8 @@ class Soak:
                 f"payments imported exactly once: {payments.matched} of {payments.invoices} "
                 f"invoices match e-conomic to the cent ({payments.settled} with money settled; "
                 f"{payments.cash_rows} synced payments, {payments.reversed_rows} of them reversed)",
+                f"payments with e-conomic's date and amount: {payments.dated} of them match, "
+                f"{len(payments.misdated)} invoices differ",
                 f"payment imports: {len(self.imports)} ({_counts(imports)})",
             ]
         lines += self.call_figures()

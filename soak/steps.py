@@ -5,6 +5,7 @@ Imported after Django is set up."""
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from decimal import Decimal
@@ -140,7 +141,8 @@ def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str
     ]
     for start in range(0, len(reverse), BATCH):
         sandbox.payments_batch(reverse=reverse[start : start + BATCH])
-    counts = {"full": 0, "partial": 0, "reversed": len(reverse)}
+    counts = {"full": 0, "partial": 0, "reversed": len(reverse),
+              **payments_edit(sandbox=sandbox, rng=rng, spare=set(reverse))}  # fmt: skip
     register = []
     for invoice in _booked(sandbox):
         number = invoice["bookedInvoiceNumber"]
@@ -149,17 +151,50 @@ def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str
         if remainder <= 0 or chance < 0.3:
             continue
         if chance < 0.6 or remainder <= 2 * CENT:
-            register.append({"bookedInvoiceNumber": number, "amount": float(remainder)})
+            register.append({"bookedInvoiceNumber": number, "amount": float(remainder),
+                             "date": _paid_on(rng)})  # fmt: skip
             counts["full"] += 1
             continue
         for _ in range(1 if chance < 0.85 else 2):
             amount = _amount(rng, remainder)
-            register.append({"bookedInvoiceNumber": number, "amount": float(amount)})
+            register.append({"bookedInvoiceNumber": number, "amount": float(amount),
+                             "date": _paid_on(rng)})  # fmt: skip
             remainder -= amount
             counts["partial"] += 1
     for start in range(0, len(register), BATCH):
         sandbox.payments_batch(register=register[start : start + BATCH])
     return counts
+
+
+EDITS = 10  # payments changed and deleted a round: one control call (and state write) each
+
+
+def _paid_on(rng: random.Random) -> str:
+    """A day in the last fortnight, as customers' transfers arrive: never in the future, nor
+    before this accounting year (the import reads the years from the invoice's on)."""
+    today = timezone.localdate()
+    earliest = max(today - datetime.timedelta(days=13), today.replace(month=1, day=1))
+    return (earliest + datetime.timedelta(days=rng.randint(0, (today - earliest).days))).isoformat()
+
+
+def payments_edit(*, sandbox: SandboxClient, rng: random.Random, spare: set) -> dict[str, int]:
+    """A bookkeeper's corrections in e-conomic: a few payments cut to a smaller amount and moved
+    to another day, a few only cut, a few deleted (none of them being reversed this round).
+    Each changes the invoice's remainder: a change of date alone is not found by the cheap
+    detection until something else changes on the invoice."""
+    agreement = sandbox.agreement_number
+    standing = [payment for payment in sandbox.call_control(
+        "GET", f"/agreements/{agreement}/payments")
+        if not payment.get("reversed") and payment["id"] not in spare
+        and Decimal(str(payment["amount"])) > CENT]  # fmt: skip
+    chosen = rng.sample(standing, min(len(standing), EDITS * 3))
+    for position, payment in enumerate(chosen[: 2 * EDITS]):
+        amount = _amount(rng, Decimal(str(payment["amount"])).quantize(CENT))
+        moved = {"date": _paid_on(rng)} if position < EDITS else {}
+        sandbox.change_payment(payment["id"], amount=float(amount), **moved)
+    for payment in chosen[2 * EDITS :]:
+        sandbox.delete_payment(payment["id"])
+    return {"changed": min(len(chosen), 2 * EDITS), "deleted": max(len(chosen) - 2 * EDITS, 0)}
 
 
 def _booked(sandbox: SandboxClient) -> list[dict]:
