@@ -1,6 +1,7 @@
 """The webhook e-conomic calls: authenticated by the secret in its URL, rate limited, and
 queueing a check after commit."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import escape
 from django_q.brokers import get_broker
 from django_q.models import Schedule
@@ -144,14 +146,17 @@ def test_the_secret_never_reaches_the_request_log(client, paying, caplog):
     assert "guessed-secret" not in caplog.text and secret not in caplog.text
 
 
-def test_a_manager_gets_the_urls_to_give_e_conomic_once_and_they_work(
+def test_a_manager_confirms_then_gets_the_urls_to_give_e_conomic_once_and_they_work(
     client, manager, paying, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
     changelist = "/admin/integration/connection/"
-    page = client.post(
-        changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]}
-    )
+    asked = {"action": "create_webhook_urls", "_selected_action": [paying.pk]}
+    confirmation = client.post(changelist, asked)
+    assert "Yes, create new webhook URLs" in confirmation.content.decode()
+    assert not PaymentWebhook.objects.filter(connection=paying).exists()
+
+    page = client.post(changelist, {**asked, "confirmed": "yes"})
 
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
@@ -164,9 +169,54 @@ def test_a_manager_gets_the_urls_to_give_e_conomic_once_and_they_work(
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(called)
     assert (answer.status_code, queued()) == (200, 1)
-    # Asking again replaces the secret: the first URL no longer opens the webhook.
-    client.post(changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]})
+    # Confirmed again: the first URL keeps working until its 24 hours are over.
+    client.post(changelist, {**asked, "confirmed": "yes"})
+    assert client.post(called).status_code == 200
+    replaced = PaymentWebhook.objects.get(connection=paying, valid_until__isnull=False)
+    assert replaced.valid_until - replaced.created_at > datetime.timedelta(hours=23, minutes=59)
+    PaymentWebhook.objects.filter(pk=replaced.pk).update(valid_until=timezone.now())
     assert client.post(called).status_code == 404
+
+
+def test_the_connection_page_shows_the_last_delivery_per_event_and_no_secret(
+    client, manager, paying, django_capture_on_commit_callbacks
+):
+    old_path = payment_webhook_create(connection=paying)
+    new_path = payment_webhook_create(connection=paying)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(old_path + "?event=day-book-booked&daybook=1")
+        client.post(new_path + "?event=invoice-booked&invoice=31")
+    client.force_login(manager)
+
+    page = client.get(f"/admin/integration/connection/{paying.pk}/change/").content.decode()
+
+    assert "Day book booked: " in page and "Invoice booked: " in page
+    assert page.count("Payment check queued") == 2
+    assert page.count("through replaced URLs: put the new ones into e-conomic") == 1
+    assert "Current URLs, created" in page and "Replaced URLs, created" in page
+    for path in (old_path, new_path):
+        assert path.rstrip("/").rsplit("/", 1)[1] not in page
+
+
+def test_a_deleted_connection_leaves_no_schedule_and_no_webhook(client, paying):
+    from integration.models.connection import PaymentSync
+    from integration.services.payments import payment_schedule_name, payment_schedules_sync
+
+    paying.payment_sync = PaymentSync.FULL
+    paying.save()
+    path = payment_webhook_create(connection=paying)
+    name = payment_schedule_name(connection=paying)
+    assert Schedule.objects.filter(name=name).exists()
+
+    paying.delete()
+
+    assert not Schedule.objects.filter(name=name).exists()
+    assert not PaymentWebhook.objects.exists()
+    assert client.post(path).status_code == 404
+    # One left behind by an earlier version goes after the next migrate.
+    Schedule.objects.create(name=name, func="integration.tasks.payments_import_task")
+    payment_schedules_sync()
+    assert not Schedule.objects.filter(name=name).exists()
 
 
 def test_a_clerk_cannot_create_webhook_urls(client, clerk, paying):
