@@ -16,7 +16,7 @@ from django_q.brokers import get_broker
 from django_q.models import Schedule
 
 from accounts_app.models import Invoice
-from integration.models import PaymentImport, PaymentWebhook
+from integration.models import PaymentImport, PaymentWebhook, WebhookDelivery
 from integration.services.payments import payment_webhook_create
 from tests.exports.test_automatic_export import _cluster_environment
 from tests.payments.conftest import exported, fresh
@@ -98,6 +98,8 @@ def test_calls_past_the_rate_limit_queue_nothing(
     assert [answer.status_code for answer in answers] == [200] * 4
     assert [answer.content for answer in answers][2:] == [b"rate limited"] * 2
     assert queued() == 2
+    delivery = WebhookDelivery.objects.get(connection=paying)
+    assert (delivery.event, delivery.outcome) == ("day-book-booked", "rate_limited")
 
 
 @pytest.mark.broker
