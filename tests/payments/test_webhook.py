@@ -185,12 +185,14 @@ def test_the_connection_page_shows_the_last_delivery_per_event_and_no_secret(
 ):
     old_path = payment_webhook_create(connection=paying)
     new_path = payment_webhook_create(connection=paying)
+    client.force_login(manager)
+    change_page = f"/admin/integration/connection/{paying.pk}/change/"
+    assert "Invoice booked: no call yet." in client.get(change_page).content.decode()
+
     with django_capture_on_commit_callbacks(execute=True):
         client.post(old_path + "?event=day-book-booked&daybook=1")
         client.post(new_path + "?event=invoice-booked&invoice=31")
-    client.force_login(manager)
-
-    page = client.get(f"/admin/integration/connection/{paying.pk}/change/").content.decode()
+    page = client.get(change_page).content.decode()
 
     assert "Day book booked: " in page and "Invoice booked: " in page
     assert page.count("Payment check queued") == 2

@@ -128,16 +128,25 @@ def payment_webhook_state(*, connection: Connection) -> list[str]:
         elif webhook.valid_until > timezone.now():
             until = timezone.localtime(webhook.valid_until)
             lines.append(f"Replaced URLs, {made}, still work until {until:%Y-%m-%d %H:%M}.")
-    return lines
+    return lines or ["None yet: the action \"Create webhook URLs for payments\" makes them."]
 
 
 def webhook_deliveries_described(*, connection: Connection) -> list[str]:
-    """The last call per event, in words, with what to do when it came by a replaced URL."""
+    """The last call per event, in words, with what to do when it came by a replaced URL; an
+    event e-conomic has not called yet says so."""
+    deliveries = {
+        delivery.event: delivery
+        for delivery in WebhookDelivery.objects.filter(connection=connection)
+    }
     lines = []
-    for delivery in WebhookDelivery.objects.filter(connection=connection).order_by("event"):
+    for event in WebhookEvent:
+        delivery = deliveries.get(event.value)
+        if delivery is None:
+            if event != WebhookEvent.OTHER:
+                lines.append(f"{event.label}: no call yet.")
+            continue
         line = (
-            f"{delivery.get_event_display()}: "
-            f"{timezone.localtime(delivery.received_at):%Y-%m-%d %H:%M}, "
+            f"{event.label}: {timezone.localtime(delivery.received_at):%Y-%m-%d %H:%M}, "
             f"{delivery.get_outcome_display()}"
         )
         if delivery.by_replaced_url:
