@@ -205,11 +205,12 @@ def test_the_connection_page_shows_the_last_delivery_per_event_and_no_secret(
 def test_a_deleted_connection_leaves_no_schedule_and_no_webhook(client, paying):
     from integration.models.connection import PaymentSync
     from integration.services.payments import payment_schedule_name, payment_schedules_sync
+    from integration.tasks import payments_import_task
 
     paying.payment_sync = PaymentSync.FULL
     paying.save()
     path = payment_webhook_create(connection=paying)
-    name = payment_schedule_name(connection=paying)
+    name, paying_id = payment_schedule_name(connection=paying), paying.pk
     assert Schedule.objects.filter(name=name).exists()
 
     paying.delete()
@@ -217,6 +218,10 @@ def test_a_deleted_connection_leaves_no_schedule_and_no_webhook(client, paying):
     assert not Schedule.objects.filter(name=name).exists()
     assert not PaymentWebhook.objects.exists()
     assert client.post(path).status_code == 404
+    # A check the webhook queued before the deletion finds nothing to do, and says so.
+    assert payments_import_task(paying_id, "webhook") == (
+        f"Skipped: connection {paying_id} no longer exists."
+    )
     # One left behind by an earlier version goes after the next migrate.
     Schedule.objects.create(name=name, func="integration.tasks.payments_import_task")
     payment_schedules_sync()
