@@ -26,5 +26,9 @@ class InvoiceCreditError(LedgerError):
     """The invoice cannot be credited."""
 
 
+class InvoiceCorrectError(LedgerError):
+    """The invoice cannot be corrected."""
+
+
 class PaymentError(LedgerError):
     """The payment cannot be registered or removed."""

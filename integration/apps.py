@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class IntegrationConfig(AppConfig):
@@ -14,7 +14,10 @@ class IntegrationConfig(AppConfig):
             project_saved_receiver,
         )
         from integration.services.exports.sweeper import invoice_finalized_receiver
-        from integration.services.payments.schedules import connection_saved_receiver
+        from integration.services.payments.schedules import (
+            connection_deleted_receiver,
+            connection_saved_receiver,
+        )
 
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
@@ -34,4 +37,9 @@ class IntegrationConfig(AppConfig):
             connection_saved_receiver,
             sender="integration.Connection",
             dispatch_uid="economic-payment-schedule",
+        )
+        post_delete.connect(
+            connection_deleted_receiver,
+            sender="integration.Connection",
+            dispatch_uid="economic-payment-schedule-deleted",
         )

@@ -57,7 +57,9 @@ def payments_import_task(connection_id: int, trigger: str = "daily", numbers=Non
     """The daily schedule, "Import payments now" and webhooks all end here."""
     from integration.services.payments import payments_import
 
-    connection = Connection.objects.get(pk=connection_id)
+    connection = Connection.objects.filter(pk=connection_id).first()
+    if connection is None:  # deleted after this task was queued (its schedule went with it)
+        return f"Skipped: connection {connection_id} no longer exists."
     run = payments_import(connection=connection, trigger=trigger, numbers=numbers or None)
     counts = f"{run.paid} paid, {run.partial} partial, {run.reversed} reversed"
     return f"{run.get_state_display()}: {counts}"

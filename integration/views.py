@@ -13,11 +13,11 @@ from integration.services.payments import payment_webhook_find, payment_webhook_
 @require_http_methods(["GET", "POST"])
 def economic_webhook(request, connection_id: int, secret: str) -> HttpResponse:
     """A wrong secret is a 404, as if the URL did not exist, and queues nothing."""
-    connection = payment_webhook_find(connection_id=connection_id, secret=secret)
-    if connection is None or not connection.active:
+    webhook = payment_webhook_find(connection_id=connection_id, secret=secret)
+    if webhook is None or not webhook.connection.active:
         raise Http404
     queued = payment_webhook_receive(
-        connection=connection,
+        webhook=webhook,
         event=request.GET.get("event", ""),
         invoice_number=request.GET.get("invoice", ""),
     )

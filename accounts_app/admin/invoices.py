@@ -1,14 +1,18 @@
 """Invoices with their lines inline. A draft is edited here; a finalized invoice opens read-only
-and changes only through the "Create credit note" action."""
+and changes only through a credit note: "Create credit note", or "Correct", which also opens a
+draft copy to issue in its place."""
 import zipfile
 from io import BytesIO
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
@@ -16,6 +20,8 @@ from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, Payment
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
+    invoice_correct,
+    invoice_correct_problem,
     invoice_credit,
     invoice_draft_save,
     invoice_finalize,
@@ -32,7 +38,7 @@ HEADER_FIELDS = [
     "exchange_rate", "our_reference", "their_reference", "notes", "import_reference",
 ]  # fmt: skip
 STATE_FIELDS = [
-    "number", "external_number", "state", "credited_invoice", "net_total", "vat_total",
+    "number", "external_number", "state", "linked_documents", "net_total", "vat_total",
     "gross_total", "amount_paid", "finalized_at",
 ]  # fmt: skip
 
@@ -105,7 +111,7 @@ class InvoiceAdmin(ImportExportModelAdmin):
     change_list_template = "admin/accounts_app/change_list.html"
     # A filtered list says "n results" without a second count of the whole ledger.
     show_full_result_count = False
-    actions = ["finalize", "create_credit_note", "download_pdf", "delete_drafts"]
+    actions = ["finalize", "create_credit_note", "correct", "download_pdf", "delete_drafts"]
     change_form_template = "admin/accounts_app/invoice/change_form.html"
     fieldsets = [
         (None, {"fields": ["customer", "project", "issue_date", "payment_condition", "due_date"]}),
@@ -119,6 +125,18 @@ class InvoiceAdmin(ImportExportModelAdmin):
     def display_number(self, invoice: Invoice) -> str:
         return str(invoice)
 
+    @admin.display(description="linked documents")
+    def linked_documents(self, invoice: Invoice) -> str:
+        """The original, its credit note and its correction, each a link, from any of the three."""
+        if invoice.pk is None:
+            return "-"
+        links = format_html_join(
+            ", ", '{}: <a href="{}">{}</a>',
+            ((role, reverse("admin:accounts_app_invoice_change", args=[document.pk]), document)
+             for role, document in linked_documents(invoice)),
+        )  # fmt: skip
+        return links or "-"
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Someone may finalize the invoice while another person still has its form open: say
         # so, instead of a bare "403 Forbidden", and keep the invoice as it is.
@@ -131,7 +149,17 @@ class InvoiceAdmin(ImportExportModelAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
+        can_correct = self._can_correct(request, object_id)
+        extra_context = {**(extra_context or {}), "can_correct": can_correct}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _can_correct(self, request, object_id) -> bool:
+        invoice = self.get_object(request, object_id)
+        return (
+            invoice is not None
+            and self.has_credit_permission(request)
+            and invoice_correct_problem(invoice=invoice) is None
+        )
 
     def get_inlines(self, request, obj):
         # A draft takes no payments, so its form carries only the lines.
@@ -175,8 +203,10 @@ class InvoiceAdmin(ImportExportModelAdmin):
 
     def get_urls(self):
         pdf_view = self.admin_site.admin_view(self.pdf_view)
+        correct_view = self.admin_site.admin_view(require_POST(self.correct_view))
         return [
             path("<int:object_id>/pdf/", pdf_view, name="accounts_app_invoice_pdf"),
+            path("<int:object_id>/correct/", correct_view, name="accounts_app_invoice_correct"),
             *super().get_urls(),
         ]
 
@@ -185,6 +215,22 @@ class InvoiceAdmin(ImportExportModelAdmin):
         if not self.has_view_permission(request, invoice):
             return HttpResponse("You may not view this invoice.", status=403)
         return pdf_response(invoice)
+
+    def correct_view(self, request, object_id: int):
+        """The invoice page's "Correct" button: on to the new draft, or back with the reason."""
+        if not self.has_credit_permission(request):
+            raise PermissionDenied
+        invoice = get_object_or_404(Invoice, pk=object_id)
+        try:
+            correction = invoice_correct(invoice=invoice)
+        except LedgerError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:accounts_app_invoice_change",
+                                                args=[invoice.pk]))  # fmt: skip
+        self.message_user(request, correction_message(invoice, correction), messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:accounts_app_invoice_change", args=[correction.draft.pk])
+        )
 
     @admin.action(description="Finalize selected drafts", permissions=["finalize"])
     def finalize(self, request, queryset):
@@ -195,6 +241,12 @@ class InvoiceAdmin(ImportExportModelAdmin):
     def create_credit_note(self, request, queryset):
         run_for_each(self, request, queryset.order_by("number"),
                      lambda invoice: invoice_credit(invoice=invoice), "Created")  # fmt: skip
+
+    @admin.action(description="Correct: credit note and a draft copy", permissions=["credit"])
+    def correct(self, request, queryset):
+        run_for_each(self, request, queryset.order_by("number"),
+                     lambda invoice: invoice_correct(invoice=invoice).draft,
+                     "Credited and opened the correction")  # fmt: skip
 
     @admin.action(description="Download PDF", permissions=["view"])
     def download_pdf(self, request, queryset):
@@ -226,6 +278,24 @@ def run_for_each(model_admin, request, invoices, service, verb: str) -> None:
             model_admin.message_user(request, error.message, messages.ERROR)
         else:
             model_admin.message_user(request, f"{verb} {result}.", messages.SUCCESS)
+
+
+def linked_documents(invoice: Invoice) -> list[tuple[str, Invoice]]:
+    """(role, document) for the original, credit note and correction that `invoice` is one of."""
+    original = invoice.credited_invoice or invoice.corrects or invoice
+    credit_note = original.credit_notes.first()
+    correction = Invoice.objects.filter(corrects=original).first()
+    documents = [("original", original), ("credit note", credit_note),
+                 ("correction", correction)]  # fmt: skip
+    return [(role, document) for role, document in documents
+            if document is not None and document.pk != invoice.pk]  # fmt: skip
+
+
+def correction_message(invoice: Invoice, correction) -> str:
+    return (
+        f"{invoice} is credited by {correction.credit_note}; {correction.draft} is its "
+        "correction: edit it and finalize it to issue it."
+    )
 
 
 def pdf_filename(invoice: Invoice) -> str:

@@ -102,8 +102,8 @@ class Invoice(models.Model):
     LOCKED_FIELDS = (
         "number", "customer_id", "project_id", "issue_date", "due_date", "payment_condition_id",
         "currency", "exchange_rate", "our_reference", "their_reference", "notes",
-        "credited_invoice_id", "net_total", "vat_total", "gross_total", "import_reference",
-        *(f"buyer_{name}" for name in BUYER_FIELDS), "vat_rounding",
+        "credited_invoice_id", "corrects_id", "net_total", "vat_total", "gross_total",
+        "import_reference", *(f"buyer_{name}" for name in BUYER_FIELDS), "vat_rounding",
     )  # fmt: skip
 
     number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -144,6 +144,11 @@ class Invoice(models.Model):
         editable=False,
         help_text="Set on a credit note: the invoice it credits.",
     )
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by",
+        editable=False,
+        help_text="Set on a correction: the invoice it replaces, which its credit note cancels.",
+    )  # fmt: skip
     import_reference = models.CharField(
         max_length=100,
         blank=True,
@@ -222,6 +227,12 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(credited_invoice=F("id")), name="invoice_does_not_credit_itself"
+            ),
+            # A correction replaces another invoice; a credit note only cancels (invoice_correct).
+            models.CheckConstraint(
+                condition=~Q(corrects=F("id"))
+                & (Q(corrects__isnull=True) | Q(credited_invoice__isnull=True)),
+                name="invoice_corrects_another_and_is_no_credit_note",
             ),
             # A credit note cancels the whole invoice, so one per invoice (see invoice_credit).
             models.UniqueConstraint(

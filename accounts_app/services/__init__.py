@@ -1,5 +1,10 @@
 """The ledger's business logic: every write goes through these functions (keyword-only,
 named `<entity>_<action>`); the admin, the importers and the commands only call them."""
+from accounts_app.services.corrections import (
+    Correction,
+    invoice_correct,
+    invoice_correct_problem,
+)
 from accounts_app.services.invoices import (
     invoice_create,
     invoice_credit,
@@ -21,7 +26,10 @@ from accounts_app.services.payments import (
 from accounts_app.services.pdf import invoice_render_pdf, seller_missing_settings
 
 __all__ = [
+    "Correction",
     "invoice_create",
+    "invoice_correct",
+    "invoice_correct_problem",
     "invoice_credit",
     "invoice_draft_save",
     "invoice_due_date",

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from integration.admin.forms import ConnectionForm
@@ -12,7 +12,11 @@ from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
-from integration.services.payments import payment_webhook_urls
+from integration.services.payments import (
+    payment_webhook_state,
+    payment_webhook_urls,
+    webhook_deliveries_described,
+)
 from integration.services.reference import reference_refresh
 from integration.services.setup_check import setup_check
 
@@ -46,6 +50,8 @@ class ConnectionAdmin(admin.ModelAdmin):
         "reference_refreshed_at",
         "vat_rounding",
         "created_at",
+        "webhook_state",
+        "webhook_deliveries",
     ]
     actions = [
         "test_connection",
@@ -88,7 +94,8 @@ class ConnectionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Payments", {"fields": ["payment_sync", "payments_since"]}),
+        ("Payments", {"fields": ["payment_sync", "payments_since", "webhook_state",
+                                 "webhook_deliveries"]}),  # fmt: skip
         (
             "Defaults in e-conomic",
             {
@@ -187,23 +194,34 @@ class ConnectionAdmin(admin.ModelAdmin):
             )
 
     @admin.action(
-        description="Create webhook URLs for payments (replaces earlier ones)",
+        description="Create webhook URLs for payments (after a confirmation)",
         permissions=["change"],
     )
     def create_webhook_urls(self, request, queryset):
-        """Shown on a page of its own (the admin marks it no-store), once, and never put in a
-        message: messages travel in a cookie, and the URL carries the webhook's secret."""
+        """First a confirmation (the current URLs then work 24 hours more), then the new URLs on a
+        page of their own (the admin marks it no-store), once, and never put in a message:
+        messages travel in a cookie, and the URL carries the webhook's secret."""
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        if request.POST.get("confirmed") != "yes":
+            context.update(title="Replace the webhook URLs?", connections=list(queryset))
+            return TemplateResponse(
+                request, "admin/integration/connection/webhooks_confirm.html", context
+            )
         site_url = request.build_absolute_uri("/")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Webhook URLs for e-conomic",
-            "opts": self.model._meta,
-            "connections": [
-                (connection, payment_webhook_urls(connection=connection, site_url=site_url))
-                for connection in queryset
-            ],
-        }
+        context.update(title="Webhook URLs for e-conomic", connections=[
+            (connection, payment_webhook_urls(connection=connection, site_url=site_url))
+            for connection in queryset
+        ])  # fmt: skip
         return TemplateResponse(request, "admin/integration/connection/webhooks.html", context)
+
+    @admin.display(description="Webhook URLs")
+    def webhook_state(self, connection: Connection) -> str:
+        # When the URLs were made and until when replaced ones work; never a secret.
+        return _lines(payment_webhook_state(connection=connection))
+
+    @admin.display(description="Last webhook delivery per event")
+    def webhook_deliveries(self, connection: Connection) -> str:
+        return _lines(webhook_deliveries_described(connection=connection))
 
     @admin.display(description="Setup check")
     def setup_check_link(self, connection: Connection) -> str:
@@ -230,6 +248,10 @@ class ConnectionAdmin(admin.ModelAdmin):
             "report": setup_check(connection=connection),
         }
         return TemplateResponse(request, "admin/integration/connection/setup_check.html", context)
+
+
+def _lines(lines: list[str]) -> str:
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "-"
 
 
 def _counted(count: int, label: str) -> str:

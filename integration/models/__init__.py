@@ -35,17 +35,23 @@ from integration.models.payments import (
     PaymentChange,
     PaymentChangeKind,
     PaymentImport,
-    PaymentWebhook,
     SyncedPayment,
     SyncedPaymentKind,
     SyncedPaymentState,
 )
 from integration.models.reference import RemoteKind, RemoteRecord
+from integration.models.webhooks import (
+    DeliveryOutcome,
+    PaymentWebhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 
 __all__ = [
     "ApiCall",
     "Connection",
     "CustomerLink",
+    "DeliveryOutcome",
     "ErrorKind",
     "ExportJob",
     "ExportRun",
@@ -71,4 +77,6 @@ __all__ = [
     "SalesAccountMapping",
     "ServiceTypeMapping",
     "VatCodePairing",
+    "WebhookDelivery",
+    "WebhookEvent",
 ]

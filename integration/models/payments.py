@@ -9,7 +9,7 @@ arrives at the same key and changes nothing. A payment read from its customer-pa
 (ADDENDUM §4) keeps the entry's number in its reference, with e-conomic's date, voucher and amount
 in base currency; each later edit, deletion or reversal of it in e-conomic is a `PaymentChange`,
 one row in words, numbered per payment so that two imports seeing the same edit record it once.
-`PaymentWebhook` holds the hash of the secret in a connection's webhook URL.
+The webhook that rings an import is in `webhooks.py`.
 """
 
 from __future__ import annotations
@@ -189,17 +189,4 @@ class PaymentChange(models.Model):
 
     def __str__(self) -> str:
         return self.description
-
-
-class PaymentWebhook(models.Model):
-    """The secret in a connection's webhook URL, kept only as its SHA-256."""
-
-    connection = models.OneToOneField(
-        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhook"
-    )
-    secret_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Webhook of {self.connection}"
 

@@ -1,6 +1,7 @@
 """The webhook e-conomic calls: authenticated by the secret in its URL, rate limited, and
 queueing a check after commit."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -9,12 +10,13 @@ import time
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import escape
 from django_q.brokers import get_broker
 from django_q.models import Schedule
 
 from accounts_app.models import Invoice
-from integration.models import PaymentImport, PaymentWebhook
+from integration.models import PaymentImport, PaymentWebhook, WebhookDelivery
 from integration.services.payments import payment_webhook_create
 from tests.exports.test_automatic_export import _cluster_environment
 from tests.payments.conftest import exported, fresh
@@ -96,6 +98,8 @@ def test_calls_past_the_rate_limit_queue_nothing(
     assert [answer.status_code for answer in answers] == [200] * 4
     assert [answer.content for answer in answers][2:] == [b"rate limited"] * 2
     assert queued() == 2
+    delivery = WebhookDelivery.objects.get(connection=paying)
+    assert (delivery.event, delivery.outcome) == ("day-book-booked", "rate_limited")
 
 
 @pytest.mark.broker
@@ -144,14 +148,17 @@ def test_the_secret_never_reaches_the_request_log(client, paying, caplog):
     assert "guessed-secret" not in caplog.text and secret not in caplog.text
 
 
-def test_a_manager_gets_the_urls_to_give_e_conomic_once_and_they_work(
+def test_a_manager_confirms_then_gets_the_urls_to_give_e_conomic_once_and_they_work(
     client, manager, paying, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
     changelist = "/admin/integration/connection/"
-    page = client.post(
-        changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]}
-    )
+    asked = {"action": "create_webhook_urls", "_selected_action": [paying.pk]}
+    confirmation = client.post(changelist, asked)
+    assert "Yes, create new webhook URLs" in confirmation.content.decode()
+    assert not PaymentWebhook.objects.filter(connection=paying).exists()
+
+    page = client.post(changelist, {**asked, "confirmed": "yes"})
 
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
@@ -164,9 +171,61 @@ def test_a_manager_gets_the_urls_to_give_e_conomic_once_and_they_work(
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(called)
     assert (answer.status_code, queued()) == (200, 1)
-    # Asking again replaces the secret: the first URL no longer opens the webhook.
-    client.post(changelist, {"action": "create_webhook_urls", "_selected_action": [paying.pk]})
+    # Confirmed again: the first URL keeps working until its 24 hours are over.
+    client.post(changelist, {**asked, "confirmed": "yes"})
+    assert client.post(called).status_code == 200
+    replaced = PaymentWebhook.objects.get(connection=paying, valid_until__isnull=False)
+    assert replaced.valid_until - replaced.created_at > datetime.timedelta(hours=23, minutes=59)
+    PaymentWebhook.objects.filter(pk=replaced.pk).update(valid_until=timezone.now())
     assert client.post(called).status_code == 404
+
+
+def test_the_connection_page_shows_the_last_delivery_per_event_and_no_secret(
+    client, manager, paying, django_capture_on_commit_callbacks
+):
+    old_path = payment_webhook_create(connection=paying)
+    new_path = payment_webhook_create(connection=paying)
+    client.force_login(manager)
+    change_page = f"/admin/integration/connection/{paying.pk}/change/"
+    assert "Invoice booked: no call yet." in client.get(change_page).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(old_path + "?event=day-book-booked&daybook=1")
+        client.post(new_path + "?event=invoice-booked&invoice=31")
+    page = client.get(change_page).content.decode()
+
+    assert "Day book booked: " in page and "Invoice booked: " in page
+    assert page.count("Payment check queued") == 2
+    assert page.count("through replaced URLs: put the new ones into e-conomic") == 1
+    assert "Current URLs, created" in page and "Replaced URLs, created" in page
+    for path in (old_path, new_path):
+        assert path.rstrip("/").rsplit("/", 1)[1] not in page
+
+
+def test_a_deleted_connection_leaves_no_schedule_and_no_webhook(client, paying):
+    from integration.models.connection import PaymentSync
+    from integration.services.payments import payment_schedule_name, payment_schedules_sync
+    from integration.tasks import payments_import_task
+
+    paying.payment_sync = PaymentSync.FULL
+    paying.save()
+    path = payment_webhook_create(connection=paying)
+    name, paying_id = payment_schedule_name(connection=paying), paying.pk
+    assert Schedule.objects.filter(name=name).exists()
+
+    paying.delete()
+
+    assert not Schedule.objects.filter(name=name).exists()
+    assert not PaymentWebhook.objects.exists()
+    assert client.post(path).status_code == 404
+    # A check the webhook queued before the deletion finds nothing to do, and says so.
+    assert payments_import_task(paying_id, "webhook") == (
+        f"Skipped: connection {paying_id} no longer exists."
+    )
+    # One left behind by an earlier version goes after the next migrate.
+    Schedule.objects.create(name=name, func="integration.tasks.payments_import_task")
+    payment_schedules_sync()
+    assert not Schedule.objects.filter(name=name).exists()
 
 
 def test_a_clerk_cannot_create_webhook_urls(client, clerk, paying):

@@ -11,7 +11,9 @@ from integration.services.payments.webhooks import (
     payment_webhook_create,
     payment_webhook_find,
     payment_webhook_receive,
+    payment_webhook_state,
     payment_webhook_urls,
+    webhook_deliveries_described,
 )
 
 __all__ = [
@@ -21,7 +23,9 @@ __all__ = [
     "payment_webhook_create",
     "payment_webhook_find",
     "payment_webhook_receive",
+    "payment_webhook_state",
     "payment_webhook_urls",
+    "webhook_deliveries_described",
     "payments_import",
     "payments_import_queue",
 ]

@@ -45,7 +45,17 @@ def connection_saved_receiver(sender, instance, raw=False, **_arguments) -> None
     payment_schedule_sync(connection=instance)
 
 
+def connection_deleted_receiver(sender, instance, **_arguments) -> None:
+    """A deleted connection's daily import goes with it (in the deleting transaction); left
+    behind, it would fail every morning on a connection that no longer exists."""
+    Schedule.objects.filter(name=payment_schedule_name(connection=instance)).delete()
+
+
 def payment_schedules_sync(**_signal_arguments) -> None:
-    """Every connection's schedule as its settings say (after migrate)."""
+    """Every connection's schedule as its settings say, and none for a connection that is gone
+    (after migrate: one deleted before its schedule went with it)."""
+    names = []
     for connection in Connection.objects.all():
         payment_schedule_sync(connection=connection)
+        names.append(payment_schedule_name(connection=connection))
+    Schedule.objects.filter(func=PAYMENTS_IMPORT_TASK).exclude(name__in=names).delete()

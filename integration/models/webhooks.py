@@ -1,0 +1,77 @@
+"""The webhook e-conomic calls when an invoice or a day book is booked.
+
+A `PaymentWebhook` is one secret of a connection's webhook URLs, kept only as its SHA-256. The
+current one has no end; one replaced by newer URLs stays valid until `valid_until` (24 hours),
+so that e-conomic's calls keep arriving while a person puts the new URLs into its settings.
+A `WebhookDelivery` is the last call per connection and event: when, what became of it, and
+whether it came through a replaced URL (e-conomic still has that one).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class PaymentWebhook(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhooks"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateTimeField(
+        null=True, blank=True, help_text="Empty for the current URLs; set when replaced."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=Q(valid_until__isnull=True),
+                name="payment_webhook_one_current_per_connection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Webhook of {self.connection}"
+
+
+class WebhookEvent(models.TextChoices):
+    INVOICE_BOOKED = "invoice-booked", "Invoice booked"
+    DAY_BOOK_BOOKED = "day-book-booked", "Day book booked"
+    OTHER = "other", "Another or no event"
+
+
+class DeliveryOutcome(models.TextChoices):
+    QUEUED = "queued", "Payment check queued"
+    RATE_LIMITED = "rate_limited", "Rate limited (a check was already queued)"
+
+
+class WebhookDelivery(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    event = models.CharField(max_length=20, choices=WebhookEvent.choices)
+    received_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=DeliveryOutcome.choices)
+    by_replaced_url = models.BooleanField(
+        default=False, help_text="It came through URLs since replaced: e-conomic still has those."
+    )
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "event"], name="webhook_delivery_last_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(event__in=WebhookEvent.values), name="webhook_delivery_event_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=DeliveryOutcome.values),
+                name="webhook_delivery_outcome_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} at {self.received_at:%Y-%m-%d %H:%M}"
