@@ -221,5 +221,8 @@ LEDGER_BASE_CURRENCY = env.str("LEDGER_BASE_CURRENCY", default="DKK")
 # per rate on the summed nets), the way the agreement's e-conomic does (the setup check says).
 LEDGER_VAT_ROUNDING = env.str("LEDGER_VAT_ROUNDING", default="line")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
+# Where `manage.py demo_admin` keeps the demo's password (DEMO_ADMIN_PASSWORD) when the
+# environment has none yet.
+DEMO_ENV_FILE = BASE_DIR / ".env"
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")
