@@ -174,12 +174,18 @@ ECONOMIC_ENDPOINTS = {
         "rest_url": "https://restapi.e-conomic.com",
         "openapi_url": "https://apis.e-conomic.com",
         "app_secret_token": env.str("ECONOMIC_APP_SECRET_TOKEN", default=""),
+        # The installation page ("Connect with e-conomic"), with the app's public token.
+        "install_url": "https://secure.e-conomic.com/secure/api1/requestaccess.aspx",
+        "app_public_token": env.str("ECONOMIC_APP_PUBLIC_TOKEN", default=""),
     },
     "sandbox": {
         "label": "e-conomic sandbox (local)",
         "rest_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "openapi_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "app_secret_token": env.str("SANDBOX_APP_SECRET_TOKEN", default="sandbox-app-secret"),
+        "install_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
+        + "/secure/api1/requestaccess.aspx",
+        "app_public_token": env.str("SANDBOX_APP_PUBLIC_TOKEN", default="sandbox-app-public"),
     },
 }
 # (connect, read) seconds for every call to e-conomic.
