@@ -174,12 +174,18 @@ ECONOMIC_ENDPOINTS = {
         "rest_url": "https://restapi.e-conomic.com",
         "openapi_url": "https://apis.e-conomic.com",
         "app_secret_token": env.str("ECONOMIC_APP_SECRET_TOKEN", default=""),
+        # The installation page ("Connect with e-conomic"), with the app's public token.
+        "install_url": "https://secure.e-conomic.com/secure/api1/requestaccess.aspx",
+        "app_public_token": env.str("ECONOMIC_APP_PUBLIC_TOKEN", default=""),
     },
     "sandbox": {
         "label": "e-conomic sandbox (local)",
         "rest_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "openapi_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "app_secret_token": env.str("SANDBOX_APP_SECRET_TOKEN", default="sandbox-app-secret"),
+        "install_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
+        + "/secure/api1/requestaccess.aspx",
+        "app_public_token": env.str("SANDBOX_APP_PUBLIC_TOKEN", default="sandbox-app-public"),
     },
 }
 # (connect, read) seconds for every call to e-conomic.
@@ -221,5 +227,8 @@ LEDGER_BASE_CURRENCY = env.str("LEDGER_BASE_CURRENCY", default="DKK")
 # per rate on the summed nets), the way the agreement's e-conomic does (the setup check says).
 LEDGER_VAT_ROUNDING = env.str("LEDGER_VAT_ROUNDING", default="line")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
+# Where `manage.py demo_admin` keeps the demo's password (DEMO_ADMIN_PASSWORD) when the
+# environment has none yet.
+DEMO_ENV_FILE = BASE_DIR / ".env"
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from economic_sandbox import errors, persistence
+from economic_sandbox import errors, installation, persistence
 from economic_sandbox.auth import authenticate, check_role, check_write_allowed
 from economic_sandbox.collections import clean
 from economic_sandbox.faults import Decision, FaultConfig, Faults
@@ -117,6 +117,10 @@ class SandboxApp:
         path = request.path
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             response = self._control(request)
+        elif path == installation.PATH:
+            response = installation.installation_answer(request, self.world)
+            if response.status == 302:
+                self.save()
         else:
             response = self._product(request)
         return _send(response, start_response)

@@ -1,5 +1,6 @@
-"""Keep webhook secrets out of Django's request logs: the secret is part of the URL e-conomic
-calls (classic webhooks take nothing else), and Django logs the path of every 4xx answer
+"""Keep webhook secrets and grant tokens out of Django's request logs: the secret is part of the
+URL e-conomic calls (classic webhooks take nothing else), the grant token comes back from
+e-conomic's installation page as `?token=`, and Django logs the path of every 4xx answer
 (django.request) and, under runserver, of every request (django.server)."""
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ import logging
 import re
 
 WEBHOOK_SECRET = re.compile(r"(/economic/webhooks/\d+/)[^/\s?\"]+")
+GRANT_TOKEN = re.compile(r"([?&](?:grant_)?token=)[^&\s\"]+")
 
 
 class RedactWebhookSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/economic/webhooks/" in message:
-            record.msg, record.args = WEBHOOK_SECRET.sub(r"\1[secret]", message), ()
+        redacted = GRANT_TOKEN.sub(r"\1[secret]", WEBHOOK_SECRET.sub(r"\1[secret]", message))
+        if redacted != message:
+            record.msg, record.args = redacted, ()
         return True
 
 

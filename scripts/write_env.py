@@ -1,4 +1,5 @@
-"""Write a development .env from .env.example with a fresh secret key and encryption key."""
+"""Write a development .env from .env.example with a fresh secret key, encryption key and demo
+login password."""
 import secrets
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ def main(example: str, target: str) -> None:
             line = f"SECRET_KEY={secrets.token_urlsafe(50)}"
         elif line.startswith("FIELD_ENCRYPTION_KEYS="):
             line = f"FIELD_ENCRYPTION_KEYS={Fernet.generate_key().decode()}"
+        elif line.startswith("DEMO_ADMIN_PASSWORD="):
+            line = f"DEMO_ADMIN_PASSWORD={secrets.token_urlsafe(12)}"
         lines.append(line)
     Path(target).write_text("\n".join(lines) + "\n")
     print(f"Wrote {target} with fresh keys.")

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from integration.admin.connect import ConnectWithEconomic
 from integration.admin.forms import ConnectionForm
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
@@ -22,7 +23,7 @@ from integration.services.setup_check import setup_check
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
     form = ConnectionForm
     list_display = [
         "name",

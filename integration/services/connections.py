@@ -70,6 +70,12 @@ def connection_client(*, connection: Connection, purpose: str = "") -> EconomicC
     )
 
 
+def _connected_already(connection: Connection, agreement_number) -> Connection | None:
+    """Another connection to the same agreement: one agreement, one connection."""
+    others = Connection.objects.exclude(pk=connection.pk)
+    return others.filter(agreement_number=agreement_number).first() if agreement_number else None
+
+
 def connection_test(*, connection: Connection, client: EconomicClient | None = None) -> bool:
     """Read /self and keep what it says of the agreement. Returns whether the tokens work;
     the reason for a failure is kept in `test_error`."""
@@ -78,6 +84,15 @@ def connection_test(*, connection: Connection, client: EconomicClient | None = N
         answer = client.self_get()
     except (EconomicError, ConnectionNotReady) as error:
         connection.test_error = str(error)
+        connection.tested_at = timezone.now()
+        connection.save(update_fields=["test_error", "tested_at"])
+        return False
+    twin = _connected_already(connection, answer.get("agreementNumber"))
+    if twin is not None:
+        connection.test_error = (
+            f"Agreement {twin.agreement_number} is connected already as '{twin.name}': use that "
+            "connection, or delete it before connecting the agreement again."
+        )
         connection.tested_at = timezone.now()
         connection.save(update_fields=["test_error", "tested_at"])
         return False

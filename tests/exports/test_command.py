@@ -50,3 +50,33 @@ def test_blockers_stop_the_command_with_the_fix(exporting, sandbox):
 def test_a_wrong_date_is_explained(exporting):
     with pytest.raises(CommandError, match="write it as YYYY-MM-DD"):
         _run("--since", "1/2/2026")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invoice_that_fails_makes_the_command_exit_1_with_its_reason(exporting, sandbox):
+    invoice = make_invoice()
+    sandbox.revoke()  # the run starts from the cache; every call to e-conomic is then refused
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 invoices need a person") as raised:
+        call_command("export_invoices", "--invoice", str(invoice.number),
+                     "--connection", str(exporting.pk), stdout=out, stderr=StringIO())  # fmt: skip
+    assert raised.value.returncode == 1
+    assert "0 exported, 1 need attention, of 1." in out.getvalue()
+    assert "refused the tokens" in out.getvalue()
+
+
+def test_a_dry_run_with_a_refused_invoice_exits_1_naming_the_fix(exporting, sandbox):
+    blocked = make_invoice(make_customer(zip_code=""))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 invoices would be refused"):
+        call_command("export_invoices", "--invoice", str(blocked.number), "--dry-run",
+                     stdout=out, stderr=StringIO())  # fmt: skip
+    assert "Fill in zip code on customer" in out.getvalue()
+
+
+def test_the_connection_is_chosen_by_name_or_id_and_a_wrong_one_lists_the_valid(exporting):
+    make_invoice()
+    for choice in ("Sandbox", str(exporting.pk)):
+        assert "Dry run: nothing was sent" in _run("--dry-run", "--connection", choice)
+    with pytest.raises(CommandError, match=rf"give --connection one of: Sandbox \(id {exporting.pk}\)"):
+        _run("--dry-run", "--connection", "Sandbx")

@@ -348,5 +348,6 @@ def test_a_pdf_that_cannot_be_rendered_blocks(complete, settings, monkeypatch):
 
 
 def test_the_command_names_the_connections_there_are_for_an_unknown_name(connection):
-    with pytest.raises(CommandError, match="No connection is named 'Nope' \\(there are: Main agreement\\)"):
+    wanted = rf"No connection is named or numbered 'Nope'; give --connection one of: Main agreement \(id {connection.pk}\)"
+    with pytest.raises(CommandError, match=wanted):
         call_command("economic_check", connection="Nope")

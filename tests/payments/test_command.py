@@ -4,6 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts_app.models import Invoice
+from integration.models.connection import PaymentSync
+from tests.exports.conftest import make_customer, make_invoice
 from tests.payments.conftest import exported, fresh
 
 
@@ -30,5 +32,24 @@ def test_a_failed_import_makes_the_command_fail_without_showing_tokens(paying, s
 
 
 def test_an_unknown_connection_is_refused(db):
-    with pytest.raises(CommandError, match="No active connection 999"):
+    with pytest.raises(CommandError, match="No connection is named or numbered '999'"):
         call_command("import_payments", connection=999)
+
+
+def test_a_connection_with_payment_sync_off_is_refused_with_the_fix(paying):
+    paying.payment_sync = PaymentSync.OFF
+    paying.save()
+    with pytest.raises(CommandError, match="turn payment sync on"):
+        call_command("import_payments", connection="Sandbox")
+
+
+def test_an_invoice_that_needs_a_person_makes_the_command_exit_1(paying, sandbox, capsys):
+    _invoice, number = exported(
+        paying, sandbox, make_invoice(customer=make_customer(currency="EUR"))
+    )  # e-conomic's copy is in DKK: the payment is one only a person can place
+    sandbox.register_payment(number, 100.0)
+
+    with pytest.raises(CommandError, match="some invoices need a person"):
+        call_command("import_payments", connection="Sandbox")
+
+    assert "needs a person:" in capsys.readouterr().out

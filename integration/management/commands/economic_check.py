@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from integration.selectors import UnknownConnection, connections_chosen
+from integration.management.connection_option import connection_option_add, connections_named
 from integration.services.setup_check import setup_check
 
 
@@ -8,15 +8,10 @@ class Command(BaseCommand):
     help = "List every blocker and warning that stands before exporting to e-conomic, with its fix."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--connection", help="Name of the connection (default: every active one)."
-        )
+        connection_option_add(parser)
 
     def handle(self, *args, connection=None, **options):
-        try:
-            connections = connections_chosen(name=connection)
-        except UnknownConnection as error:
-            raise CommandError(str(error)) from None
+        connections = connections_named(connection)
         blocked = False
         for each in connections:
             report = setup_check(connection=each)

@@ -1,6 +1,7 @@
 """Export finalized invoices from the command line, with a progress bar, or show in a dry run
 what would be sent. The work is done here, by `--workers` threads claiming jobs side by side
-(the claim keeps them from doing anything twice), not by the task queue."""
+(the claim keeps them from doing anything twice), not by the task queue. It exits 1 when any
+invoice needs a person (refused, failed, or blocked in a dry run), so that cron mails somebody."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection as database
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from accounts_app.models import Invoice
+from integration.management.connection_option import HELP, connections_named
 from integration.models import ExportJob, ExportRun, InvoiceExport, JobState
 from integration.models.exports import TERMINAL_STATES
-from integration.selectors import UnknownConnection, connections_chosen
 from integration.services.exports import (
     Refused,
     export_run_refresh,
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=_date, help="Issued on or after (YYYY-MM-DD).")
         parser.add_argument("--until", type=_date, help="Issued on or before (YYYY-MM-DD).")
         parser.add_argument("--invoice", type=int, action="append", help="Our invoice number.")
-        parser.add_argument("--connection", help="Connection name (needed when there are several).")
+        parser.add_argument("--connection", help=f"{HELP} Needed when there are several.")
         parser.add_argument("--method", choices=["draft", "booked", "voucher"])
         parser.add_argument("--dry-run", action="store_true", help="Show, send nothing.")
         parser.add_argument("--workers", type=int, default=1, help="Threads sending at once.")
@@ -65,11 +67,8 @@ class Command(BaseCommand):
             return
         self._work(run, options["workers"])
 
-    def _connection(self, name):
-        try:
-            chosen = list(connections_chosen(name=name))
-        except UnknownConnection as error:
-            raise CommandError(str(error)) from None
+    def _connection(self, choice):
+        chosen = connections_named(choice)
         if len(chosen) != 1:
             raise CommandError("Name the connection with --connection (there are several).")
         return chosen[0]
@@ -94,7 +93,10 @@ class Command(BaseCommand):
         threads = [threading.Thread(target=_worker, args=(run,)) for _ in range(max(workers, 1))]
         for thread in threads:
             thread.start()
-        with tqdm(total=run.total, unit="invoice", desc=f"Export {run.pk}") as bar:
+        # The workers' log lines are printed above the bar, not through it.
+        with logging_redirect_tqdm(), tqdm(
+            total=run.total, unit="invoice", desc=f"Export {run.pk}"
+        ) as bar:
             while any(thread.is_alive() for thread in threads):
                 time.sleep(0.2)
                 bar.update(self._finished(run) - bar.n)
@@ -103,6 +105,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{run.done} exported, {run.failed} need attention, of {run.total}.")
         for job in run.jobs.filter(state__in=(JobState.FAILED, JobState.DEAD)):
             self.stdout.write(f"- {job.last_error}")
+        if run.failed:
+            raise CommandError(
+                f"{run.failed} of {run.total} invoices need a person (listed above): fix each "
+                "reason, then export them again."
+            )
 
     def _finished(self, run: ExportRun) -> int:
         run.refresh_from_db(fields=["done", "failed"])
@@ -129,6 +136,13 @@ class Command(BaseCommand):
                     f"{line['quantity']} x {line['unit_price']} less {line['discount_percent']} %"
                 )
         self.stdout.write("Dry run: nothing was sent to e-conomic.")
+        refused = sum(1 for entry in run.report["invoices"] if entry["blockers"])
+        if run.report["setup_blockers"] or refused:
+            raise CommandError(
+                f"{refused} of {len(run.report['invoices'])} invoices would be refused"
+                f"{' and the set-up blocks the export' if run.report['setup_blockers'] else ''}: "
+                "fix the blockers listed above."
+            )
 
 
 def _worker(run: ExportRun) -> None:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from integration.economic.errors import EconomicError
-from integration.selectors import UnknownConnection, connections_chosen
+from integration.management.connection_option import connection_option_add, connections_named
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.reference import reference_refresh
 
@@ -10,20 +10,20 @@ class Command(BaseCommand):
     help = "Read e-conomic's reference data (customers, products, layouts, ...) into the cache."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--connection", help="Name of the connection (default: every active one)."
-        )
+        connection_option_add(parser)
 
     def handle(self, *args, connection=None, **options):
-        try:
-            connections = connections_chosen(name=connection)
-        except UnknownConnection as error:
-            raise CommandError(str(error)) from None
-        for each in connections:
+        failed = []
+        for each in connections_named(connection):
             try:
                 client = connection_client(connection=each, purpose="reference refresh")
                 result = reference_refresh(connection=each, client=client)
             except (EconomicError, ConnectionNotReady) as error:
-                raise CommandError(f"{each}: {error}") from None
+                # One agreement's failure leaves the others' refresh to run.
+                self.stderr.write(f"{each}: {error}")
+                failed.append(str(each))
+                continue
             counts = ", ".join(f"{count} {kind}" for kind, count in result.counts.items())
             self.stdout.write(f"{each}: {counts} ({result.api_calls} API calls)")
+        if failed:
+            raise CommandError(f"The reference data of {', '.join(failed)} was not refreshed.")
