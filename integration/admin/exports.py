@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,6 +22,7 @@ from accounts_app.models import Invoice
 from integration.models import Connection, ExportJob, ExportRun, JobState
 from integration.models.connection import ExportMethod
 from integration.models.reference import RemoteKind, RemoteRecord
+from integration.selectors import export_job_subjects
 from integration.services.exports import (
     Refused,
     export_jobs_retry,
@@ -30,6 +32,17 @@ from integration.services.exports import (
 from integration.services.setup_check import SetupBlocked
 
 EXPORT_PERMISSION = "integration.add_exportrun"
+REASON_WIDTH = 120  # characters of a job's reason on the jobs list: one line at 1400 px
+
+
+class _JobChangeList(ChangeList):
+    """The jobs list, with each job's subject read once per page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        subjects = export_job_subjects(jobs=self.result_list)
+        for job in self.result_list:
+            job.subject_text = subjects[job.pk]
 
 
 def _records(kind: str):
@@ -262,27 +275,73 @@ def _describe_totals(totals: dict | None) -> str:
 
 @admin.register(ExportJob)
 class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "id",
-        "kind",
-        "object_id",
-        "state",
-        "attempts",
-        "reference",
-        "draft_number",
-        "booked_number",
-        "voucher_number",
-        "run",
-        "short_error",
-    ]
+    """The jobs in words: what is sent and for whom, where it is in e-conomic, the reason in one
+    line. Keys, leases and references are on each job's own page, under Internals."""
+
+    list_display = ["subject", "customer", "kind", "state", "in_economic", "attempts",
+                    "run_link", "reason"]  # fmt: skip
+    list_display_links = ["subject"]
     list_filter = ["state", "kind", "error_kind", "connection"]
     search_fields = ["reference", "last_error", "=object_id"]
-    readonly_fields = [field.name for field in ExportJob._meta.fields]
+    readonly_fields = ["subject", "customer", "in_economic", "run_link", "full_reason",
+                       *(field.name for field in ExportJob._meta.fields)]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["subject", "customer", "kind", "method", "state", "attempts",
+                           "in_economic", "run_link", "connection"]}),  # fmt: skip
+        ("Reason", {"fields": ["full_reason", "error_kind", "note"]}),
+        ("Internals", {"classes": ["collapse"], "fields": [
+            "key", "reference", "object_id", "revision", "not_before", "lease_until",
+            "remote_number", "voucher_year", "voucher_booked", "pdf_attached", "created_at",
+            "updated_at", "finished_at"]}),  # fmt: skip
+    ]
     actions = ["retry"]
 
+    def get_changelist(self, request, **kwargs):
+        return _JobChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        job = super().get_object(request, object_id, from_field)
+        if job is not None:
+            job.subject_text = export_job_subjects(jobs=[job])[job.pk]
+        return job
+
+    @admin.display(description="What")
+    def subject(self, job: ExportJob) -> str:
+        return job.subject_text.label
+
+    @admin.display(description="Customer")
+    def customer(self, job: ExportJob) -> str:
+        return job.subject_text.customer
+
+    @admin.display(description="In e-conomic")
+    def in_economic(self, job: ExportJob) -> str:
+        if job.voucher_number:
+            year = f" ({job.voucher_year})" if job.voucher_year else ""
+            return f"voucher {job.voucher_number}{year}"
+        if job.booked_number:
+            return f"booked {job.booked_number}"
+        if job.draft_number:
+            return f"draft {job.draft_number}"
+        return f"number {job.remote_number}" if job.remote_number else "—"
+
+    @admin.display(description="Run", ordering="run")
+    def run_link(self, job: ExportJob) -> str:
+        if job.run_id is None:
+            return "—"
+        url = reverse("admin:integration_exportrun_change", args=[job.run_id])
+        return format_html('<a href="{}">Run {}</a>', url, job.run_id)
+
     @admin.display(description="Reason")
-    def short_error(self, job: ExportJob) -> str:
-        return job.last_error[:200]
+    def reason(self, job: ExportJob) -> str:
+        """The reason on one line, cut at a word; the whole of it on the job's page."""
+        line = " ".join(job.last_error.split())
+        if len(line) <= REASON_WIDTH:
+            return line
+        return line[: REASON_WIDTH - 1].rsplit(" ", 1)[0] + "…"
+
+    @admin.display(description="Reason")
+    def full_reason(self, job: ExportJob) -> str:
+        return job.last_error or "—"
 
     @admin.action(description="Retry (looked up in e-conomic first)", permissions=["retry"])
     def retry(self, request, queryset):

@@ -153,3 +153,26 @@ def test_a_dry_run_from_the_dialog_shows_what_would_be_sent(client, clerk, expor
     assert sandbox.request_log(since) == []
     assert f"{invoice}: customer new e-conomic customer for" in page
     assert "as product 1" in page
+
+
+def test_the_jobs_list_names_the_invoice_and_customer_and_keeps_internals_on_the_job(
+    client, clerk, exporting, sandbox
+):
+    client.force_login(clerk)
+    invoice = make_invoice()
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
+    sandbox.revoke()
+    export_process(connection=exporting, run=run)
+    job = ExportJob.objects.get(kind="invoice")
+    ExportJob.objects.filter(pk=job.pk).update(last_error="First line.\n" + "word " * 60)
+
+    listing = client.get(reverse("admin:integration_exportjob_changelist")).content.decode()
+
+    assert f"{invoice}</a>" in listing and invoice.customer.name in listing
+    assert f"Customer {invoice.customer}" in listing  # the customer's own job
+    run_url = reverse("admin:integration_exportrun_change", args=[run.pk])
+    assert f'<a href="{run_url}">Run {run.pk}</a>' in listing
+    assert "First line. word word" in listing and "word…" in listing  # one line, cut short
+    assert job.key not in listing  # the Idempotency-Key is an internal
+    page = client.get(reverse("admin:integration_exportjob_change", args=[job.pk])).content.decode()
+    assert job.key in page and "Internals" in page and ("word " * 59).strip() in page
