@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from integration.bucket_store import endpoint_costs, shared_bucket
+from integration.crypto import UnreadableSecret
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ApiCall, Connection, ExportRun, PaymentImport
@@ -52,6 +53,8 @@ def connection_client(*, connection: Connection, purpose: str = "") -> EconomicC
             f"Connection '{connection.name}' has no agreement grant token: paste the token the "
             "agreement's administrator got when adding the app."
         )
+    if isinstance(connection.grant_token, UnreadableSecret):
+        raise ConnectionNotReady(f"Connection '{connection.name}': {connection.grant_token.reason}")
     if not endpoint["app_secret_token"]:
         raise ConnectionNotReady(
             f"No app secret token is configured for '{endpoint['label']}': set it in the "
