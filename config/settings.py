@@ -127,6 +127,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Error reports hide the tokens' frames and form fields, with DEBUG on as well.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "integration.logredact.SecretsHiddenReporterFilter"
+
 # Keys for encrypting secrets at rest (the e-conomic grant tokens). The first key encrypts;
 # every key decrypts, so a key can be rotated by putting the new one first.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -160,7 +163,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record the console writes has its webhook secrets redacted (integration.logredact).
+    "filters": {"redact": {"()": "integration.logredact.RedactWebhookSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
