@@ -106,10 +106,12 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ledger-bridge@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Spreadsheet import/export (django-import-export). Cells that start with =, +, - or @ are
-# escaped on export so a customer name cannot become a formula in someone's spreadsheet;
-# importing needs the "add" permission, exporting "view".
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Spreadsheet import/export (django-import-export). Cells that start with =, +, -, @, a tab or
+# a carriage return are escaped on export by the resources themselves (accounts_app.spreadsheets)
+# so a customer name cannot become a formula in someone's spreadsheet: the library's own option
+# only drops a leading "=" and turns every cell, numbers too, into text. Importing needs the
+# "add" permission, exporting "view".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
