@@ -137,6 +137,18 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "integration.logredact.SecretsHiddenReporter
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache every process shares (the webhook's rate limit): Redis when REDIS_URL is set,
+# otherwise a table in the database (made by integration's migration 0021).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ledger_bridge_cache",
+        }
+    )
+}
 
 # django-q2 is the doorbell, not the ledger: our job tables own retries, so a task that fails is
 # acknowledged (ack_failures), missed schedules are not caught up, and timeout < retry keeps the
@@ -184,13 +196,17 @@ ECONOMIC_ENDPOINTS = {
         "openapi_url": "https://apis.e-conomic.com",
         "app_secret_token": env.str("ECONOMIC_APP_SECRET_TOKEN", default=""),
     },
-    "sandbox": {
+}
+# The local sandbox is offered only where ECONOMIC_SANDBOX allows it: by default with DEBUG on
+# (the demo), never in production unless stated.
+ECONOMIC_SANDBOX = env.bool("ECONOMIC_SANDBOX", default=DEBUG)
+if ECONOMIC_SANDBOX:
+    ECONOMIC_ENDPOINTS["sandbox"] = {
         "label": "e-conomic sandbox (local)",
         "rest_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "openapi_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "app_secret_token": env.str("SANDBOX_APP_SECRET_TOKEN", default="sandbox-app-secret"),
-    },
-}
+    }
 # (connect, read) seconds for every call to e-conomic.
 ECONOMIC_TIMEOUT = (
     env.float("ECONOMIC_CONNECT_TIMEOUT", default=5.0),

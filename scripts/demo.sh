@@ -8,6 +8,7 @@ trap cleanup EXIT INT TERM
 
 SANDBOX_PORT="${SANDBOX_PORT:-8765}"
 export SANDBOX_URL="${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"  # where the product looks
+export ECONOMIC_SANDBOX="${ECONOMIC_SANDBOX:-true}"  # the demo connects to the sandbox
 mkdir -p .demo
 sandbox_args=(--port "$SANDBOX_PORT" --state .demo/sandbox-state.json)
 # SANDBOX_WEBHOOK_URL: e.g. "Day book booked=http://127.0.0.1:8000/...[DAYBOOKNO]" to get webhooks.

@@ -48,6 +48,12 @@ def connection_client(*, connection: Connection, purpose: str = "") -> EconomicC
     """The client for a connection: its endpoint from the allowlist, its shared bucket, its
     calls recorded."""
     endpoint = connection.endpoint_config
+    if connection.endpoint not in settings.ECONOMIC_ENDPOINTS:
+        raise ConnectionNotReady(
+            f"Connection '{connection.name}' uses the endpoint '{connection.endpoint}', which "
+            "this installation does not offer (the local sandbox needs ECONOMIC_SANDBOX=true, "
+            "for development only): choose Visma e-conomic on the connection."
+        )
     if not connection.grant_token:
         raise ConnectionNotReady(
             f"Connection '{connection.name}' has no agreement grant token: paste the token the "
