@@ -172,6 +172,10 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    # The ORM broker writes its cluster's statistics to a cache twice a second: kept in the
+    # process, as before, rather than as SQLite writes competing with the exports'.
+    Q_CLUSTER["cache"] = "process"
+    CACHES["process"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,24 @@
 """The database table of the shared cache (settings.CACHES without Redis): the webhook's rate
-limit lives there, seen by every web process. With Redis configured this makes nothing."""
+limit lives there, seen by every web process. Made whether Redis is configured or not, so that
+an installation can drop Redis later without a step of its own."""
 
-from django.core.management import call_command
+from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
+
+TABLE = "ledger_bridge_cache"  # CACHES["default"]["LOCATION"] in config/settings.py
 
 
 def cache_table_create(apps, schema_editor) -> None:
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    command = CreateCacheTable()
+    command.verbosity = 0
+    command.create_table(schema_editor.connection.alias, TABLE, dry_run=False)
+
+
+def cache_table_drop(apps, schema_editor) -> None:
+    schema_editor.execute(f"DROP TABLE IF EXISTS {schema_editor.quote_name(TABLE)}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("integration", "0020_payment_entries_seen")]
 
-    operations = [migrations.RunPython(cache_table_create, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(cache_table_create, cache_table_drop)]
