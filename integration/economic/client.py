@@ -53,6 +53,7 @@ class CallRecord:
 
 
 class EconomicClient:
+    @sensitive_variables("app_secret_token", "grant_token")
     def __init__(
         self,
         *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from integration.bucket_store import endpoint_costs, shared_bucket
 from integration.crypto import UnreadableSecret
@@ -44,6 +45,7 @@ def api_call_recorder(
     return record
 
 
+@sensitive_variables("endpoint")  # it holds the app secret token
 def connection_client(*, connection: Connection, purpose: str = "") -> EconomicClient:
     """The client for a connection: its endpoint from the allowlist, its shared bucket, its
     calls recorded."""
