@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core import checks
@@ -14,7 +16,7 @@ from django.urls import reverse
 from integration.models import Connection
 from integration.services.connections import connection_test
 from integration.services.payments import payment_webhook_create
-from tests.security.conftest import GRANT_TOKEN
+from tests.security.conftest import GRANT_TOKEN, connection_form
 
 OLD_KEY, NEW_KEY, LOST_KEY = (Fernet.generate_key().decode() for _ in range(3))
 
@@ -73,7 +75,9 @@ def test_check_deploy_fails_when_a_stored_token_cannot_be_decrypted(settings,
 
 def test_rotate_keys_re_encrypts_every_token_under_the_first_key(settings, stored_under_old_key):
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
-    call_command("rotate_keys", stdout=None)
+    output = io.StringIO()
+    call_command("rotate_keys", stdout=output)
+    assert "Re-encrypted 1 stored secret(s)" in output.getvalue()
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     assert Connection.objects.get().grant_token == GRANT_TOKEN
 
@@ -86,3 +90,12 @@ def test_rotate_keys_changes_nothing_when_a_token_cannot_be_decrypted(settings,
     with pytest.raises(CommandError, match="decrypts 1 stored secret"):
         call_command("rotate_keys")
     assert [_stored_ciphertext(stored_under_old_key), _stored_ciphertext(readable)] == before
+
+
+def test_a_new_token_without_a_key_is_a_form_error(client, admin_user, settings, connection):
+    settings.FIELD_ENCRYPTION_KEYS = []
+    client.force_login(admin_user)
+    url = reverse("admin:integration_connection_change", args=[connection.pk])
+    page = client.post(url, connection_form(connection, new_grant_token="new-grant-token-1"))
+    assert page.status_code == 200
+    assert "The token cannot be stored: FIELD_ENCRYPTION_KEYS is empty" in page.content.decode()
