@@ -66,8 +66,7 @@ def test_check_deploy_fails_without_a_usable_key(db, settings, keys):
     assert _key_errors() == ["integration.E001"]
 
 
-def test_check_deploy_fails_when_a_stored_token_cannot_be_decrypted(settings,
-                                                                    stored_under_old_key):
+def test_check_deploy_fails_when_a_stored_token_cannot_be_decrypted(settings, stored_under_old_key):
     assert _key_errors() == []
     settings.FIELD_ENCRYPTION_KEYS = [LOST_KEY]
     assert _key_errors() == ["integration.E002"]
@@ -82,8 +81,9 @@ def test_rotate_keys_re_encrypts_every_token_under_the_first_key(settings, store
     assert Connection.objects.get().grant_token == GRANT_TOKEN
 
 
-def test_rotate_keys_changes_nothing_when_a_token_cannot_be_decrypted(settings,
-                                                                      stored_under_old_key):
+def test_rotate_keys_changes_nothing_when_a_token_cannot_be_decrypted(
+    settings, stored_under_old_key
+):
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     readable = Connection.objects.create(name="New", endpoint="sandbox", grant_token="other-1")
     before = [_stored_ciphertext(stored_under_old_key), _stored_ciphertext(readable)]

@@ -58,6 +58,8 @@ def test_a_connection_to_a_sandbox_no_longer_offered_says_so(client, admin_user,
     with pytest.raises(ConnectionNotReady, match="does not offer"):
         connection_client(connection=connection)
     client.force_login(admin_user)
-    for url in (reverse("admin:integration_connection_change", args=[connection.pk]),
-                reverse("admin:integration_connection_setup_check", args=[connection.pk])):
+    for url in (
+        reverse("admin:integration_connection_change", args=[connection.pk]),
+        reverse("admin:integration_connection_setup_check", args=[connection.pk]),
+    ):
         assert client.get(url).status_code == 200
