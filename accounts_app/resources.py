@@ -17,9 +17,10 @@ from accounts_app.models import (
     VatCode,
 )
 from accounts_app.services import invoice_create, invoice_totals_recompute
+from accounts_app.spreadsheets import FormulaEscapedExport
 
 
-class CustomerResource(resources.ModelResource):
+class CustomerResource(FormulaEscapedExport, resources.ModelResource):
     """One row per customer, matched on the customer number: importing a file twice updates
     the customers instead of duplicating them."""
 
@@ -109,7 +110,7 @@ def _date(value) -> datetime.date | None:
         raise ValueError(f"issue_date {value!r} is not a date; write it as YYYY-MM-DD.") from error
 
 
-class InvoiceImportResource(resources.ModelResource):
+class InvoiceImportResource(FormulaEscapedExport, resources.ModelResource):
     """One row per invoice line; rows with the same invoice_reference make one draft invoice.
     Lines are matched on (invoice_reference, line), so a second import of a file changes
     nothing, and lines of an invoice that was finalized since are refused."""
@@ -160,7 +161,7 @@ class InvoiceImportResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
 
 
-class InvoiceExportResource(resources.ModelResource):
+class InvoiceExportResource(FormulaEscapedExport, resources.ModelResource):
     """Invoice headers with their totals, for lists and reconciliation in a spreadsheet."""
 
     customer_number = fields.Field(attribute="customer__number", column_name="customer_number")

@@ -106,10 +106,12 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ledger-bridge@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Spreadsheet import/export (django-import-export). Cells that start with =, +, - or @ are
-# escaped on export so a customer name cannot become a formula in someone's spreadsheet;
-# importing needs the "add" permission, exporting "view".
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Spreadsheet import/export (django-import-export). Cells that start with =, +, -, @, a tab or
+# a carriage return are escaped on export by the resources themselves (accounts_app.spreadsheets)
+# so a customer name cannot become a formula in someone's spreadsheet: the library's own option
+# only drops a leading "=" and turns every cell, numbers too, into text. Importing needs the
+# "add" permission, exporting "view".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
@@ -127,11 +129,26 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Error reports hide the tokens' frames and form fields, with DEBUG on as well.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "integration.logredact.SecretsHiddenReporterFilter"
+
 # Keys for encrypting secrets at rest (the e-conomic grant tokens). The first key encrypts;
 # every key decrypts, so a key can be rotated by putting the new one first.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache every process shares (the webhook's rate limit): Redis when REDIS_URL is set,
+# otherwise a table in the database (made by integration's migration 0021).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ledger_bridge_cache",
+        }
+    )
+}
 
 # django-q2 is the doorbell, not the ledger: our job tables own retries, so a task that fails is
 # acknowledged (ack_failures), missed schedules are not caught up, and timeout < retry keeps the
@@ -155,12 +172,20 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    # The ORM broker writes its cluster's statistics to a cache twice a second: kept in the
+    # process, as before, rather than as SQLite writes competing with the exports'.
+    Q_CLUSTER["cache"] = "process"
+    CACHES["process"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record the console writes has its webhook secrets redacted (integration.logredact).
+    "filters": {"redact": {"()": "integration.logredact.RedactWebhookSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -178,7 +203,12 @@ ECONOMIC_ENDPOINTS = {
         "install_url": "https://secure.e-conomic.com/secure/api1/requestaccess.aspx",
         "app_public_token": env.str("ECONOMIC_APP_PUBLIC_TOKEN", default=""),
     },
-    "sandbox": {
+}
+# The local sandbox is offered only where ECONOMIC_SANDBOX allows it: by default with DEBUG on
+# (the demo), never in production unless stated.
+ECONOMIC_SANDBOX = env.bool("ECONOMIC_SANDBOX", default=DEBUG)
+if ECONOMIC_SANDBOX:
+    ECONOMIC_ENDPOINTS["sandbox"] = {
         "label": "e-conomic sandbox (local)",
         "rest_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
         "openapi_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765"),
@@ -186,8 +216,7 @@ ECONOMIC_ENDPOINTS = {
         "install_url": env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
         + "/secure/api1/requestaccess.aspx",
         "app_public_token": env.str("SANDBOX_APP_PUBLIC_TOKEN", default="sandbox-app-public"),
-    },
-}
+    }
 # (connect, read) seconds for every call to e-conomic.
 ECONOMIC_TIMEOUT = (
     env.float("ECONOMIC_CONNECT_TIMEOUT", default=5.0),

@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+# The tests cross real HTTP to the local sandbox.
+os.environ.setdefault("ECONOMIC_SANDBOX", "true")
 # A Fernet key used only by the test suite.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "x5bBfJmUf0JEoY3nLVvB1lZ2q7D1QkxjKQbTTGmQY_8=")
 

@@ -8,6 +8,7 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
+        from integration import checks  # noqa: F401  (registers the system checks)
         from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,

@@ -34,8 +34,9 @@ FRAMEWORK_NAMES = [
     "from_db_value", "to_python", "get_prep_value", "deconstruct",  # model fields
     "render", "before_save_instance", "after_save_instance", "before_import_row",  # import-export
 ]  # fmt: skip
-# A decorator that registers what it wraps: an admin, a template tag, a receiver, a setup check.
-REGISTERING_DECORATORS = ["@admin.register", "@register.*", "@receiver", "@check"]
+# A decorator that registers what it wraps: an admin, a template tag, a receiver, a setup check,
+# a system check.
+REGISTERING_DECORATORS = ["@admin.register", "@register", "@register.*", "@receiver", "@check"]
 
 
 def python_files() -> list[Path]:

@@ -14,6 +14,7 @@ if grep -q '^SANDBOX_URL=' .env; then
 else
   echo "SANDBOX_URL=$SANDBOX_URL" >> .env
 fi
+export ECONOMIC_SANDBOX="${ECONOMIC_SANDBOX:-true}"  # the demo connects to the sandbox
 mkdir -p .demo
 sandbox_args=(--port "$SANDBOX_PORT" --state .demo/sandbox-state.json)
 # SANDBOX_WEBHOOK_URL: e.g. "Day book booked=http://127.0.0.1:8000/...[DAYBOOKNO]" to get webhooks.

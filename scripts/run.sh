@@ -60,9 +60,10 @@ trap stop INT TERM EXIT
 
 "$BIN/python" manage.py qcluster &
 pids+=($!)
-# No control socket: its one default path in $HOME would be shared by every gunicorn of the user.
-"$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
-  --access-logfile - --forwarded-allow-ips 127.0.0.1 --no-control-socket &
+# The access log, the trusted proxy and the control socket are in config/gunicorn.conf.py,
+# whose logger writes every webhook secret in a URL as [secret].
+"$BIN/gunicorn" config.wsgi:application --config config/gunicorn.conf.py \
+  --bind "$HOST:$PORT" --workers "$WEB_WORKERS" &
 pids+=($!)
 echo "Ledger Bridge: http://$HOST:$PORT/admin/ behind TLS=$TLS, $WORKERS task workers," \
   "database ${DATABASE_URL##*/}, Redis ${REDIS_URL##*@}  (Ctrl-C stops it)"

@@ -7,7 +7,10 @@ environment the soak gives its workers."""
 
 import os
 
-from config.settings import *  # noqa: F403
+# The soak's agreements live in the local sandbox.
+os.environ.setdefault("ECONOMIC_SANDBOX", "true")
+
+from config.settings import *  # noqa: E402,F403
 
 ECONOMIC_EXPORT = {
     # Longer than the slowest step (a read timeout plus GET retries), so a live worker keeps

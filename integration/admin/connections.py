@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
 
 from integration.admin.connect import ConnectWithEconomic
 from integration.admin.forms import ConnectionForm
+from integration.crypto import UnreadableSecret
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
@@ -115,7 +120,13 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         field = form.base_fields.get("new_grant_token")
-        if field is not None and obj is not None and obj.grant_token:
+        if field is None or obj is None or not obj.grant_token:
+            return form
+        # A copy: the declared field is shared by every form class the admin makes.
+        field = form.base_fields["new_grant_token"] = copy.deepcopy(field)
+        if isinstance(obj.grant_token, UnreadableSecret):
+            field.help_text = f"The stored token is unreadable: {obj.grant_token.reason}"
+        else:
             field.help_text = (
                 "A token is stored, encrypted; it is never shown. Paste a new one "
                 "to replace it, or leave the field empty to keep it."
@@ -134,9 +145,16 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
     @admin.display(description="Grant token")
     def token_status(self, connection: Connection) -> str:
         # Never the token itself, not even a part of it.
+        if isinstance(connection.grant_token, UnreadableSecret):
+            return format_html("<strong>unreadable</strong>: {}", connection.grant_token.reason)
         if connection.pk and connection.grant_token:
             return mark_safe("<span title='stored encrypted'>●●●●●●●● stored</span>")
         return "not set"
+
+    # The token field is write-only, and an error page (DEBUG) must not show it either.
+    @method_decorator(sensitive_post_parameters("new_grant_token"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(
         description="Test connection (read the agreement from e-conomic)", permissions=["change"]

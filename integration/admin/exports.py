@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -238,8 +239,12 @@ class ExportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ]
 
     def status_view(self, request, run_id: int):
-        """The progress bar's JSON: done, failed, total and an estimate of the seconds left."""
-        return JsonResponse(export_run_status(run=get_object_or_404(ExportRun, pk=run_id)))
+        """The progress bar's JSON: done, failed, total and an estimate of the seconds left;
+        for those who may view the run."""
+        run = get_object_or_404(ExportRun, pk=run_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        return JsonResponse(export_run_status(run=run))
 
 
 def _describe(entry: dict) -> str:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from integration.crypto import encryption_problem
+from integration.economic.transport import sendable_token
 from integration.models import Connection
 from integration.models.connection import endpoint_choices
 
@@ -31,14 +33,34 @@ class ConnectionForm(forms.ModelForm):
             "default_customer_group_number",
         ]  # fmt: skip
 
+    def clean_new_grant_token(self) -> str:
+        token = self.cleaned_data["new_grant_token"]
+        if token and not sendable_token(token):
+            # HTTP headers carry Latin-1 at most, and e-conomic's tokens are plain letters and
+            # digits: a pasted "€" or a line break is a copying accident.
+            raise forms.ValidationError(
+                "The token holds a character that is not a plain letter, digit or sign (a "
+                "pasted space, line break or symbol such as €). Copy the token again from "
+                "e-conomic and paste only the token."
+            )
+        if token and encryption_problem():
+            raise forms.ValidationError(f"The token cannot be stored: {encryption_problem()}")
+        return token
+
     def clean(self):
         cleaned = super().clean()
         has_token = bool(self.instance.pk and self.instance.grant_token)
         if not cleaned.get("new_grant_token") and not has_token:
-            self.add_error("new_grant_token", "A new connection needs the agreement grant token.")
+            if "new_grant_token" not in self.errors:
+                self.add_error(
+                    "new_grant_token", "A new connection needs the agreement grant token."
+                )
         return cleaned
 
     def save(self, commit=True):
         if self.cleaned_data.get("new_grant_token"):
             self.instance.grant_token = self.cleaned_data["new_grant_token"]
+            # The last test spoke of the old token: the new one is untested until tested.
+            self.instance.tested_at = None
+            self.instance.test_error = ""
         return super().save(commit=commit)

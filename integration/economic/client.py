@@ -20,12 +20,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 
 from integration.economic import errors, filters
 from integration.economic.encoding import encode_id
 from integration.economic.filters import Filter
 from integration.economic.ratelimit import EndpointCosts, RateLimiter
-from integration.economic.transport import build_session, retry_after, status_error, transport_error
+from integration.economic.transport import (
+    build_session,
+    retry_after,
+    status_error,
+    token_error,
+    transport_error,
+)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 PAGE_SIZE = 1000  # the largest page e-conomic serves
@@ -46,6 +53,7 @@ class CallRecord:
 
 
 class EconomicClient:
+    @sensitive_variables("app_secret_token", "grant_token")
     def __init__(
         self,
         *,
@@ -77,6 +85,9 @@ class EconomicClient:
 
     # -- the seam ------------------------------------------------------------------------------
 
+    # Every local here and in the frames below (requests, urllib3, http.client) holds the
+    # tokens: an error report (Django's debug page, the admins' e-mail) shows none of them.
+    @sensitive_variables()
     def request(
         self,
         method: str,
@@ -91,6 +102,9 @@ class EconomicClient:
     ) -> Any:
         """Send one call and answer its JSON (or bytes with `raw`); raise an EconomicError."""
         method = method.upper()
+        unsendable = token_error(self._headers)
+        if unsendable is not None:
+            raise unsendable
         headers = dict(self._headers)
         if method != "GET":
             idempotency_key = idempotency_key or str(uuid.uuid4())

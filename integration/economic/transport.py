@@ -6,6 +6,7 @@ applied). https://restdocs.e-conomic.com/
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import requests
@@ -14,6 +15,32 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from integration.economic import errors
+
+# e-conomic's tokens are printable ASCII without spaces; an HTTP header cannot carry more than
+# Latin-1, and anything else in a token is a copying accident (a pasted "€", a line break).
+TOKEN_CHARACTERS = re.compile(r"[!-~]*")
+
+
+def sendable_token(token: str) -> bool:
+    """Whether a token can go into a request header as e-conomic issues them."""
+    return bool(TOKEN_CHARACTERS.fullmatch(token))
+
+
+def token_error(headers: dict[str, str]) -> errors.ConfigurationError | None:
+    """The error for a token that cannot be sent (instead of http.client's UnicodeEncodeError
+    from deep inside the call), or None. The message never quotes the token."""
+    if not sendable_token(headers["X-AgreementGrantToken"]):
+        return errors.ConfigurationError(
+            "The agreement grant token holds a character that is not a plain letter, digit or "
+            "sign (a pasted space, line break or symbol such as €): paste the token again on "
+            "the connection."
+        )
+    if not sendable_token(headers["X-AppSecretToken"]):
+        return errors.ConfigurationError(
+            "The app secret token holds a character that is not a plain letter, digit or sign: "
+            "set ECONOMIC_APP_SECRET_TOKEN again and restart."
+        )
+    return None
 
 
 class TimeoutSession(requests.Session):

@@ -146,7 +146,17 @@ class Connection(models.Model):
 
     @property
     def endpoint_config(self) -> dict:
-        return settings.ECONOMIC_ENDPOINTS[self.endpoint]
+        """The endpoint from the settings' allowlist; one no longer allowed there (the sandbox
+        in production) has no URL and no app token, so nothing is sent to it."""
+        allowed = settings.ECONOMIC_ENDPOINTS.get(self.endpoint)
+        if allowed is not None:
+            return allowed
+        return {
+            "label": f"'{self.endpoint}', an endpoint this installation does not allow",
+            "rest_url": "",
+            "openapi_url": "",
+            "app_secret_token": "",
+        }
 
     def has_module(self, name: str) -> bool:
         return any(module.get("name") == name for module in self.modules)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from integration.bucket_store import endpoint_costs, shared_bucket
+from integration.crypto import UnreadableSecret
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ApiCall, Connection, ExportRun, PaymentImport
@@ -43,15 +45,24 @@ def api_call_recorder(
     return record
 
 
+@sensitive_variables("endpoint")  # it holds the app secret token
 def connection_client(*, connection: Connection, purpose: str = "") -> EconomicClient:
     """The client for a connection: its endpoint from the allowlist, its shared bucket, its
     calls recorded."""
     endpoint = connection.endpoint_config
+    if connection.endpoint not in settings.ECONOMIC_ENDPOINTS:
+        raise ConnectionNotReady(
+            f"Connection '{connection.name}' uses the endpoint '{connection.endpoint}', which "
+            "this installation does not offer (the local sandbox needs ECONOMIC_SANDBOX=true, "
+            "for development only): choose Visma e-conomic on the connection."
+        )
     if not connection.grant_token:
         raise ConnectionNotReady(
             f"Connection '{connection.name}' has no agreement grant token: paste the token the "
             "agreement's administrator got when adding the app."
         )
+    if isinstance(connection.grant_token, UnreadableSecret):
+        raise ConnectionNotReady(f"Connection '{connection.name}': {connection.grant_token.reason}")
     if not endpoint["app_secret_token"]:
         raise ConnectionNotReady(
             f"No app secret token is configured for '{endpoint['label']}': set it in the "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 
+from integration.crypto import UnreadableSecret
 from integration.models import Connection, RemoteKind
 from integration.models.connection import ExportMethod, VatRounding
 from integration.services.blockers import (
@@ -112,6 +113,13 @@ def check_tokens(connection, context, invoices):
             "The agreement grant token is not set.",
             "Paste the grant token on the connection and save.",
             code="grant_token_missing",
+        )
+    elif isinstance(connection.grant_token, UnreadableSecret):
+        yield Blocker(
+            "",
+            "The stored agreement grant token cannot be decrypted.",
+            connection.grant_token.reason,
+            code="grant_token_unreadable",
         )
     elif connection.test_error:
         yield Blocker(

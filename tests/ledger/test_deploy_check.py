@@ -21,6 +21,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SESSION_COOKIE_SECURE": "true",
         "CSRF_COOKIE_SECURE": "true",
         "SECURE_HSTS_SECONDS": "31536000",
+        "FIELD_ENCRYPTION_KEYS": "x5bBfJmUf0JEoY3nLVvB1lZ2q7D1QkxjKQbTTGmQY_8=",
     }
     completed = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
