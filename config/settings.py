@@ -103,6 +103,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Where this installation is reached, for the links in e-mails (the alert digest).
+LEDGER_SITE_URL = env.str("LEDGER_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ledger-bridge@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
