@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "django_q",
+    "health_check",
     "accounts_app",
     "integration",
 ]
