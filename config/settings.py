@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_q",
     "health_check",
+    "auditlog",
     "accounts_app",
     "integration",
 ]
@@ -39,6 +40,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail's "who": the signed-in user of the request that made the change.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -8,6 +8,7 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
+        from integration.audit import audit_register
         from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,
@@ -16,6 +17,8 @@ class IntegrationConfig(AppConfig):
         from integration.services.exports.sweeper import invoice_finalized_receiver
         from integration.services.payments.schedules import connection_saved_receiver
 
+        # Who changed a connection or a mapping (never the grant token).
+        audit_register()
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
         # Automatic export: the job is written inside the finalizing transaction.
