@@ -21,6 +21,7 @@ from integration.services.workers import (
 
 PAYMENT_IMPORT_AGE = datetime.timedelta(hours=26)
 REFERENCE_AGE = datetime.timedelta(days=2)
+SWEEP_GRACE = datetime.timedelta(minutes=2)
 
 
 def broker_problem() -> str:
@@ -57,9 +58,12 @@ def payment_import_problem() -> str:
 
 def lease_problem() -> str:
     """No export job or payment import still in flight past its lease (its worker is gone and
-    nothing has picked it up)."""
+    nothing has picked it up). A job's lease may run out a minute before the sweeper, which runs
+    every minute, turns it into a lookup: only one past it by more than that counts."""
     now = timezone.now()
-    jobs = ExportJob.objects.filter(state=JobState.IN_FLIGHT, lease_until__lt=now).count()
+    jobs = ExportJob.objects.filter(
+        state=JobState.IN_FLIGHT, lease_until__lt=now - SWEEP_GRACE
+    ).count()  # fmt: skip
     lease = datetime.timedelta(seconds=payments_setting("lease_seconds", 3600))
     imports = PaymentImport.objects.filter(
         state=ImportState.RUNNING, started__lt=now - lease

@@ -63,7 +63,6 @@ def test_finalizing_and_crediting_are_in_the_trail_which_cannot_change_them(clie
     client.force_login(manager)
     assert client.get("/admin/auditlog/logentry/").status_code == 200
     page = f"/admin/auditlog/logentry/{entry.pk}"
-    assert client.get(f"{page}/change/").status_code == 200  # to read
     assert client.post(f"{page}/change/", {"changes": "{}"}).status_code == 403
     assert client.post(f"{page}/delete/", {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
