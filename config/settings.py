@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "django_q",
+    "health_check",
+    "auditlog",
     "accounts_app",
     "integration",
 ]
@@ -38,6 +40,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail's "who": the signed-in user of the request that made the change.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,6 +107,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Where this installation is reached, for the links in e-mails (the alert digest).
+LEDGER_SITE_URL = env.str("LEDGER_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ledger-bridge@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -9,6 +9,7 @@ class IntegrationConfig(AppConfig):
     def ready(self) -> None:
         from accounts_app.signals import invoice_finalized
         from integration import checks  # noqa: F401  (registers the system checks)
+        from integration.audit import audit_register
         from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,
@@ -20,6 +21,8 @@ class IntegrationConfig(AppConfig):
             connection_saved_receiver,
         )
 
+        # Who changed a connection or a mapping (never the grant token).
+        audit_register()
         # Connected here, run after migrate: ready() itself never touches the database.
         post_migrate.connect(schedules_ensure, sender=self)
         # Automatic export: the job is written inside the finalizing transaction.

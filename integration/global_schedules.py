@@ -1,15 +1,23 @@
-"""The global django-q2 schedules (the daily reference refresh, the outbox sweep, and through
-services/payments/schedules.py each connection's payment import), created by name and kept as the
-code says after every migrate (never in AppConfig.ready(), which must not touch the database)."""
+"""The global django-q2 schedules (the daily reference refresh, the outbox sweep, the alert
+digests, the worker heartbeat, and through services/payments/schedules.py each connection's
+payment import), created by name and kept as the code says after every migrate (never in
+AppConfig.ready(), which must not touch the database)."""
 
 from __future__ import annotations
 
 from django_q.models import Schedule
 
-from integration.services.enqueue import EXPORTS_SWEEP_TASK, REFERENCE_REFRESH_ALL_TASK
+from integration.services.enqueue import (
+    ALERTS_DIGEST_ALL_TASK,
+    EXPORTS_SWEEP_TASK,
+    REFERENCE_REFRESH_ALL_TASK,
+    WORKER_HEARTBEAT_TASK,
+)
 
 REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
 EXPORTS_SWEEP = "e-conomic: sweep the export outbox (every minute)"
+ALERTS_DIGEST = "e-conomic: send the alert digests (at most one a connection an hour)"
+WORKER_HEARTBEAT = "e-conomic: worker heartbeat (every minute)"
 
 
 def schedules_ensure(**_signal_arguments) -> None:
@@ -27,6 +35,28 @@ def schedules_ensure(**_signal_arguments) -> None:
         name=EXPORTS_SWEEP,
         defaults={
             "func": EXPORTS_SWEEP_TASK,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+    # Each connection gets at most one digest an hour (alerts_digest_send claims the hour);
+    # looking every five minutes sends the waiting ones soon after their hour is up, where an
+    # hourly schedule that fell a few seconds short of the last digest would wait two.
+    Schedule.objects.update_or_create(
+        name=ALERTS_DIGEST,
+        defaults={
+            "func": ALERTS_DIGEST_ALL_TASK,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 5,
+            "repeats": -1,
+        },
+    )
+    # What "a worker seen within two minutes" is measured by (health endpoint, alerts).
+    Schedule.objects.update_or_create(
+        name=WORKER_HEARTBEAT,
+        defaults={
+            "func": WORKER_HEARTBEAT_TASK,
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,

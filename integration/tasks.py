@@ -63,3 +63,23 @@ def payments_import_task(connection_id: int, trigger: str = "daily", numbers=Non
     run = payments_import(connection=connection, trigger=trigger, numbers=numbers or None)
     counts = f"{run.paid} paid, {run.partial} partial, {run.reversed} reversed"
     return f"{run.get_state_display()}: {counts}"
+
+
+def alerts_digest_task(connection_id: int) -> bool:
+    """The first alert of a quiet hour goes out at once."""
+    from integration.services.alerts import alerts_digest_send
+
+    connection = Connection.objects.filter(pk=connection_id).first()
+    return connection is not None and alerts_digest_send(connection=connection)
+
+
+def alerts_digest_all_task() -> int:
+    from integration.services.alerts import alerts_digest_send_all
+
+    return alerts_digest_send_all()
+
+
+def worker_heartbeat_task() -> str:
+    from integration.services.workers import worker_heartbeat_record
+
+    return f"seen at {worker_heartbeat_record().seen:%H:%M:%S}"

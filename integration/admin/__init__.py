@@ -1,10 +1,11 @@
 """Screens for finance staff: connections, reference data, mappings, setup check, call log,
-export runs and jobs, payment imports."""
+export runs and jobs, payment imports, alerts."""
 
 from django.contrib import admin
 
 from accounts_app.models import Invoice
 from integration.admin import (  # noqa: F401
+    alerts,
     calls,
     connections,
     exports,

@@ -6,9 +6,11 @@ admin pickers never call e-conomic per keystroke. The mapping models pair our le
 types, VAT codes, payment conditions, sales accounts and customers with e-conomic's. `ApiCall`
 is the log of every call the client made, with the tokens left out. `ExportRun` and
 `ExportJob` are the export outbox (see integration/models/exports.py); `PaymentImport` and
-`SyncedPayment` the payments that come back (integration/models/payments.py).
+`SyncedPayment` the payments that come back (integration/models/payments.py); `Alert` what a
+person must act on (integration/models/alerts.py).
 """
 
+from integration.models.alerts import Alert, AlertKind, WorkerHeartbeat
 from integration.models.calls import ApiCall, RateLimitBucket
 from integration.models.connection import Connection
 from integration.models.exports import (
@@ -48,6 +50,8 @@ from integration.models.webhooks import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertKind",
     "ApiCall",
     "Connection",
     "CustomerLink",
@@ -79,4 +83,5 @@ __all__ = [
     "VatCodePairing",
     "WebhookDelivery",
     "WebhookEvent",
+    "WorkerHeartbeat",
 ]

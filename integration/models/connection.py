@@ -107,7 +107,14 @@ class Connection(models.Model):
         "invoices to look at even where the remainder did not move (a payment reversed and "
         "paid again).",
     )  # fmt: skip
-    error_email = models.EmailField(blank=True, help_text="Receives one digest per export run.")
+    error_email = models.EmailField(
+        blank=True,
+        help_text="Receives what a person must act on (failed runs, automatic exports, pushes, "
+        "payment imports, ...): at most one digest an hour.",
+    )
+    alerts_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the last alert digest went out."
+    )
 
     default_product_number = models.CharField(max_length=25, blank=True)
     default_layout_number = models.PositiveIntegerField(null=True, blank=True)

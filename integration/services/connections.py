@@ -10,9 +10,11 @@ from integration.bucket_store import endpoint_costs, shared_bucket
 from integration.crypto import UnreadableSecret
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
-from integration.models import ApiCall, Connection, ExportRun, PaymentImport
+from integration.models import AlertKind, ApiCall, Connection, ExportRun, PaymentImport
+from integration.services.alerts import admin_url, alert_raise, alert_resolve
 
 PROJECTS_MODULE = "Projektstyring"
+GRANT_ALERT_KEY = "agreement grant"
 
 
 class ConnectionNotReady(Exception):
@@ -27,6 +29,8 @@ def api_call_recorder(
     tied to the export run or payment import it was made for, so calls are counted per run."""
 
     def record(call: CallRecord) -> None:
+        if call.status in (401, 403):
+            grant_refused_alert(connection=connection, status=call.status, error=call.error)
         ApiCall.objects.create(
             connection=connection,
             method=call.method,
@@ -43,6 +47,20 @@ def api_call_recorder(
         )
 
     return record
+
+
+def grant_refused_alert(*, connection: Connection, status: int, error: str) -> None:
+    """e-conomic refused the agreement's grant (401) or the app's rights on it (403): nothing
+    for the agreement can succeed until a person acts. Closed by a Test connection that works."""
+    alert_raise(
+        connection=connection, kind=AlertKind.REVOKED_GRANT, key=GRANT_ALERT_KEY,
+        text=f"e-conomic refused the agreement grant (HTTP {status}): "
+        f"{error or 'the grant was revoked or the token is wrong'}",
+        fix="In e-conomic, check that the app is still granted on the agreement with the roles "
+        "it asks for (grant it again if it was removed); paste the new grant token on the "
+        "connection, then run Test connection.",
+        url=admin_url("integration_connection_change", connection.pk),
+    )  # fmt: skip
 
 
 @sensitive_variables("endpoint")  # it holds the app secret token
@@ -120,4 +138,5 @@ def connection_test(*, connection: Connection, client: EconomicClient | None = N
     connection.tested_at = timezone.now()
     connection.test_error = ""
     connection.save()
+    alert_resolve(connection=connection, kind=AlertKind.REVOKED_GRANT, key=GRANT_ALERT_KEY)
     return True

@@ -21,6 +21,9 @@ EXPORT_CONNECTION_TASK = "integration.tasks.export_connection_task"
 EXPORTS_SWEEP_TASK = "integration.tasks.exports_sweep_task"
 PAYMENTS_IMPORT_TASK = "integration.tasks.payments_import_task"
 REFERENCE_REFRESH_ALL_TASK = "integration.tasks.reference_refresh_all_task"
+ALERTS_DIGEST_TASK = "integration.tasks.alerts_digest_task"
+ALERTS_DIGEST_ALL_TASK = "integration.tasks.alerts_digest_all_task"
+WORKER_HEARTBEAT_TASK = "integration.tasks.worker_heartbeat_task"
 
 PAYMENTS_GROUP = "e-conomic payments"
 
@@ -68,3 +71,8 @@ def payments_import_task_enqueue(
             PAYMENTS_IMPORT_TASK, connection_id, trigger, numbers, group=PAYMENTS_GROUP
         )
     )
+
+
+def alerts_digest_task_enqueue(*, connection_id: int) -> None:
+    """Queue the connection's alert digest (sent only if none went within the hour)."""
+    transaction.on_commit(lambda: async_task(ALERTS_DIGEST_TASK, connection_id))

@@ -60,6 +60,7 @@ def test_a_finalization_that_fails_leaves_no_job(exporting):
 
 
 def test_one_digest_per_run_names_each_invoice_and_the_fix(exporting, sandbox):
+    from integration.services.alerts import alerts_digest_send
     from integration.services.exports import export_process, export_run_refresh, export_run_start
 
     exporting.error_email = "books@example.dk"
@@ -73,9 +74,11 @@ def test_one_digest_per_run_names_each_invoice_and_the_fix(exporting, sandbox):
     export_process(connection=exporting, run=run)
     export_run_refresh(run=run)
     export_run_refresh(run=run)
+    assert alerts_digest_send(connection=exporting)
     [message] = mail.outbox
     assert message.to == ["books@example.dk"]
-    assert "2 invoices need attention" in message.subject
+    assert "2 invoices need attention" in message.body
+    assert f"/admin/integration/exportrun/{run.pk}/change/" in message.body
     for invoice in invoices:
         assert f"Invoice {invoice.number}" in message.body
     assert "product group whose sales account has the VAT" in message.body

@@ -23,6 +23,11 @@ from django.utils import timezone
 from integration.economic.errors import EconomicError
 from integration.models import ErrorKind, ExportJob, ExportRun, JobKind, JobState, RunState
 from integration.services.enqueue import export_connection_tasks_enqueue, export_run_tasks_enqueue
+from integration.services.exports.job_alerts import (
+    export_job_alert,
+    export_job_alert_resolve,
+    export_run_alert_resolve,
+)
 
 CLAIMABLE = (JobState.PENDING, JobState.NEEDS_RECONCILE)
 
@@ -88,6 +93,7 @@ def export_job_done(
             for name, value in numbers.items():
                 setattr(job, name, value)
             _count(job, done=1)
+            export_job_alert_resolve(job=job)
             if on_done is not None:
                 on_done()
     return bool(finished)
@@ -113,6 +119,7 @@ def export_jobs_done(
                 for name, value in numbers.items():
                     setattr(job, name, value)
                 finished.append(job)
+                export_job_alert_resolve(job=job)
         invoices = [job.pk for job in finished if job.kind == JobKind.INVOICE]
         if invoices:
             _count_done(invoices)
@@ -146,9 +153,10 @@ def export_job_fail(*, job: ExportJob, error: EconomicError | str, kind: str = "
             error_kind=kind, updated_at=timezone.now(),
             finished_at=timezone.now() if state in (JobState.FAILED, JobState.DEAD) else None,
         )  # fmt: skip
+        job.refresh_from_db()
         if changed and state in (JobState.FAILED, JobState.DEAD):
             _count(job, failed=1)
-    job.refresh_from_db()
+            export_job_alert(job=job)  # in the same transaction: no failure goes untold
     return job.state
 
 
@@ -215,6 +223,10 @@ def export_job_retry(*, job: ExportJob) -> bool:
         retried = ExportJob.objects.filter(
             pk=job.pk, state__in=(JobState.FAILED, JobState.DEAD)
         ).update(**_again(job))
+        if retried and job.run_id:
+            export_run_alert_resolve(run_id=job.run_id, connection_id=job.connection_id)
+        elif retried:
+            export_job_alert_resolve(job=job)
         if retried and job.kind == JobKind.INVOICE:
             # The run is open again until the retried invoice is done or fails once more.
             ExportRun.objects.filter(pk__in=_run_of([job.pk]), failed__gt=0).update(

@@ -5,7 +5,7 @@ start: refuse while the setup check or any invoice has a blocker (nothing is wri
 then); otherwise write its jobs in one transaction and ring django-q2 after the commit (a dry run
 goes to `dry_run` instead). work: each task rung works through the run's jobs (`worker`) within
 its budget. progress and finish: counted as jobs end, finished once every invoice is done or
-failed, with one digest e-mail of what needs a person.
+failed, with one alert (services/alerts.py) listing what needs a person.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import datetime
 import time
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -26,7 +25,6 @@ from integration.models import (
     ExportJob,
     ExportRun,
     JobKind,
-    JobState,
     RunState,
 )
 from integration.models.exports import TERMINAL_STATES
@@ -34,6 +32,7 @@ from integration.services.blockers import Blocker, Refused
 from integration.services.enqueue import export_run_tasks_enqueue
 from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.dry_run import export_dry_run
+from integration.services.exports.job_alerts import export_run_alert
 from integration.services.exports.jobs import export_jobs_move
 from integration.services.exports.snapshots import invoice_blockers
 from integration.services.exports.worker import export_process, past, run_client
@@ -209,7 +208,7 @@ def export_run_work(
 
 def export_run_refresh(*, run: ExportRun) -> ExportRun:
     """Bring the run's state up to date; when every invoice is done or failed, finish it and
-    send the digest (once)."""
+    raise its alert (once) if any failed."""
     run.refresh_from_db()
     if run.dry_run or run.finished_at:
         return run
@@ -220,35 +219,9 @@ def export_run_refresh(*, run: ExportRun) -> ExportRun:
             state=state, finished_at=timezone.now()
         )
         if finished:
-            export_run_send_digest(run=run)
+            export_run_alert(run=run)
     run.refresh_from_db()
     return run
-
-
-def export_run_send_digest(*, run: ExportRun) -> bool:
-    """One e-mail per run to the connection's error address, listing every invoice that needs a
-    person, with the reason and the fix."""
-    problems = list(
-        run.jobs.filter(state__in=(JobState.FAILED, JobState.DEAD)).values_list(
-            "last_error", flat=True
-        )
-    )
-    address = run.connection.error_email
-    if not problems or not address:
-        return False
-    claimed = ExportRun.objects.filter(pk=run.pk, digest_sent_at=None).update(
-        digest_sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    body = "\n\n".join(f"- {problem}" for problem in problems)
-    send_mail(
-        subject=f"e-conomic export {run.pk}: {len(problems)} invoices need attention",
-        message=f"{run}: {run.done} of {run.total} invoices exported; these were not:\n\n{body}",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[address],
-    )
-    return True
 
 
 def export_run_status(*, run: ExportRun) -> dict:

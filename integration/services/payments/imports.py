@@ -14,6 +14,7 @@ from integration.services.connections import (
     connection_client,
 )
 from integration.services.enqueue import payments_import_task_enqueue
+from integration.services.payments.import_alerts import payment_import_alert
 from integration.services.payments.import_record import (
     Tally,
     payment_import_finish,
@@ -31,13 +32,21 @@ def payments_import(
 ) -> PaymentImport:
     """Look at e-conomic once and bring our invoices in line: every exported invoice, or only
     `numbers` (booked invoice numbers a webhook named). Never raises for e-conomic's faults: the
-    run is marked failed with the reason, and each invoice already handled stays consistent."""
+    run is marked failed with the reason (an alert for the error address), and each invoice
+    already handled stays consistent."""
     run = payment_import_start(connection=connection, trigger=trigger)
     if run.state == ImportState.SKIPPED:
         return run
     reason = _not_due(connection)
     if reason:
-        return payment_import_finish(run=run, tally=Tally(warnings=[reason]))
+        run = payment_import_finish(run=run, tally=Tally(warnings=[reason]))
+    else:
+        run = _scan(run, connection, numbers, client)
+    payment_import_alert(run=run)
+    return run
+
+
+def _scan(run, connection, numbers, client) -> PaymentImport:
     scan = None
     try:
         client = client or connection_client(connection=connection, purpose="payment import")
