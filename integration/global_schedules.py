@@ -1,15 +1,22 @@
-"""The global django-q2 schedules (the daily reference refresh, the outbox sweep, and through
+"""The global django-q2 schedules (the daily reference refresh, the outbox sweep, the daily
+reconciliation after the payment import, and through
 services/payments/schedules.py each connection's payment import), created by name and kept as the
 code says after every migrate (never in AppConfig.ready(), which must not touch the database)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_q.models import Schedule
 
-from integration.services.enqueue import EXPORTS_SWEEP_TASK, REFERENCE_REFRESH_ALL_TASK
+from integration.services.enqueue import (
+    EXPORTS_SWEEP_TASK,
+    RECONCILE_ALL_TASK,
+    REFERENCE_REFRESH_ALL_TASK,
+)
 
 REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
 EXPORTS_SWEEP = "e-conomic: sweep the export outbox (every minute)"
+RECONCILE = "e-conomic: reconcile exported documents (daily, after the payment import)"
 
 
 def schedules_ensure(**_signal_arguments) -> None:
@@ -32,7 +39,22 @@ def schedules_ensure(**_signal_arguments) -> None:
             "repeats": -1,
         },
     )
+    reconcile_schedule_ensure()
     payment_schedules_ensure()
+
+
+def reconcile_schedule_ensure() -> None:
+    cron = settings.ECONOMIC_RECONCILE_CRON
+    # django-q2 computes a cron's next run in TIME_ZONE only when a schedule is first saved;
+    # computed here, a changed hour takes effect at once (as for the payment import).
+    Schedule.objects.update_or_create(
+        name=RECONCILE,
+        defaults={
+            "func": RECONCILE_ALL_TASK, "schedule_type": Schedule.CRON, "cron": cron,
+            "repeats": -1,
+            "next_run": Schedule(schedule_type=Schedule.CRON, cron=cron).calculate_next_run(),
+        },
+    )  # fmt: skip
 
 
 def payment_schedules_ensure(**_signal_arguments) -> None:

@@ -61,3 +61,19 @@ def payments_import_task(connection_id: int, trigger: str = "daily", numbers=Non
     run = payments_import(connection=connection, trigger=trigger, numbers=numbers or None)
     counts = f"{run.paid} paid, {run.partial} partial, {run.reversed} reversed"
     return f"{run.get_state_display()}: {counts}"
+
+
+def reconcile_task(connection_id: int, trigger: str = "manual") -> str:
+    """ "Reconcile now" ends here."""
+    from integration.services.reconcile import reconcile_connection
+
+    run = reconcile_connection(connection=Connection.objects.get(pk=connection_id), trigger=trigger)
+    return f"{run.get_state_display()}: {run.found} differences in {run.api_calls} calls"
+
+
+def reconcile_all_task() -> list[str]:
+    """The daily reconciliation, after the payment import."""
+    from integration.services.reconcile import reconcile_all
+
+    return [f"{run.connection}: {run.get_state_display()}, {run.found} differences"
+            for run in reconcile_all()]  # fmt: skip

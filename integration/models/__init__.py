@@ -6,7 +6,8 @@ admin pickers never call e-conomic per keystroke. The mapping models pair our le
 types, VAT codes, payment conditions, sales accounts and customers with e-conomic's. `ApiCall`
 is the log of every call the client made, with the tokens left out. `ExportRun` and
 `ExportJob` are the export outbox (see integration/models/exports.py); `PaymentImport` and
-`SyncedPayment` the payments that come back (integration/models/payments.py).
+`SyncedPayment` the payments that come back (integration/models/payments.py);
+`ReconcileRun` and `ReconcileFinding` the daily reconciliation (integration/models/reconcile.py).
 """
 
 from integration.models.calls import ApiCall, RateLimitBucket
@@ -40,6 +41,14 @@ from integration.models.payments import (
     SyncedPaymentKind,
     SyncedPaymentState,
 )
+from integration.models.reconcile import (
+    FindingKind,
+    FindingState,
+    ReconcileFinding,
+    ReconcileRun,
+    ReconcileRunState,
+    ReconcileTrigger,
+)
 from integration.models.reference import RemoteKind, RemoteRecord
 
 __all__ = [
@@ -65,6 +74,12 @@ __all__ = [
     "SyncedPaymentState",
     "ProjectLink",
     "RateLimitBucket",
+    "FindingKind",
+    "FindingState",
+    "ReconcileFinding",
+    "ReconcileRun",
+    "ReconcileRunState",
+    "ReconcileTrigger",
     "RemoteKind",
     "RemoteRecord",
     "RunState",

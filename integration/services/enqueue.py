@@ -21,6 +21,8 @@ EXPORT_CONNECTION_TASK = "integration.tasks.export_connection_task"
 EXPORTS_SWEEP_TASK = "integration.tasks.exports_sweep_task"
 PAYMENTS_IMPORT_TASK = "integration.tasks.payments_import_task"
 REFERENCE_REFRESH_ALL_TASK = "integration.tasks.reference_refresh_all_task"
+RECONCILE_TASK = "integration.tasks.reconcile_task"
+RECONCILE_ALL_TASK = "integration.tasks.reconcile_all_task"
 
 PAYMENTS_GROUP = "e-conomic payments"
 
@@ -67,4 +69,11 @@ def payments_import_task_enqueue(
         lambda: async_task(
             PAYMENTS_IMPORT_TASK, connection_id, trigger, numbers, group=PAYMENTS_GROUP
         )
+    )
+
+
+def reconcile_task_enqueue(*, connection_id: int) -> None:
+    """Queue a reconciliation of the connection (on demand, from the admin)."""
+    transaction.on_commit(
+        lambda: async_task(RECONCILE_TASK, connection_id, task_name=f"reconcile {connection_id}")
     )
