@@ -1,5 +1,5 @@
 """Screens for finance staff: connections, reference data, mappings, setup check, call log,
-export runs and jobs, payment imports."""
+export runs and jobs, payment imports, the reconciliation's findings."""
 
 from django.contrib import admin
 
@@ -10,6 +10,7 @@ from integration.admin import (  # noqa: F401
     exports,
     mappings,
     payments,
+    reconcile,
     reference,
 )
 from integration.admin.invoices import EconomicInvoiceAdmin

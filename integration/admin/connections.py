@@ -11,6 +11,7 @@ from integration.admin.forms import ConnectionForm
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
+from integration.services.enqueue import reconcile_task_enqueue
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
 from integration.services.payments import payment_webhook_urls
 from integration.services.reference import reference_refresh
@@ -53,6 +54,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "pair_payment_conditions",
         "auto_match_customers",
         "create_webhook_urls",
+        "reconcile_now",
     ]
     fieldsets = [
         (None, {"fields": ["name", "endpoint", "new_grant_token", "active"]}),
@@ -204,6 +206,16 @@ class ConnectionAdmin(admin.ModelAdmin):
             ],
         }
         return TemplateResponse(request, "admin/integration/connection/webhooks.html", context)
+
+    @admin.action(description="Reconcile with e-conomic now", permissions=["view"])
+    def reconcile_now(self, request, queryset):
+        """Queued, so the page does not wait for e-conomic; the findings list shows the result."""
+        for connection in queryset:
+            reconcile_task_enqueue(connection_id=connection.pk)
+        findings = reverse("admin:integration_reconcilefinding_changelist")
+        self.message_user(request, format_html(
+            'Reconciliation queued for {} connections; its findings appear <a href="{}">here</a>.',
+            queryset.count(), findings))  # fmt: skip
 
     @admin.display(description="Setup check")
     def setup_check_link(self, connection: Connection) -> str:
