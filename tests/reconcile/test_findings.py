@@ -1,9 +1,14 @@
 """Each drift a person makes in e-conomic is found once, with both sides, and a second run
 updates the finding rather than adding another; a ledger in agreement has none."""
 
+import datetime
+
+from django.utils import timezone
+
 from integration.models import CustomerLink, FindingKind, ReconcileFinding
 from integration.models.connection import ExportMethod
 from integration.services.reconcile import findings_open
+from tests.exports.conftest import make_customer
 from tests.reconcile.conftest import export_of, exported, person, reconciled
 
 
@@ -71,3 +76,15 @@ def test_every_drift_is_found_once_and_a_second_run_updates_it(reconciling, sand
     assert ReconcileFinding.objects.count() == 6
     assert ReconcileFinding.objects.filter(state="open", run=again).count() == 6
     assert len(findings_open()[reconciling.pk]) == 6
+
+
+def test_a_card_that_differed_before_we_linked_it_is_no_change_there(reconciling, sandbox):
+    customer = make_customer(name="Not Horsens Kommune")
+    CustomerLink.objects.create(
+        connection=reconciling, customer=customer, state="linked", remote_number=1
+    )
+    # Linked after e-conomic last stamped the card (the seed's card 1, stamped at the reset).
+    later = timezone.now() + datetime.timedelta(seconds=1)
+    CustomerLink.objects.filter(customer=customer).update(updated_at=later)
+    run = reconciled(reconciling)
+    assert (run.found, run.api_calls) == (0, 3)

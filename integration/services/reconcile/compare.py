@@ -11,6 +11,7 @@ answer showed at export.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from integration.services.reconcile.ours import OurDocument, card_fields
 from integration.services.reconcile.remote import Remote
 
 HALF_CENT = Decimal("0.005")
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,16 @@ class Difference:
     invoice_id: int | None = None
     customer_id: int | None = None
     remote_number: int | None = None
+
+
+def _stamp(card: dict) -> datetime.datetime:
+    """The card's lastUpdated (`YYYY-MM-DDTHH:MM:SSZ`, UTC); the distant past when it has none."""
+    try:
+        return datetime.datetime.strptime(card.get("lastUpdated", ""), STAMP).replace(
+            tzinfo=datetime.UTC
+        )
+    except ValueError:
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def _money(value) -> Decimal:
@@ -231,13 +243,17 @@ def _not_ours(what: str, number: int, document: dict) -> Difference:
     )
 
 
-def cards_compare(*, cards: Iterable[dict], customers: dict[int, Customer]) -> Iterator[Difference]:
-    """The linked cards whose fields e-conomic now holds otherwise than our customer."""
+def cards_compare(
+    *, cards: Iterable[dict], customers: dict[int, tuple[Customer, datetime.datetime]]
+) -> Iterator[Difference]:
+    """The linked cards changed in e-conomic since we linked them whose fields now differ from
+    our customer's."""
     for card in cards:
         number = int(card["customerNumber"])
-        customer = customers.get(number)
-        if customer is None:
-            continue  # not a card of ours
+        customer, linked_at = customers.get(number, (None, None))
+        # e-conomic stamps to the second: a change in the second we linked it counts.
+        if customer is None or _stamp(card) < linked_at.replace(microsecond=0):
+            continue  # not a card of ours, or not changed since we linked it
         wanted = card_fields(customer)
         changed = [key for key in wanted if wanted[key].strip() != str(card.get(key) or "").strip()]
         if not changed:

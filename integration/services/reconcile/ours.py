@@ -4,6 +4,7 @@ few queries whatever the ledger's size, and our customers' cards as we would sen
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -117,12 +118,12 @@ def card_fields(customer: Customer) -> dict[str, str]:
     }
 
 
-def customers_by_card(*, connection: Connection, numbers: set[int]) -> dict[int, Customer]:
-    """Our customers linked to these cards, by card number."""
-    cards = {
-        number: customer_id
-        for customer_id, number in linked_cards(connection=connection).items()
-        if number in numbers
-    }
-    customers = Customer.objects.in_bulk(list(cards.values()))
-    return {number: customers[customer_id] for number, customer_id in cards.items()}
+def customers_by_card(
+    *, connection: Connection, numbers: set[int]
+) -> dict[int, tuple[Customer, datetime.datetime]]:
+    """Our customers linked to these cards, by card number, with when each link was made (a
+    card matched to ours may have differed from ours before: only a change since counts)."""
+    links = CustomerLink.objects.filter(
+        connection=connection, state=CustomerLinkState.LINKED, remote_number__in=numbers
+    ).select_related("customer")
+    return {link.remote_number: (link.customer, link.updated_at) for link in links}
