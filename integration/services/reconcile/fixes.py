@@ -33,6 +33,7 @@ from integration.models import (
     ReconcileFinding,
 )
 from integration.models.connection import ExportMethod, NumberPolicy
+from integration.services.blockers import Refused
 from integration.services.exports.changes import customer_card_push
 from integration.services.exports.runs import export_run_redo
 from integration.services.installation import installation_code
@@ -69,22 +70,20 @@ def finding_fixes(*, finding: ReconcileFinding) -> list[str]:
         return []
     kind = finding.kind
     fixes = [ACCEPT, HANDLED]
-    on_draft = (
-        kind == FindingKind.TOTALS
-        and finding.document.startswith("invoice")
-        and (
-            InvoiceExport.objects.filter(
-                connection=finding.connection_id,
-                invoice=finding.invoice_id,
-                booked_number__isnull=True,
-            ).exists()
-        )
-    )
-    if kind in (FindingKind.DRAFT_DELETED, FindingKind.CARD_CHANGED) or on_draft:
+    if kind in (FindingKind.DRAFT_DELETED, FindingKind.CARD_CHANGED) or _of_our_draft(finding):
         fixes.insert(0, REEXPORT)
     if kind in (FindingKind.NOT_OURS, FindingKind.DRAFT_BOOKED):
         fixes.insert(0, RELINK)
     return fixes
+
+
+def _of_our_draft(finding: ReconcileFinding) -> bool:
+    """A totals finding of the draft our export records, unbooked: it can be made again (a
+    booked invoice, ours or one a person booked from our draft, never is)."""
+    return finding.kind == FindingKind.TOTALS and InvoiceExport.objects.filter(
+        connection=finding.connection_id, invoice=finding.invoice_id,
+        draft_number=finding.remote_number, booked_number__isnull=True,
+    ).exists()  # fmt: skip
 
 
 def finding_fix(*, finding: ReconcileFinding, fix: str, user=None) -> str:
@@ -115,20 +114,25 @@ def _reexport(finding: ReconcileFinding, user) -> str:
         job = customer_card_push(connection=finding.connection, customer=finding.customer)
         done = f"Our card queued for e-conomic (job {job.pk})."
     else:
-        export = InvoiceExport.objects.select_related("invoice").get(
-            connection=finding.connection, invoice=finding.invoice_id
-        )
-        gone = frozenset([export.invoice_id] if finding.kind == FindingKind.DRAFT_DELETED else [])
-        run = export_run_redo(
-            connection=finding.connection,
-            exports=[export],
-            user=user,
-            selection=f"Re-export of {export.invoice}",
-            gone=gone,
-        )
-        done = f"Re-export queued in export run {run.pk}."
+        done = _invoice_reexport(finding, user)
     finding_note(finding=finding, resolution=done)
     return done
+
+
+def _invoice_reexport(finding: ReconcileFinding, user) -> str:
+    export = InvoiceExport.objects.filter(
+        connection=finding.connection, invoice=finding.invoice_id
+    ).select_related("invoice").first()  # fmt: skip
+    if export is None:
+        raise FixRefused(f"{finding}: no export of it is recorded any more; run the "
+                         "reconciliation again.")  # fmt: skip
+    gone = frozenset([export.invoice_id] if finding.kind == FindingKind.DRAFT_DELETED else [])
+    try:
+        run = export_run_redo(connection=finding.connection, exports=[export], user=user,
+                              selection=f"Re-export of {export.invoice}", gone=gone)  # fmt: skip
+    except Refused as refused:
+        raise FixRefused(f"{finding}: {refused}") from None
+    return f"Re-export queued in export run {run.pk}."
 
 
 def _relink(finding: ReconcileFinding, user) -> str:
