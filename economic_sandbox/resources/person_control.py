@@ -52,7 +52,8 @@ def draft_line_edit(request: Request, agreementNumber: int, number: int, line: i
     draft = stored_draft(request, number)
     changes = body_of(request)
     if (
-        not changes
+        not isinstance(changes, dict)
+        or not changes
         or set(changes) - set(LINE_FIELDS)
         or not all(
             isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -91,7 +92,8 @@ def card_edit(request: Request, agreementNumber: int, number: int) -> Response: 
         raise errors.not_found()
     changes = body_of(request)
     if (
-        not changes
+        not isinstance(changes, dict)
+        or not changes
         or set(changes) - set(CARD_FIELDS)
         or not all(isinstance(value, str) for value in changes.values())
     ):
