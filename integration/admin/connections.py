@@ -14,6 +14,7 @@ from integration.services.connections import ConnectionNotReady, connection_clie
 from integration.services.enqueue import reconcile_task_enqueue
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
 from integration.services.payments import payment_webhook_urls
+from integration.services.reconcile import findings_open_counts
 from integration.services.reference import reference_refresh
 from integration.services.setup_check import setup_check
 
@@ -31,6 +32,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "token_status",
         "tested_at",
         "setup_check_link",
+        "findings_link",
         "active",
     ]
     list_filter = ["active", "endpoint", "export_method", "payment_sync"]
@@ -216,6 +218,14 @@ class ConnectionAdmin(admin.ModelAdmin):
         self.message_user(request, format_html(
             'Reconciliation queued for {} connections; its findings appear <a href="{}">here</a>.',
             queryset.count(), findings))  # fmt: skip
+
+    @admin.display(description="Reconciliation")
+    def findings_link(self, connection: Connection) -> str:
+        """The connection's open findings, linked to their list (where each fix is a click)."""
+        count = findings_open_counts().get(connection.pk, 0)
+        url = reverse("admin:integration_reconcilefinding_changelist")
+        return format_html('<a href="{}?connection__id__exact={}">{} open findings</a>', url,
+                           connection.pk, count)  # fmt: skip
 
     @admin.display(description="Setup check")
     def setup_check_link(self, connection: Connection) -> str:

@@ -90,3 +90,8 @@ def test_a_fix_that_does_not_apply_is_refused_with_what_does(reconciling, sandbo
     assert "Re-export does not apply" in answer.content.decode()
     assert "it takes: Accept e-conomic&#x27;s state, Mark handled." in answer.content.decode()
     assert finding(FindingKind.REMAINDER).state == "open"
+    connections = admin_client.get(reverse("admin:integration_connection_changelist"))
+    assert (
+        f'?connection__id__exact={reconciling.pk}">1 open findings</a>'
+        in connections.content.decode()
+    )

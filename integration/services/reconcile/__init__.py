@@ -6,12 +6,12 @@ Operations). One module per concern, each read top to bottom:
   pages through the client within the run's budget (`ceil(documents / 1000) + 10` calls);
 - `compare`: the differences, pure functions;
 - `findings`: the findings' life (one open per document and kind, closed when e-conomic agrees
-  again) and `findings_open` for the home page and alerts;
+  again) and `findings_open` (and `findings_open_counts`) for the home page and alerts;
 - `fixes`: re-export, relink, accept e-conomic's state, mark handled;
 - `schedules`: the daily schedule after the payment import.
 """
 
-from integration.services.reconcile.findings import findings_open
+from integration.services.reconcile.findings import findings_open, findings_open_counts
 from integration.services.reconcile.fixes import FIX_LABELS, FixRefused, finding_fix, finding_fixes
 from integration.services.reconcile.runs import reconcile_all, reconcile_connection
 
@@ -21,6 +21,7 @@ __all__ = [
     "finding_fix",
     "finding_fixes",
     "findings_open",
+    "findings_open_counts",
     "reconcile_all",
     "reconcile_connection",
 ]

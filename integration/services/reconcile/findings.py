@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from integration.models import (
@@ -100,6 +101,13 @@ def findings_open(*, connection: Connection | None = None) -> dict[int, list[Rec
     for finding in findings.order_by("connection_id", "-last_seen", "-pk"):
         by_connection.setdefault(finding.connection_id, []).append(finding)
     return by_connection
+
+
+def findings_open_counts() -> dict[int, int]:
+    """How many findings are open, by connection id (connections with none left out)."""
+    open_ones = ReconcileFinding.objects.filter(state=FindingState.OPEN)
+    counts = open_ones.values("connection").annotate(count=Count("pk"))
+    return {row["connection"]: row["count"] for row in counts.order_by()}
 
 
 def finding_close(*, finding: ReconcileFinding, state: str, resolution: str, user=None) -> bool:
