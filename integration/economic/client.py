@@ -258,8 +258,7 @@ class EconomicClient:
         return list(self.iterate("/invoices/booked", filter=condition))
 
     # -- reconciliation ------------------------------------------------------------------------
-    # `references.other` is filterable on drafts and booked invoices (REFERENCE §2.8, §2.10), so
-    # every document carrying this installation's references is read in pages, and nothing else.
+    # `references.other` is filterable on drafts and booked invoices (REFERENCE §2.8, §2.10).
 
     def draft_invoices_referencing(self, text: str) -> Iterator[dict]:
         """Every draft whose references.other contains `text`, 1,000 a call.
@@ -272,9 +271,10 @@ class EconomicClient:
         return self.iterate("/invoices/booked", filter=filters.like("references.other", text))
 
     def customers_updated_since(self, stamp: str) -> Iterator[dict]:
-        """Every customer card changed at or after `stamp` (`YYYY-MM-DDTHH:MM:SSZ`), 1,000 a call.
-        https://restdocs.e-conomic.com/#get-customers"""
-        return self.iterate("/customers", filter=filters.gte("lastUpdated", stamp))
+        """Every customer card changed at or after `stamp` (`YYYY-MM-DDTHH:MM:SSZ`), the oldest
+        change first, 1,000 a call. https://restdocs.e-conomic.com/#get-customers"""
+        condition = filters.gte("lastUpdated", stamp)
+        return self.iterate("/customers", filter=condition, sort="lastUpdated")
 
     # -- payments ------------------------------------------------------------------------------
     # Booked invoices have no lastUpdated and `remainder` is not filterable, so payments are

@@ -45,6 +45,11 @@ class ReconcileRun(models.Model):
     agreed = models.PositiveIntegerField(
         default=0, help_text="Open findings that e-conomic agrees with again (closed as fixed)."
     )
+    cards_read_to = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The customer cards changed up to this time were compared; the next run reads "
+        "those changed since (a run whose budget ran out among the cards carries on from here).",
+    )  # fmt: skip
     error = models.TextField(blank=True)
 
     class Meta:

@@ -8,7 +8,13 @@ from django.core.management import call_command
 from django_q.models import Schedule
 
 from integration.global_schedules import RECONCILE, schedules_ensure
-from integration.models import Connection, ReconcileFinding, ReconcileRun
+from integration.models import (
+    Connection,
+    CustomerLink,
+    FindingKind,
+    ReconcileFinding,
+    ReconcileRun,
+)
 from integration.models.connection import ExportMethod
 from integration.services.enqueue import RECONCILE_ALL_TASK
 from integration.services.payments.schedules import payment_schedule_name
@@ -59,3 +65,17 @@ def test_manage_py_reconcile_says_what_it_found(reconciling, sandbox):
     assert out.getvalue().strip() == (
         "Sandbox: Done; 1 documents, 0 differences, 0 settled since, 0 open findings; 3 of 11 calls"
     )
+
+
+def test_cards_the_budget_left_unread_are_read_by_the_next_run(reconciling, sandbox, monkeypatch):
+    [invoice] = exported(reconciling, ExportMethod.DRAFT)
+    link = CustomerLink.objects.get(customer=invoice.customer)
+    person(sandbox, "PUT", f"/customers/{link.remote_number}", {"name": "Renamed A/S"})
+    monkeypatch.setattr("integration.services.reconcile.runs.calls_budget", lambda documents: 2)
+    first = reconcile_connection(connection=reconciling)
+    assert (first.state, first.found, first.api_calls) == ("done", 0, 2)
+    assert first.cards_read_to == link.updated_at  # no card read: the next run starts there
+    monkeypatch.undo()
+    second = reconcile_connection(connection=reconciling)
+    assert (second.found, second.api_calls) == (1, 3)
+    assert second.findings.get().kind == FindingKind.CARD_CHANGED

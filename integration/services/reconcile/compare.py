@@ -20,10 +20,9 @@ from accounts_app.models import Customer
 from integration.models import FindingKind
 from integration.models.connection import PaymentSync
 from integration.services.reconcile.ours import OurDocument, card_fields
-from integration.services.reconcile.remote import Remote
+from integration.services.reconcile.remote import Remote, card_stamp
 
 HALF_CENT = Decimal("0.005")
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -36,16 +35,6 @@ class Difference:
     invoice_id: int | None = None
     customer_id: int | None = None
     remote_number: int | None = None
-
-
-def _stamp(card: dict) -> datetime.datetime:
-    """The card's lastUpdated (`YYYY-MM-DDTHH:MM:SSZ`, UTC); the distant past when it has none."""
-    try:
-        return datetime.datetime.strptime(card.get("lastUpdated", ""), STAMP).replace(
-            tzinfo=datetime.UTC
-        )
-    except ValueError:
-        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def _money(value) -> Decimal:
@@ -252,7 +241,8 @@ def cards_compare(
         number = int(card["customerNumber"])
         customer, linked_at = customers.get(number, (None, None))
         # e-conomic stamps to the second: a change in the second we linked it counts.
-        if customer is None or _stamp(card) < linked_at.replace(microsecond=0):
+        stamp = card_stamp(card)
+        if customer is None or stamp is None or stamp < linked_at.replace(microsecond=0):
             continue  # not a card of ours, or not changed since we linked it
         wanted = card_fields(customer)
         changed = [key for key in wanted if wanted[key].strip() != str(card.get(key) or "").strip()]

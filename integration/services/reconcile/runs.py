@@ -29,7 +29,13 @@ from integration.services.reconcile.ours import (
     our_documents,
     our_documents_count,
 )
-from integration.services.reconcile.remote import BudgetSpent, CallBudget, calls_budget, remote_read
+from integration.services.reconcile.remote import (
+    BudgetSpent,
+    CallBudget,
+    calls_budget,
+    card_stamp,
+    remote_read,
+)
 
 LEASE = datetime.timedelta(hours=2)
 # e-conomic stamps lastUpdated to the second, on its own clock: read cards a little further back.
@@ -74,6 +80,7 @@ def reconcile_connection(
     ]
     cards_read = {int(card["customerNumber"]) for card in remote.cards}
     run.found, run.agreed = findings_record(run=run, differences=differences, cards_read=cards_read)
+    run.cards_read_to = _cards_read_to(run, remote, since)
     return _finish(run, budget)
 
 
@@ -100,12 +107,13 @@ def _start(connection: Connection, trigger: str) -> ReconcileRun:
 
 
 def _cards_since(connection: Connection) -> datetime.datetime | None:
-    """Cards changed since the last complete run began; the first run looks back to when the
-    first card was linked. None: no card is linked, so none is read."""
+    """Where the last complete run left the cards; the first run looks back to when the first
+    card was linked. None: no card is linked, so none is read."""
     done = (
         ReconcileRun.objects.filter(connection=connection, state=ReconcileRunState.DONE)
+        .exclude(cards_read_to=None)
         .order_by("-started_at")
-        .values_list("started_at", flat=True)
+        .values_list("cards_read_to", flat=True)
         .first()
     )
     if done is None:
@@ -113,6 +121,17 @@ def _cards_since(connection: Connection) -> datetime.datetime | None:
             connection=connection, remote_number__isnull=False
         ).aggregate(first=Min("updated_at"))["first"]
     return done - CLOCK_MARGIN if done is not None else None
+
+
+def _cards_read_to(run: ReconcileRun, remote, since) -> datetime.datetime | None:
+    """Every card changed before this run began was read, or, when the budget ran out among
+    them (oldest first), those up to the last one read: the next run carries on from there."""
+    if since is None:
+        return None
+    if remote.cards_complete:
+        return run.started_at
+    last = card_stamp(remote.cards[-1]) if remote.cards else None
+    return last + CLOCK_MARGIN if last is not None else since + CLOCK_MARGIN
 
 
 def _finish(run: ReconcileRun, budget: CallBudget | None, error: str = "") -> ReconcileRun:
