@@ -5,6 +5,8 @@ from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
+from django_q.brokers import get_broker
 from django_q.models import Schedule
 
 from integration.global_schedules import RECONCILE, schedules_ensure
@@ -16,9 +18,11 @@ from integration.models import (
     ReconcileRun,
 )
 from integration.models.connection import ExportMethod
-from integration.services.enqueue import RECONCILE_ALL_TASK
+from integration.services.enqueue import RECONCILE_ALL_TASK, RECONCILE_TASK
 from integration.services.payments.schedules import payment_schedule_name
 from integration.services.reconcile import reconcile_connection
+from integration.tasks import reconcile_task
+from tests.exports.conftest import queued_tasks
 from tests.reconcile.conftest import export_of, exported, person
 
 
@@ -79,3 +83,17 @@ def test_cards_the_budget_left_unread_are_read_by_the_next_run(reconciling, sand
     second = reconcile_connection(connection=reconciling)
     assert (second.found, second.api_calls) == (1, 3)
     assert second.findings.get().kind == FindingKind.CARD_CHANGED
+
+
+def test_reconcile_now_queues_a_task_that_runs_the_reconciliation(
+    reconciling, sandbox, admin_client, django_capture_on_commit_callbacks
+):
+    broker = get_broker()
+    queued_tasks(broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:integration_connection_changelist"),
+                          {"action": "reconcile_now", "_selected_action": [reconciling.pk]})  # fmt: skip
+    [task] = queued_tasks(broker)
+    assert (task["func"], task["args"]) == (RECONCILE_TASK, (reconciling.pk,))
+    # Nothing exported, no card linked: the drafts and the booked invoices, a call each.
+    assert reconcile_task(*task["args"]) == "Done: 0 differences in 2 calls"
