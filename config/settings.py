@@ -246,6 +246,9 @@ ECONOMIC_RATE_LIMIT = {
 }
 # When the daily payment import runs (cron, in TIME_ZONE); see integration/services/payments.
 ECONOMIC_PAYMENTS = {"cron": env.str("ECONOMIC_PAYMENTS_CRON", default="0 9 * * *")}
+# When the daily reconciliation runs (cron, in TIME_ZONE): after the payment import, so the
+# remainders it compares are the ones that import just brought in.
+ECONOMIC_RECONCILE_CRON = env.str("ECONOMIC_RECONCILE_CRON", default="30 9 * * *")
 # The seller named on invoice PDFs, and e-conomic's limit for one attachment (9.0 MB).
 LEDGER_SELLER_NAME = env.str("LEDGER_SELLER_NAME", default="")
 # What else a Danish invoice states about the seller: address, CVR, how to pay.

@@ -20,6 +20,8 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | PUT /_sandbox/agreements/{n}/accounting-years/{year}/periods/{p} | `{"barred": bool}` |
 | GET /_sandbox/webhooks/deliveries?since=ID&agreement=N | delivery records |
 | POST /_sandbox/save | write the state file now |
+| PUT, DELETE, POST /_sandbox/agreements/{n}/drafts/..., PUT .../customers/{c} | a person's |
+| | edits in e-conomic's screens: a draft's line, deletion, booking; a card (person_control.py) |
 """
 from __future__ import annotations
 

@@ -1,15 +1,18 @@
 """The global django-q2 schedules (the daily reference refresh, the outbox sweep, the alert
-digests, the worker heartbeat, and through services/payments/schedules.py each connection's
-payment import), created by name and kept as the code says after every migrate (never in
-AppConfig.ready(), which must not touch the database)."""
+digests, the worker heartbeat, the daily reconciliation after the payment import, and through
+services/payments/schedules.py each connection's payment import), created by name and kept as
+the code says after every migrate (never in AppConfig.ready(), which must not touch the
+database)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_q.models import Schedule
 
 from integration.services.enqueue import (
     ALERTS_DIGEST_ALL_TASK,
     EXPORTS_SWEEP_TASK,
+    RECONCILE_ALL_TASK,
     REFERENCE_REFRESH_ALL_TASK,
     WORKER_HEARTBEAT_TASK,
 )
@@ -18,6 +21,7 @@ REFERENCE_REFRESH = "e-conomic: refresh reference data (daily)"
 EXPORTS_SWEEP = "e-conomic: sweep the export outbox (every minute)"
 ALERTS_DIGEST = "e-conomic: send the alert digests (at most one a connection an hour)"
 WORKER_HEARTBEAT = "e-conomic: worker heartbeat (every minute)"
+RECONCILE = "e-conomic: reconcile exported documents (daily, after the payment import)"
 
 
 def schedules_ensure(**_signal_arguments) -> None:
@@ -62,7 +66,22 @@ def schedules_ensure(**_signal_arguments) -> None:
             "repeats": -1,
         },
     )
+    reconcile_schedule_ensure()
     payment_schedules_ensure()
+
+
+def reconcile_schedule_ensure() -> None:
+    cron = settings.ECONOMIC_RECONCILE_CRON
+    # django-q2 computes a cron's next run in TIME_ZONE only when a schedule is first saved;
+    # computed here, a changed hour takes effect at once (as for the payment import).
+    Schedule.objects.update_or_create(
+        name=RECONCILE,
+        defaults={
+            "func": RECONCILE_ALL_TASK, "schedule_type": Schedule.CRON, "cron": cron,
+            "repeats": -1,
+            "next_run": Schedule(schedule_type=Schedule.CRON, cron=cron).calculate_next_run(),
+        },
+    )  # fmt: skip
 
 
 def payment_schedules_ensure(**_signal_arguments) -> None:

@@ -83,3 +83,19 @@ def worker_heartbeat_task() -> str:
     from integration.services.workers import worker_heartbeat_record
 
     return f"seen at {worker_heartbeat_record().seen:%H:%M:%S}"
+
+
+def reconcile_task(connection_id: int, trigger: str = "manual") -> str:
+    """ "Reconcile now" ends here."""
+    from integration.services.reconcile import reconcile_connection
+
+    run = reconcile_connection(connection=Connection.objects.get(pk=connection_id), trigger=trigger)
+    return f"{run.get_state_display()}: {run.found} differences in {run.api_calls} calls"
+
+
+def reconcile_all_task() -> list[str]:
+    """The daily reconciliation, after the payment import."""
+    from integration.services.reconcile import reconcile_all
+
+    return [f"{run.connection}: {run.get_state_display()}, {run.found} differences"
+            for run in reconcile_all()]  # fmt: skip

@@ -26,7 +26,8 @@ REDIS_URL says (Redis, or django-q2's ORM broker when it is empty):
 5. registers random full, partial and reversed payments (sandbox control API), imports them
    through the workers (several imports at once, faults on, again until one finishes clean),
    twice, and checks that every invoice's paid amount, ledger payments and synced payments
-   equal what e-conomic shows as settled; one more import must change nothing.
+   equal what e-conomic shows as settled; one more import must change nothing;
+6. ends with a reconciliation (faults off) that must find nothing.
 
 It prints the figures and exits 1 when any promise is broken. Acceptance runs:
 

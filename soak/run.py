@@ -93,6 +93,7 @@ class Soak:
             self.export()
             if self.options.payments:
                 self.payments()
+            self.reconcile()
         except RuntimeError as error:
             self.tally.problems.append(str(error))
         finally:
@@ -236,6 +237,22 @@ class Soak:
             self.faults(on=False)
         self.imports = getattr(self, "imports", []) + made
         return made
+
+    # -- the end: a reconciliation that finds nothing ----------------------------------------------
+
+    def reconcile(self) -> None:
+        from integration.services.reconcile import reconcile_connection
+
+        if self.tally.problems:
+            self.say("reconciliation left out: a promise broke before it")
+            return
+        run = reconcile_connection(connection=self.connection)
+        self.say(f"reconciliation {run.pk}: {run.documents} documents, {run.found} differences, "
+                 f"{run.api_calls} of {run.budget} calls {run.error}".rstrip())  # fmt: skip
+        if run.error or run.found:
+            findings = run.findings.values_list("detail", flat=True)[:5]
+            self.tally.problems.append(f"the closing reconciliation found {run.found} "
+                                       f"differences {run.error}: {list(findings)}")  # fmt: skip
 
     # -- the sandbox -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from economic_sandbox.resources import (
     journals,
     ledger_entries,
     payments,
+    person_control,
     products,
     projects,
     reference,
@@ -39,4 +40,4 @@ ALL_ROUTERS: list[Router] = [
     customer_invoices.router,
     ledger_entries.router,
 ]
-CONTROL_ROUTERS: list[Router] = [payments.router, chart_control.router]
+CONTROL_ROUTERS: list[Router] = [payments.router, chart_control.router, person_control.router]

@@ -1,5 +1,5 @@
 """Screens for finance staff: connections, reference data, mappings, setup check, call log,
-export runs and jobs, payment imports, alerts."""
+export runs and jobs, payment imports, alerts, the reconciliation's findings."""
 
 from django.contrib import admin
 
@@ -11,6 +11,7 @@ from integration.admin import (  # noqa: F401
     exports,
     mappings,
     payments,
+    reconcile,
     reference,
 )
 from integration.admin.invoices import EconomicInvoiceAdmin

@@ -17,12 +17,14 @@ from integration.crypto import UnreadableSecret
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
+from integration.services.enqueue import reconcile_task_enqueue
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
 from integration.services.payments import (
     payment_webhook_state,
     payment_webhook_urls,
     webhook_deliveries_described,
 )
+from integration.services.reconcile import findings_open_counts
 from integration.services.reference import reference_refresh
 from integration.services.setup_check import setup_check
 
@@ -40,6 +42,7 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
         "token_status",
         "tested_at",
         "setup_check_link",
+        "findings_link",
         "active",
     ]
     list_filter = ["active", "endpoint", "export_method", "payment_sync"]
@@ -65,6 +68,7 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
         "pair_payment_conditions",
         "auto_match_customers",
         "create_webhook_urls",
+        "reconcile_now",
     ]
     fieldsets = [
         (None, {"fields": ["name", "endpoint", "new_grant_token", "active"]}),
@@ -241,6 +245,24 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
     @admin.display(description="Last webhook delivery per event")
     def webhook_deliveries(self, connection: Connection) -> str:
         return _lines(webhook_deliveries_described(connection=connection))
+
+    @admin.action(description="Reconcile with e-conomic now", permissions=["view"])
+    def reconcile_now(self, request, queryset):
+        """Queued, so the page does not wait for e-conomic; the findings list shows the result."""
+        for connection in queryset:
+            reconcile_task_enqueue(connection_id=connection.pk)
+        findings = reverse("admin:integration_reconcilefinding_changelist")
+        self.message_user(request, format_html(
+            'Reconciliation queued for {} connections; its findings appear <a href="{}">here</a>.',
+            queryset.count(), findings))  # fmt: skip
+
+    @admin.display(description="Reconciliation")
+    def findings_link(self, connection: Connection) -> str:
+        """The connection's open findings, linked to their list (where each fix is a click)."""
+        count = findings_open_counts().get(connection.pk, 0)
+        url = reverse("admin:integration_reconcilefinding_changelist")
+        return format_html('<a href="{}?connection__id__exact={}">{} open findings</a>', url,
+                           connection.pk, count)  # fmt: skip
 
     @admin.display(description="Setup check")
     def setup_check_link(self, connection: Connection) -> str:

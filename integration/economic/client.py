@@ -248,9 +248,8 @@ class EconomicClient:
     def draft_invoices_find(self, reference: str) -> list[dict]:
         """Drafts whose references.other is `reference`.
         https://restdocs.e-conomic.com/#get-invoices-drafts"""
-        return list(
-            self.iterate("/invoices/drafts", filter=filters.eq("references.other", reference))
-        )
+        condition = filters.eq("references.other", reference)
+        return list(self.iterate("/invoices/drafts", filter=condition))
 
     def draft_invoice_attach(self, draft_number: int, pdf: bytes, *, idempotency_key: str) -> Any:
         """Merge a PDF into the draft (multipart, PDF only, at most 9 MB).
@@ -269,9 +268,27 @@ class EconomicClient:
     def booked_invoices_find(self, reference: str) -> list[dict]:
         """Booked invoices whose references.other is `reference` (booking keeps the draft's
         references). https://restdocs.e-conomic.com/#get-invoices-booked"""
-        return list(
-            self.iterate("/invoices/booked", filter=filters.eq("references.other", reference))
-        )
+        condition = filters.eq("references.other", reference)
+        return list(self.iterate("/invoices/booked", filter=condition))
+
+    # -- reconciliation ------------------------------------------------------------------------
+    # `references.other` is filterable on drafts and booked invoices (REFERENCE §2.8, §2.10).
+
+    def draft_invoices_referencing(self, text: str) -> Iterator[dict]:
+        """Every draft whose references.other contains `text`, 1,000 a call.
+        https://restdocs.e-conomic.com/#get-invoices-drafts"""
+        return self.iterate("/invoices/drafts", filter=filters.like("references.other", text))
+
+    def booked_invoices_referencing(self, text: str) -> Iterator[dict]:
+        """Every booked invoice whose references.other contains `text`, 1,000 a call.
+        https://restdocs.e-conomic.com/#get-invoices-booked"""
+        return self.iterate("/invoices/booked", filter=filters.like("references.other", text))
+
+    def customers_updated_since(self, stamp: str) -> Iterator[dict]:
+        """Every customer card changed at or after `stamp` (`YYYY-MM-DDTHH:MM:SSZ`), the oldest
+        change first, 1,000 a call. https://restdocs.e-conomic.com/#get-customers"""
+        condition = filters.gte("lastUpdated", stamp)
+        return self.iterate("/customers", filter=condition, sort="lastUpdated")
 
     # -- payments ------------------------------------------------------------------------------
     # Booked invoices have no lastUpdated and `remainder` is not filterable, so payments are

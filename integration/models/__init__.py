@@ -7,7 +7,8 @@ types, VAT codes, payment conditions, sales accounts and customers with e-conomi
 is the log of every call the client made, with the tokens left out. `ExportRun` and
 `ExportJob` are the export outbox (see integration/models/exports.py); `PaymentImport` and
 `SyncedPayment` the payments that come back (integration/models/payments.py); `Alert` what a
-person must act on (integration/models/alerts.py).
+person must act on (integration/models/alerts.py); `ReconcileRun` and `ReconcileFinding` the
+daily reconciliation (integration/models/reconcile.py).
 """
 
 from integration.models.alerts import Alert, AlertKind, WorkerHeartbeat
@@ -40,6 +41,14 @@ from integration.models.payments import (
     SyncedPayment,
     SyncedPaymentKind,
     SyncedPaymentState,
+)
+from integration.models.reconcile import (
+    FindingKind,
+    FindingState,
+    ReconcileFinding,
+    ReconcileRun,
+    ReconcileRunState,
+    ReconcileTrigger,
 )
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.models.webhooks import (
@@ -75,6 +84,12 @@ __all__ = [
     "SyncedPaymentState",
     "ProjectLink",
     "RateLimitBucket",
+    "FindingKind",
+    "FindingState",
+    "ReconcileFinding",
+    "ReconcileRun",
+    "ReconcileRunState",
+    "ReconcileTrigger",
     "RemoteKind",
     "RemoteRecord",
     "RunState",

@@ -24,6 +24,8 @@ REFERENCE_REFRESH_ALL_TASK = "integration.tasks.reference_refresh_all_task"
 ALERTS_DIGEST_TASK = "integration.tasks.alerts_digest_task"
 ALERTS_DIGEST_ALL_TASK = "integration.tasks.alerts_digest_all_task"
 WORKER_HEARTBEAT_TASK = "integration.tasks.worker_heartbeat_task"
+RECONCILE_TASK = "integration.tasks.reconcile_task"
+RECONCILE_ALL_TASK = "integration.tasks.reconcile_all_task"
 
 PAYMENTS_GROUP = "e-conomic payments"
 
@@ -76,3 +78,10 @@ def payments_import_task_enqueue(
 def alerts_digest_task_enqueue(*, connection_id: int) -> None:
     """Queue the connection's alert digest (sent only if none went within the hour)."""
     transaction.on_commit(lambda: async_task(ALERTS_DIGEST_TASK, connection_id))
+
+
+def reconcile_task_enqueue(*, connection_id: int) -> None:
+    """Queue a reconciliation of the connection (on demand, from the admin)."""
+    transaction.on_commit(
+        lambda: async_task(RECONCILE_TASK, connection_id, task_name=f"reconcile {connection_id}")
+    )

@@ -27,6 +27,12 @@ def project_changed_export(*, project: Project) -> list[ExportJob]:
     return _queue(connections, JobKind.PROJECT, project.pk)
 
 
+def customer_card_push(*, connection: Connection, customer: Customer) -> ExportJob:
+    """Queue the customer's card for one connection (its next revision updates the card to what
+    our ledger says), whether or not the connection pushes changes."""
+    return _queue([connection], JobKind.CUSTOMER, customer.pk)[0]
+
+
 def _queue(connections, kind: str, object_id: int) -> list[ExportJob]:
     """A job per connection for the object's next revision, in the caller's transaction; the
     doorbell rings after the commit (a rolled-back save sends nothing)."""

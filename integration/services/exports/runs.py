@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from accounts_app.models import Invoice
@@ -24,9 +24,11 @@ from integration.models import (
     Connection,
     ExportJob,
     ExportRun,
+    InvoiceExport,
     JobKind,
     RunState,
 )
+from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
 from integration.services.blockers import Blocker, Refused
 from integration.services.enqueue import export_run_tasks_enqueue
@@ -36,7 +38,12 @@ from integration.services.exports.job_alerts import export_run_alert
 from integration.services.exports.jobs import export_jobs_move
 from integration.services.exports.snapshots import invoice_blockers
 from integration.services.exports.worker import export_process, past, run_client
-from integration.services.installation import invoice_reference, job_key, party_reference
+from integration.services.installation import (
+    installation_code,
+    invoice_reference,
+    job_key,
+    party_reference,
+)
 from integration.services.mappings import customer_link
 from integration.services.setup_check import setup_require_ready
 
@@ -149,6 +156,49 @@ def _job(
             "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1,
                            installation=installation),
         },
+    )  # fmt: skip
+
+
+def export_run_redo(
+    *, connection: Connection, exports: list[InvoiceExport], user=None, selection: str = "",
+    gone: frozenset[int] = frozenset(),
+) -> ExportRun:  # fmt: skip
+    """Export these invoices' drafts again, as our ledger has them: a run with each invoice's
+    next job revision. A draft still in e-conomic (its totals changed there) is named on the job,
+    which reads it, finds it is not ours and replaces it (`draft_totals_checked`); one deleted
+    (the invoice ids in `gone`) is made anew. Only unbooked drafts: a booked invoice is never
+    sent twice."""
+    refused = [Blocker(str(export.invoice), "is booked in e-conomic, or was never sent as a "
+                       "draft, so it cannot be sent again.", "Correct it in e-conomic, then mark "
+                       "the finding handled.")
+               for export in exports
+               if export.booked_number is not None or export.draft_number is None]  # fmt: skip
+    if refused or not exports:
+        raise Refused(refused or [Blocker("The selection", "holds no invoice.", "Choose one.")])
+    code = installation_code()
+    with transaction.atomic():
+        run = _create_run(connection, ExportMethod.DRAFT, {}, user, selection,
+                          [export.invoice for export in exports])  # fmt: skip
+        for export in exports:
+            _redo_job(run, export, code, export.invoice_id in gone)
+        export_run_enqueue(run=run)
+    return run
+
+
+def _redo_job(run: ExportRun, export: InvoiceExport, installation: str, gone: bool) -> ExportJob:
+    earlier = ExportJob.objects.filter(
+        connection=run.connection, kind=JobKind.INVOICE, object_id=export.invoice_id
+    )
+    revision = (earlier.aggregate(last=Max("revision"))["last"] or 0) + 1
+    deleted = gone or export.draft_deleted_at is not None
+    return ExportJob.objects.create(
+        connection=run.connection, run=run, kind=JobKind.INVOICE, object_id=export.invoice_id,
+        revision=revision, method=ExportMethod.DRAFT, not_before=timezone.now(),
+        reference=invoice_reference(export.invoice, installation=installation),
+        key=job_key(connection_id=run.connection_id, kind=JobKind.INVOICE,
+                    object_id=export.invoice_id, revision=revision, installation=installation),
+        # The draft to replace; its PDF stays with it (the replacement carries none).
+        draft_number=None if deleted else export.draft_number, pdf_attached=not deleted,
     )  # fmt: skip
 
 

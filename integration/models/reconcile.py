@@ -1,0 +1,172 @@
+"""The daily reconciliation: our exported documents held against e-conomic's.
+
+A `ReconcileRun` is one look at one connection, with the calls it made and the budget it had
+(`ceil(documents / 1000) + 10`). A `ReconcileFinding` is one difference that a person must
+settle: what we have and what e-conomic has, each as the figures compared. One open finding per
+connection, kind and document (a constraint, so a second run updates it rather than adding a
+twin); it stays open until a fix settles it or a later run finds e-conomic in agreement again.
+A finding marked handled keeps e-conomic's side as it was then: the same difference is not
+raised again, a new one is.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReconcileTrigger(models.TextChoices):
+    DAILY = "daily", "Daily schedule"
+    MANUAL = "manual", "On demand"
+
+
+class ReconcileRunState(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped: another reconciliation of this connection was running"
+
+
+class ReconcileRun(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_runs"
+    )
+    trigger = models.CharField(max_length=10, choices=ReconcileTrigger.choices)
+    state = models.CharField(
+        max_length=10, choices=ReconcileRunState.choices, default=ReconcileRunState.RUNNING
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    documents = models.PositiveIntegerField(default=0, help_text="Our exported documents.")
+    api_calls = models.PositiveIntegerField(default=0)
+    budget = models.PositiveIntegerField(default=0, help_text="The calls it may make.")
+    found = models.PositiveIntegerField(default=0, help_text="Differences found this time.")
+    agreed = models.PositiveIntegerField(
+        default=0, help_text="Open findings that e-conomic agrees with again (closed as fixed)."
+    )
+    cards_read_to = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The customer cards changed up to this time were compared; the next run reads "
+        "those changed since (a run whose budget ran out among the cards carries on from here).",
+    )  # fmt: skip
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ReconcileRunState.values),
+                name="reconcile_run_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger__in=ReconcileTrigger.values),
+                name="reconcile_run_trigger_known",
+            ),
+            # The per-connection lock: a second run inserting a running row fails here.
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=Q(state="running"),
+                name="reconcile_run_one_running_per_connection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.pk} ({self.get_state_display()})"
+
+
+class FindingKind(models.TextChoices):
+    MISSING = "missing", "Missing in e-conomic"
+    NOT_OURS = "not_ours", "In e-conomic with our reference, not recorded here"
+    TOTALS = "totals", "Totals differ"
+    CUSTOMER = "customer", "Another customer in e-conomic"
+    ACCOUNTS = "accounts", "Other accounts in e-conomic (VAT zone)"
+    DRAFT_DELETED = "draft_deleted", "Draft deleted in e-conomic"
+    DRAFT_BOOKED = "draft_booked", "Draft booked in e-conomic by a person"
+    REMAINDER = "remainder", "e-conomic's remainder differs from our open amount"
+    CARD_CHANGED = "card_changed", "Customer card changed in e-conomic"
+
+
+class FindingState(models.TextChoices):
+    OPEN = "open", "Open"
+    FIXED = "fixed", "Fixed"
+    HANDLED = "handled", "Handled by a person"
+
+
+class ReconcileFinding(models.Model):
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_findings"
+    )
+    run = models.ForeignKey(
+        ReconcileRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        help_text="The last run that found it.",
+    )
+    kind = models.CharField(max_length=20, choices=FindingKind.choices)
+    state = models.CharField(max_length=10, choices=FindingState.choices, default="open")
+    document = models.CharField(
+        max_length=60, help_text="What differs: our invoice, or e-conomic's document or card."
+    )
+    invoice = models.ForeignKey(
+        "accounts_app.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "accounts_app.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    remote_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="e-conomic's number of the document or card."
+    )
+    ours = models.JSONField(default=dict, blank=True, help_text="What we have.")
+    theirs = models.JSONField(default=dict, blank=True, help_text="What e-conomic has.")
+    detail = models.TextField(help_text="The difference in words, with what fixes it.")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.TextField(blank=True, help_text="What was done, or queued, about it.")
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FindingKind.values), name="reconcile_finding_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=FindingState.values), name="reconcile_finding_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", resolved_at__isnull=True)
+                | (~Q(state="open") & Q(resolved_at__isnull=False)),
+                name="reconcile_finding_resolved_when_closed",
+            ),
+            # A second run updates the open finding instead of adding a twin.
+            models.UniqueConstraint(
+                fields=["connection", "kind", "document"],
+                condition=Q(state="open"),
+                name="reconcile_finding_one_open_per_document",
+            ),
+        ]
+        indexes = [
+            # findings_open(): the open findings of each connection.
+            models.Index(
+                fields=["connection", "kind"],
+                condition=Q(state="open"),
+                name="reconcile_finding_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document}"

@@ -1,0 +1,261 @@
+"""What differs between our documents and e-conomic's: pure functions over what `ours` and
+`remote` read, each difference with both sides' figures and, in words, what fixes it.
+
+A draft we exported is found by its number among the drafts with our references; gone from
+there, it was booked by a person if a booked invoice carries its reference, else deleted. A
+booked invoice is found by its number. Whatever carries our reference and was claimed by none
+of ours is "there but not ours". Amounts compare to the cent (half a cent either way, as
+SQLite keeps decimals as floating point); e-conomic's gross is ours plus the VAT rounding its
+answer showed at export.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accounts_app.models import Customer
+from integration.models import FindingKind
+from integration.models.connection import PaymentSync
+from integration.services.reconcile.ours import OurDocument, card_fields
+from integration.services.reconcile.remote import Remote, card_stamp
+
+HALF_CENT = Decimal("0.005")
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    document: str  # the finding's key: "invoice 12" (our invoice's id), "draft 7", "card 3"
+    detail: str
+    ours: dict
+    theirs: dict
+    invoice_id: int | None = None
+    customer_id: int | None = None
+    remote_number: int | None = None
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _reference(document: dict) -> str:
+    return (document.get("references") or {}).get("other", "")
+
+
+def _customer(document: dict) -> int | None:
+    return (document.get("customer") or {}).get("customerNumber")
+
+
+@dataclass
+class Claims:
+    drafts: set[int] = field(default_factory=set)
+    booked: set[int] = field(default_factory=set)
+
+
+def documents_compare(
+    *, ours: Iterable[OurDocument], remote: Remote, payment_sync: str
+) -> Iterator[Difference]:
+    """Every difference between our exported invoices and e-conomic's documents."""
+    booked_by_reference = {_reference(booked): booked for booked in remote.booked.values()}
+    claims = Claims()
+    for document in ours:
+        yield from _one(document, remote, booked_by_reference, claims, payment_sync)
+    for number in sorted(set(remote.drafts) - claims.drafts):
+        yield _not_ours("draft", number, remote.drafts[number])
+    for number in sorted(set(remote.booked) - claims.booked):
+        yield _not_ours("booked invoice", number, remote.booked[number])
+
+
+def _one(ours: OurDocument, remote: Remote, booked_by_reference, claims: Claims, sync: str):
+    if ours.booked_number is not None:
+        booked = remote.booked.get(ours.booked_number)
+        if booked is None or _reference(booked) != ours.reference:
+            yield _difference(
+                ours,
+                FindingKind.MISSING,
+                {"booked_number": ours.booked_number},
+                {},
+                f"{ours.label}: e-conomic has no booked invoice "
+                f"{ours.booked_number} with our reference {ours.reference}. "
+                "Look it up in e-conomic; mark handled once settled there.",
+            )
+            return
+        claims.booked.add(ours.booked_number)
+        yield from _header(ours, booked, f"booked invoice {ours.booked_number}")
+        yield from _remainder(ours, booked, sync)
+        return
+    if ours.draft_number is None or ours.draft_deleted:
+        return
+    draft = remote.drafts.get(ours.draft_number)
+    if draft is not None and _reference(draft) == ours.reference:
+        claims.drafts.add(ours.draft_number)
+        yield from _header(ours, draft, f"draft {ours.draft_number}")
+        return
+    booked = booked_by_reference.get(ours.reference)
+    if booked is not None:
+        number = int(booked["bookedInvoiceNumber"])
+        claims.booked.add(number)
+        yield _difference(
+            ours,
+            FindingKind.DRAFT_BOOKED,
+            {"draft_number": ours.draft_number},
+            {"booked_number": number},
+            f"{ours.label}: its draft "
+            f"{ours.draft_number} was booked in e-conomic as invoice {number}. "
+            "Accept e-conomic's state to record the booked number.",
+            remote_number=number,
+        )
+        yield from _header(ours, booked, f"booked invoice {number}")
+        return
+    yield _difference(
+        ours,
+        FindingKind.DRAFT_DELETED,
+        {"draft_number": ours.draft_number},
+        {},
+        f"{ours.label}: its draft {ours.draft_number} was deleted in e-conomic. "
+        "Re-export it, or accept e-conomic's state (recorded as deleted).",
+    )
+
+
+def _difference(
+    ours: OurDocument,
+    kind: str,
+    mine: dict,
+    theirs: dict,
+    detail: str,
+    remote_number: int | None = None,
+) -> Difference:
+    return Difference(
+        kind=kind,
+        document=f"invoice {ours.invoice_id}",
+        detail=detail,
+        ours=mine,
+        theirs=theirs,
+        invoice_id=ours.invoice_id,
+        remote_number=remote_number or ours.booked_number or ours.draft_number,
+    )
+
+
+def _header(ours: OurDocument, document: dict, name: str) -> Iterator[Difference]:
+    number = document.get("bookedInvoiceNumber") or document.get("draftInvoiceNumber")
+    fix = (
+        "Re-export it (the draft is made again from our invoice) or mark handled."
+        if "draftInvoiceNumber" in document
+        else "Mark handled once corrected in e-conomic."
+    )
+    mine = {"currency": ours.currency, "net": str(ours.net), "gross": str(ours.gross)}
+    theirs = {
+        "currency": document.get("currency", ""),
+        "net": str(_money(document.get("netAmount"))),
+        "gross": str(_money(document.get("grossAmount"))),
+    }
+    if mine["currency"] != theirs["currency"] or any(
+        abs(Decimal(mine[key]) - Decimal(theirs[key])) > HALF_CENT for key in ("net", "gross")
+    ):
+        yield _difference(
+            ours,
+            FindingKind.TOTALS,
+            mine,
+            theirs,
+            f"{ours.label}: e-conomic's {name} totals {theirs['gross']} "
+            f"{theirs['currency']} gross ({theirs['net']} net), ours "
+            f"{mine['gross']} {mine['currency']} ({mine['net']}). {fix}",
+            remote_number=number,
+        )
+    customer = _customer(document)
+    if ours.customer_number is not None and customer != ours.customer_number:
+        yield _difference(
+            ours,
+            FindingKind.CUSTOMER,
+            {"customer": ours.customer_number},
+            {"customer": customer},
+            f"{ours.label}: e-conomic's {name} is for "
+            f"customer {customer}, ours is linked to {ours.customer_number}. {fix}",
+            remote_number=number,
+        )
+    zone = ((document.get("recipient") or {}).get("vatZone") or {}).get("vatZoneNumber")
+    if zone is not None and zone != ours.vat_zone:
+        yield _difference(
+            ours,
+            FindingKind.ACCOUNTS,
+            {"vat_zone": ours.vat_zone},
+            {"vat_zone": zone},
+            f"{ours.label}: e-conomic's {name} is in VAT zone "
+            f"{zone}, ours in {ours.vat_zone}, so its lines book to other sales "
+            f"and VAT accounts. {fix}",
+            remote_number=number,
+        )
+
+
+def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Difference]:
+    """e-conomic's remainder against our open amount, as far as payment sync keeps ours in step:
+    not at all when it is off, paid or not when it takes full payments only."""
+    theirs = _money(booked.get("remainder"))
+    if sync == PaymentSync.OFF:
+        return
+    if sync == PaymentSync.FULL:
+        differs = (theirs == 0) != (ours.open_amount == 0)
+    else:
+        differs = abs(theirs - ours.open_amount) > HALF_CENT
+    if differs:
+        yield _difference(
+            ours,
+            FindingKind.REMAINDER,
+            {"open": str(ours.open_amount)},
+            {"remainder": str(theirs)},
+            f"{ours.label}: e-conomic's booked invoice "
+            f"{ours.booked_number} has {theirs} {ours.currency} left to pay, ours "
+            f"{ours.open_amount}. Accept e-conomic's state to import its payments.",
+        )
+
+
+def _not_ours(what: str, number: int, document: dict) -> Difference:
+    reference = _reference(document)
+    prefix = "draft" if what == "draft" else "booked"
+    return Difference(
+        kind=FindingKind.NOT_OURS,
+        document=f"{prefix} {number}",
+        remote_number=number,
+        ours={},
+        theirs={
+            "reference": reference,
+            "what": prefix,
+            "gross": str(_money(document.get("grossAmount"))),
+            "customer": _customer(document),
+        },
+        detail=f"e-conomic's {what} {number} carries our reference {reference}, but no export "
+        "of ours is recorded for it. Relink it to our invoice of that reference, or mark it "
+        "handled (a stray to delete in e-conomic).",
+    )
+
+
+def cards_compare(
+    *, cards: Iterable[dict], customers: dict[int, tuple[Customer, datetime.datetime]]
+) -> Iterator[Difference]:
+    """The linked cards changed in e-conomic since we linked them whose fields now differ from
+    our customer's."""
+    for card in cards:
+        number = int(card["customerNumber"])
+        customer, linked_at = customers.get(number, (None, None))
+        # e-conomic stamps to the second: a change in the second we linked it counts.
+        stamp = card_stamp(card)
+        if customer is None or stamp is None or stamp < linked_at.replace(microsecond=0):
+            continue  # not a card of ours, or not changed since we linked it
+        wanted = card_fields(customer)
+        changed = [key for key in wanted if wanted[key].strip() != str(card.get(key) or "").strip()]
+        if not changed:
+            continue
+        yield Difference(
+            kind=FindingKind.CARD_CHANGED,
+            document=f"card {number}",
+            remote_number=number,
+            customer_id=customer.pk,
+            ours={key: wanted[key] for key in changed},
+            theirs={key: str(card.get(key) or "") for key in changed},
+            detail=f"e-conomic's card {number} of {customer.name} differs in "
+            f"{', '.join(changed)}. Accept e-conomic's state (our customer takes its fields), "
+            "re-export our card, or mark handled.",
+        )

@@ -1,0 +1,88 @@
+"""e-conomic's side of the reconciliation, read in pages of 1,000 through the client: every
+draft and booked invoice carrying this installation's references (REFERENCE §2.8, §2.10: a
+`references.other` filter), and the customer cards changed since the last look (`lastUpdated`
+is filterable on cards; REFERENCE §2.1). That is ceil(drafts / 1000) + ceil(booked / 1000) +
+ceil(changed cards / 1000) calls, each at least one; `CallBudget` refuses any call past the
+run's budget before it is sent (the cards, read last, carry on in the next run)."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from integration.economic.client import PAGE_SIZE, EconomicClient
+from integration.economic.ratelimit import RateLimiter
+
+SPARE_CALLS = 10  # beyond a call per 1,000 documents: the last pages and the cards
+STAMP = "%Y-%m-%dT%H:%M:%SZ"  # how e-conomic writes lastUpdated
+
+
+class BudgetSpent(Exception):
+    """The run would make more calls than its budget allows."""
+
+
+def calls_budget(documents: int) -> int:
+    return math.ceil(documents / PAGE_SIZE) + SPARE_CALLS
+
+
+class CallBudget:
+    """Stands in front of the client's rate limiter: counts every call and refuses one past the
+    budget before it is sent (the client draws from its limiter before each request)."""
+
+    def __init__(self, *, budget: int, limiter: RateLimiter | None):
+        self.budget, self.limiter, self.calls = budget, limiter, 0
+
+    def acquire(self, cost: float = 1.0) -> float:
+        if self.calls >= self.budget:
+            raise BudgetSpent(
+                f"The reconciliation stopped at its budget of {self.budget} calls; nothing was "
+                "recorded. Run it again later: its reads do not depend on earlier runs."
+            )
+        self.calls += 1
+        return self.limiter.acquire(cost) if self.limiter is not None else 0.0
+
+    def pause(self, seconds: float) -> None:
+        if self.limiter is not None:
+            self.limiter.pause(seconds)
+
+
+@dataclass
+class Remote:
+    drafts: dict[int, dict] = field(default_factory=dict)  # by draft number
+    booked: dict[int, dict] = field(default_factory=dict)  # by booked number
+    cards: list[dict] = field(default_factory=list)  # changed since `since`, oldest first
+    cards_complete: bool = True  # False: the budget ran out among them
+
+
+def remote_read(
+    *, client: EconomicClient, installation: str, cards_since: datetime.datetime | None
+) -> Remote:
+    """e-conomic's documents with our references, and the cards changed since `cards_since`
+    (none read when it is None: no card is linked yet). The documents must all be read (a
+    BudgetSpent from them stops the run); the cards take what the budget leaves, oldest change
+    first, so a run that stops among them leaves the next one where to carry on."""
+    ours = f"LB-{installation}-"
+    remote = Remote()
+    for draft in client.draft_invoices_referencing(ours):
+        remote.drafts[int(draft["draftInvoiceNumber"])] = draft
+    for booked in client.booked_invoices_referencing(ours):
+        remote.booked[int(booked["bookedInvoiceNumber"])] = booked
+    if cards_since is not None:
+        stamp = cards_since.astimezone(datetime.UTC).strftime(STAMP)
+        try:
+            for card in client.customers_updated_since(stamp):
+                remote.cards.append(card)
+        except BudgetSpent:
+            remote.cards_complete = False
+    return remote
+
+
+def card_stamp(card: dict) -> datetime.datetime | None:
+    """The card's lastUpdated (`YYYY-MM-DDTHH:MM:SSZ`, UTC), or None when it has none."""
+    try:
+        return datetime.datetime.strptime(card.get("lastUpdated", ""), STAMP).replace(
+            tzinfo=datetime.UTC
+        )
+    except ValueError:
+        return None
