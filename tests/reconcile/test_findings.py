@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from integration.models import CustomerLink, FindingKind, ReconcileFinding
+from integration.models import Alert, AlertKind, CustomerLink, FindingKind, ReconcileFinding
 from integration.models.connection import ExportMethod
 from integration.services.reconcile import findings_open
 from tests.exports.conftest import make_customer
@@ -18,6 +18,7 @@ def test_a_ledger_in_agreement_has_no_finding_and_costs_three_calls(reconciling,
     run = reconciled(reconciling)
     assert (run.documents, run.found, run.api_calls, run.budget) == (2, 0, 3, 11)
     assert findings_open(connection=reconciling) == {}
+    assert not Alert.objects.filter(kind=AlertKind.RECONCILIATION).exists()
 
 
 def test_every_drift_is_found_once_and_a_second_run_updates_it(reconciling, sandbox):
@@ -76,6 +77,10 @@ def test_every_drift_is_found_once_and_a_second_run_updates_it(reconciling, sand
     assert ReconcileFinding.objects.count() == 6
     assert ReconcileFinding.objects.filter(state="open", run=again).count() == 6
     assert len(findings_open()[reconciling.pk]) == 6
+    # One item for the connection's error address, not one per run.
+    [alert] = Alert.objects.filter(kind=AlertKind.RECONCILIATION, resolved=None)
+    assert alert.text == "6 differences between the ledger and e-conomic are open."
+    assert alert.url.endswith(f"?connection__id__exact={reconciling.pk}")
 
 
 def test_a_card_that_differed_before_we_linked_it_is_no_change_there(reconciling, sandbox):

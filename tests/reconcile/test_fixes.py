@@ -5,7 +5,14 @@ invoice."""
 from django.urls import reverse
 
 from accounts_app.models import Invoice
-from integration.models import CustomerLink, FindingKind, InvoiceExport, ReconcileFinding
+from integration.models import (
+    Alert,
+    AlertKind,
+    CustomerLink,
+    FindingKind,
+    InvoiceExport,
+    ReconcileFinding,
+)
 from integration.models.connection import ExportMethod
 from integration.models.exports import ExportRun
 from integration.services.exports import export_process
@@ -73,6 +80,9 @@ def test_each_fix_settles_its_finding_and_no_issued_invoice_changes(
     card.customer.refresh_from_db()
     assert card.customer.name == "Renamed A/S"
     assert issued([edited, deleted, booked, card, lost, paid]) == before
+    # Everything fixed or handled: the connection's alert is resolved.
+    assert not Alert.objects.filter(kind=AlertKind.RECONCILIATION, resolved=None).exists()
+    assert Alert.objects.filter(kind=AlertKind.RECONCILIATION).exists()
 
     sandbox.call_control("POST", payments, {"bookedInvoiceNumber": export_of(paid).booked_number,
                                             "amount": 25})  # fmt: skip

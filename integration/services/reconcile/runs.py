@@ -22,6 +22,7 @@ from integration.models import (
 )
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.installation import installation_code
+from integration.services.reconcile.alerts import reconcile_alert
 from integration.services.reconcile.compare import cards_compare, documents_compare
 from integration.services.reconcile.findings import findings_record
 from integration.services.reconcile.ours import (
@@ -140,6 +141,7 @@ def _finish(run: ReconcileRun, budget: CallBudget | None, error: str = "") -> Re
     run.state = ReconcileRunState.FAILED if error else ReconcileRunState.DONE
     run.finished_at = timezone.now()
     run.save()
+    reconcile_alert(run=run)
     return run
 
 
