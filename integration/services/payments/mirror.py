@@ -82,11 +82,14 @@ def _replacements(
     """Our payments whose entry gave way to a new one: undone in the voucher that booked the
     new entry, or (a payment deleted and entered again) the one deletion beside the one new
     entry of the same amount."""
-    new = {number: entry for number, entry in wanted.items() if number not in ours}
-    pairs = [(synced, replaced_by[synced.entry_number]) for synced in removed
-             if replaced_by.get(synced.entry_number) in new.values()]  # fmt: skip
+    unclaimed = [entry for number, entry in wanted.items() if number not in ours]
+    pairs = []
+    for synced in removed:
+        entry = replaced_by.get(synced.entry_number)
+        if entry in unclaimed:  # two payments undone for one new entry: the first takes it
+            pairs.append((synced, entry))
+            unclaimed.remove(entry)
     left = [synced for synced in removed if synced.entry_number not in reversed_by]
-    unclaimed = [entry for entry in new.values() if entry not in {e for _, e in pairs}]
     if len(left) == 1 and len(unclaimed) == 1 and left[0].amount == unclaimed[0].amount:
         pairs.append((left[0], unclaimed[0]))
     return pairs
