@@ -101,24 +101,26 @@ def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentIm
         return _reverse(invoice=invoice, export=export, seen=seen, run=run, amount=-change)
     if change == 0:
         return UNCHANGED
-    settling = _settling_entry(entries, invoice, export.connection_id)
+    settling = _settling_entry(entries, invoice, export.connection_id, amount=change)
     _settle(invoice=invoice, export=export, seen=seen, run=run, amount=change, settling=settling)
     return PAID if seen.remainder == 0 else PARTIAL
 
 
 def _settling_entry(
-    entries: list[PaymentEntry], invoice: Invoice, connection_id: int
+    entries: list[PaymentEntry], invoice: Invoice, connection_id: int, *, amount: Decimal
 ) -> PaymentEntry | None:
-    """The entry that settled what the remainder says was paid: the latest-dated payment entry
-    of the invoice not already behind a payment of ours (ADDENDUM §4). None when e-conomic
-    holds none (reconciled without an invoice number, or only our credit note)."""
+    """The entry that settled what the remainder says was paid: of the invoice's payment
+    entries not already behind a payment of ours, one of exactly `amount` if any, else the
+    latest-dated (ADDENDUM §4). None when e-conomic holds none (reconciled without an invoice
+    number, or only our credit note)."""
     held = set(_synced(invoice, connection_id, SyncedPaymentKind.CASH).values_list(
         "entry_number", flat=True))  # fmt: skip
     settlement = settlement_of(entries)
     candidates = settlement.standing if settlement else [e for e in entries if e.amount > 0]
     today = timezone.localdate()
     dated = [e for e in candidates if e.entry_number not in held and e.date <= today]
-    return max(dated, key=lambda entry: (entry.date, entry.entry_number), default=None)
+    exact = [entry for entry in dated if entry.amount == amount]
+    return max(exact or dated, key=lambda entry: (entry.date, entry.entry_number), default=None)
 
 
 def _sync_by_entries(*, invoice, export, seen, run, entries) -> str | None:
