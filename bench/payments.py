@@ -6,6 +6,10 @@ The ledger is a mix, as finance staff send it: three in four invoices booked, on
 journal voucher; one in five in EUR (at 745.50), the rest DKK; one customer for every 50
 invoices. Each change is a customer-payment entry naming its invoice, dated within the last
 five days, as e-conomic books it, so the import reads the changed invoices' payment entries.
+One in ten of the changed invoices was paid in full at an earlier import and has since had only
+its payment's date corrected in e-conomic (the entry undone and a new one booked in one voucher,
+the remainder left at nothing); the earlier import is as the ledger and the connection's last
+entry number read say.
 
 The sandbox runs as its own process (so tracemalloc measures only the import), started from a
 state file this script writes: the booked invoices are cloned from one booked through the API,
@@ -70,15 +74,24 @@ def customer_of(number: int) -> int:
     return 1 + number % 10_000_000 // INVOICES_PER_CUSTOMER
 
 
+def is_moved(number: int, invoices: int, changed: float) -> bool:
+    """Paid in full at the earlier import; only its payment's date corrected since."""
+    return number <= invoices * changed and number % 20 in (0, 2)
+
+
+EARLIER = 10  # days ago the corrected payments were first dated
+
+
 def in_base(amount: Decimal, currency: str) -> Decimal:
     return (amount * EURO_RATE / 100).quantize(Decimal("0.01")) if currency == "EUR" else amount
 
 
-def sandbox_state(path: Path, invoices: int, changed: float, offset: int) -> None:
+def sandbox_state(path: Path, invoices: int, changed: float, offset: int) -> tuple[dict, int]:
     """A state file whose agreement holds `invoices` invoices 1..n: booked invoices numbered n,
     or for every fourth a booked voucher whose receivable names our invoice number offset + n.
     Of the first `changed` share, the even ones are paid in full, the odd ones partly, each by
-    one customer-payment entry."""
+    one customer-payment entry. Answers the entry number of each corrected invoice's first
+    payment, and the last entry number the earlier import read."""
     running = start_in_thread()
     try:
         client = SandboxClient(running.base_url)
@@ -96,23 +109,41 @@ def sandbox_state(path: Path, invoices: int, changed: float, offset: int) -> Non
         template = table[number]
         table.clear()  # only the bench's invoices, so every unpaid page is ours
         entries.clear()
+        earlier = {number: _add_entry(agreement, _payment_entry(agreement, number, offset, GROSS,
+                                                                days_ago=EARLIER))
+                   for number in range(1, invoices + 1) if is_moved(number, invoices, changed)}
+        seen = agreement.counters.get(ENTRIES, 0)
         for number in range(1, invoices + 1):
             remainder = _remainder(number, invoices, changed)
             if is_voucher(number):
                 _add_entry(agreement, _receivable(agreement, number, offset, remainder))
             else:
                 table[number] = _clone(template, number, remainder)
-            if remainder != GROSS:
+            if number in earlier:
+                for entry in _correction(agreement, number, offset):
+                    _add_entry(agreement, entry)
+            elif remainder != GROSS:
                 _add_entry(agreement, _payment_entry(agreement, number, offset, GROSS - remainder))
         agreement.counters[BOOKED] = invoices
         persistence.save(path, running.app.world, running.app.idempotency.saved)
+        return earlier, seen
     finally:
         running.stop()
 
 
-def _add_entry(agreement, entry: dict) -> None:
+def _correction(agreement, number: int, offset: int) -> list[dict]:
+    """The earlier payment undone on its date and booked again on another, in one voucher."""
+    undone = _payment_entry(agreement, number, offset, -GROSS, days_ago=EARLIER)
+    again = _payment_entry(agreement, number, offset, GROSS)
+    for entry in (undone, again):
+        entry["voucherNumber"] = 60000 + number
+    return [undone, again]
+
+
+def _add_entry(agreement, entry: dict) -> int:
     number = agreement.next_number(ENTRIES)
     agreement.table(ENTRIES)[number] = {"entryNumber": number, **entry}
+    return number
 
 
 def _common(agreement, number: int, amount: Decimal, day: datetime.date) -> dict:
@@ -133,9 +164,11 @@ def _receivable(agreement, number: int, offset: int, remainder: Decimal) -> dict
             "remainderInBaseCurrency": float(in_base(remainder, currency))}  # fmt: skip
 
 
-def _payment_entry(agreement, number: int, offset: int, paid: Decimal) -> dict:
+def _payment_entry(agreement, number: int, offset: int, paid: Decimal,
+                   days_ago: int | None = None) -> dict:
     """A customer payment booked through journal 2, naming the invoice it settles."""
-    day = datetime.date.today() - datetime.timedelta(days=number % 5)
+    day = datetime.date.today() - datetime.timedelta(
+        days=number % 5 if days_ago is None else days_ago)
     invoice = offset + number if is_voucher(number) else number
     return {**_common(agreement, number, -paid, day), "entryType": "customerPayment",
             "voucherNumber": 50000 + number, "journalNumber": 2, "text": "Bank",
@@ -180,16 +213,18 @@ def sandbox_start(state: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("The sandbox did not start.")
 
 
-def ledger(name: str, invoices: int, offset: int):
+def ledger(name: str, invoices: int, offset: int, earlier: dict[int, int], seen: int):
     """A connection and `invoices` finalized invoices numbered offset + 1..n, exported as the
-    sandbox state has them (booked number n, or voucher n), their customers linked."""
+    sandbox state has them (booked number n, or voucher n), their customers linked; those in
+    `earlier` paid in full by the entry it names, as an import that read entries to `seen`
+    left them."""
     from accounts_app.models import Customer, Invoice, PaymentCondition
     from integration.models import Connection, CustomerLink, InvoiceExport
 
     condition, _ = PaymentCondition.objects.get_or_create(name="Net 8", kind="net", days=8)
     connection = Connection.objects.create(
         name=name, endpoint="sandbox", grant_token="sandbox-grant-1", payment_sync="partial",
-        payments_since=datetime.date.today(),
+        payments_since=datetime.date.today(), payment_entries_seen=seen,
     )  # fmt: skip
     numbers = range(customer_of(1), customer_of(invoices) + 1)
     Customer.objects.bulk_create(
@@ -202,11 +237,13 @@ def ledger(name: str, invoices: int, offset: int):
     )  # fmt: skip
     today = datetime.date.today()
     Invoice.objects.bulk_create(
-        Invoice(number=offset + n, state="finalized", customer_id=customers[customer_of(n)],
+        Invoice(number=offset + n, state="paid" if n in earlier else "finalized",
+                customer_id=customers[customer_of(n)],
                 payment_condition=condition, currency=currency_of(n),
                 exchange_rate=EURO_RATE / 100 if currency_of(n) == "EUR" else Decimal(1),
                 issue_date=today, due_date=today, net_total=Decimal("200.00"),
-                vat_total=Decimal("50.00"), gross_total=GROSS, amount_paid=Decimal("0.00"))
+                vat_total=Decimal("50.00"), gross_total=GROSS,
+                amount_paid=GROSS if n in earlier else Decimal("0.00"))
         for n in range(1, invoices + 1)
     )  # fmt: skip
     ids = Invoice.objects.filter(number__gt=offset).order_by("number").values_list("pk", flat=True)
@@ -214,7 +251,29 @@ def ledger(name: str, invoices: int, offset: int):
     InvoiceExport.objects.bulk_create(
         _export(connection, n, pk, jobs.get(pk)) for n, pk in enumerate(ids, 1)
     )
+    _earlier_payments(connection, dict(enumerate(ids, 1)), earlier)
     return connection
+
+
+def _earlier_payments(connection, ids: dict[int, int], earlier: dict[int, int]) -> None:
+    """The payments an earlier import recorded from their entries, as mirror.py records them."""
+    from accounts_app.models import Payment
+    from integration.models import SyncedPayment
+    from integration.services.payments.mirror import entry_reference
+
+    day = datetime.date.today() - datetime.timedelta(days=EARLIER)
+    references = {n: entry_reference(connection.pk, entry) for n, entry in earlier.items()}
+    payments = Payment.objects.bulk_create(
+        Payment(invoice_id=ids[n], date=day, amount=GROSS, source="economic",
+                external_reference=references[n]) for n in earlier)  # fmt: skip
+    SyncedPayment.objects.bulk_create(
+        SyncedPayment(connection=connection, invoice_id=ids[n], payment=payment,
+                      booked_number=n, reference=references[n], amount=GROSS,
+                      currency=currency_of(n), entry_number=earlier[n], paid_on=day,
+                      voucher_number=50000 + n, amount_in_base_currency=in_base(GROSS,
+                      currency_of(n)))
+        for n, payment in zip(earlier, payments, strict=True)
+    )  # fmt: skip
 
 
 def _voucher_jobs(connection, numbered: list[tuple[int, int]]) -> dict[int, int]:
@@ -265,12 +324,13 @@ def one_size(invoices: int, changed: float) -> None:
     for traced in (False, True):
         offset = Invoice.objects.count()  # our numbers go on from the earlier ledgers'
         state = scratch / f"sandbox-{invoices}-{offset}.json"
-        sandbox_state(state, invoices, changed, offset)
+        earlier, seen = sandbox_state(state, invoices, changed, offset)
         process, url = sandbox_start(state)
         settings.ECONOMIC_ENDPOINTS["sandbox"].update(rest_url=url, openapi_url=url)
         try:
             name = f"{'Traced' if traced else 'Timed'} {invoices}"
-            results.append(measure(ledger(name, invoices, offset), traced=traced))
+            connection = ledger(name, invoices, offset, earlier, seen)
+            results.append(measure(connection, traced=traced))
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -290,10 +350,14 @@ def report(invoices, changed, run, seconds, traced_seconds, peak) -> None:
     ours_ms = (seconds - remote) * 1000 / invoices
     dated = SyncedPayment.objects.filter(payment_import=run, paid_on__isnull=False).count()
     euro = SyncedPayment.objects.filter(payment_import=run, currency="EUR").count()
+    first_day = datetime.date.today() - datetime.timedelta(days=EARLIER)
+    moved = SyncedPayment.objects.filter(connection=run.connection, changes__payment_import=run)
+    moved = moved.exclude(paid_on=first_day).distinct().count()
     print(
         f"{invoices:>7} invoices, {changes} changed ({run.paid} paid, {run.partial} partial, "
-        f"{run.unchanged} unchanged, {run.skipped} skipped; {dated} payments with e-conomic's "
-        f"date, {euro} in EUR): {run.api_calls} API calls (goal <= {goal}); "
+        f"{run.changed} dates corrected, {run.unchanged} unchanged, {run.skipped} skipped; "
+        f"{dated} new payments with e-conomic's date, {euro} in EUR; {moved} moved to their "
+        f"corrected date): {run.api_calls} API calls (goal <= {goal}); "
         f"{seconds:.1f} s wall, of it {remote:.1f} s waiting for e-conomic, so our own work "
         f"{ours_ms:.3f} ms per invoice ({traced_seconds:.1f} s under tracemalloc); "
         f"peak memory {peak / 1_000_000:.1f} MB"

@@ -132,10 +132,14 @@ class SandboxClient:
             "PUT", f"/agreements/{self.agreement_number}/accounts/{account_number}",
             {"vatCode": vat_code})
 
-    def register_payment(self, booked_invoice_number: int, amount, date: str | None = None) -> dict:
+    def register_payment(self, booked_invoice_number: int, amount, date: str | None = None,
+                         exchange_rate: float | None = None) -> dict:
+        """`exchange_rate` (per 100): the day's rate the payment was converted at."""
         body = {"bookedInvoiceNumber": booked_invoice_number, "amount": amount}
         if date:
             body["date"] = date
+        if exchange_rate is not None:
+            body["exchangeRate"] = exchange_rate
         return self.call_control("POST", f"/agreements/{self.agreement_number}/payments", body)
 
     def register_voucher_payment(self, invoice_number, amount, date: str | None = None) -> dict:
@@ -150,10 +154,13 @@ class SandboxClient:
             "POST", f"/agreements/{self.agreement_number}/payments/{payment_id}/reverse",
             {"date": date} if date else None)
 
-    def change_payment(self, payment_id: int, **changes) -> dict:
-        """A bookkeeper's edit: `amount=` and/or `date=` of a registered payment."""
+    def change_payment(self, payment_id: int, *, rebook: bool = False, **changes) -> dict:
+        """A bookkeeper's correction: `amount=` and/or `date=` of a registered payment, booked
+        as e-conomic does (the old entry undone and a new one), or with `rebook` the old entry
+        removed and a new one booked."""
+        body = {**changes, **({"as": "rebook"} if rebook else {})}
         return self.call_control(
-            "PATCH", f"/agreements/{self.agreement_number}/payments/{payment_id}", changes)
+            "PATCH", f"/agreements/{self.agreement_number}/payments/{payment_id}", body)
 
     def delete_payment(self, payment_id: int) -> None:
         """A payment deleted in e-conomic (204, no body)."""

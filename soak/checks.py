@@ -128,6 +128,8 @@ class PaymentFigures:
     cash_rows: int = 0
     reversed_rows: int = 0
     dated: int = 0
+    foreign: int = 0  # of the dated, those in another currency than the base
+    differences: int = 0  # foreign payments with an exchange difference, each as e-conomic's
     misdated: list[str] = field(default_factory=list)
 
     def broken(self) -> list[str]:
@@ -136,8 +138,8 @@ class PaymentFigures:
             problems.append(f"{len(self.mismatched)} invoices whose payments differ from "
                             "e-conomic's: " + "; ".join(self.mismatched[:10]))  # fmt: skip
         if self.misdated:
-            problems.append(f"{len(self.misdated)} invoices whose payments' dates or amounts "
-                            "differ from e-conomic's: " + "; ".join(self.misdated[:10]))
+            problems.append(f"{len(self.misdated)} invoices whose payments' dates, amounts or "
+                            "currencies differ from e-conomic's: " + "; ".join(self.misdated[:10]))
         return problems
 
 
@@ -184,32 +186,68 @@ def payments_count(*, connection: Connection, sandbox: SandboxClient) -> Payment
 
 
 def _dates_compare(connection: Connection, sandbox: SandboxClient, figures) -> None:
-    """Each invoice's standing payments in e-conomic, as (date, amount), must be our active
-    synced payments' and their ledger payments' (an edit there changes ours; a reversal or a
-    deletion leaves neither)."""
-    theirs: dict[int, list] = {}
-    agreement = sandbox.agreement_number
-    for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments"):
-        if not payment.get("reversed"):
-            theirs.setdefault(payment["bookedInvoiceNumber"], []).append(
-                (payment["date"], Decimal(str(payment["amount"])).quantize(CENT)))
+    """Each invoice's standing payments in e-conomic, as (date, amount, currency, amount in base
+    currency), must be our active synced payments' and, in date, amount and the invoice's
+    currency, their ledger payments' (an edit there changes ours; a reversal or a deletion
+    leaves neither); each foreign payment's exchange difference must be its amount in base
+    currency less the amount at the rate e-conomic booked the invoice at."""
+    theirs = _standing_payments(sandbox)
+    rates = {document["bookedInvoiceNumber"]: Decimal(str(document.get("exchangeRate", 100)))
+             / 100 for document in remote_collection(sandbox, "/invoices/booked")}  # fmt: skip
     ours: dict[int, list] = {}
     ledger: dict[int, list] = {}
     active = SyncedPayment.objects.filter(
         connection=connection, kind=SyncedPaymentKind.CASH, state=SyncedPaymentState.ACTIVE
-    ).select_related("payment")
+    ).select_related("payment", "invoice")
     for synced in active:
         day = synced.paid_on.isoformat() if synced.paid_on else "no date"
-        ours.setdefault(synced.booked_number, []).append((day, synced.amount))
+        ours.setdefault(synced.booked_number, []).append(
+            (day, synced.amount, synced.currency, synced.amount_in_base_currency))
         ledger.setdefault(synced.booked_number, []).append(
-            (synced.payment.date.isoformat(), synced.payment.amount))
+            (synced.payment.date.isoformat(), synced.payment.amount, synced.invoice.currency))
+        _difference_check(synced, rates.get(synced.booked_number), figures)
     for number in sorted(set(theirs) | set(ours)):
         expected = sorted(theirs.get(number, []))
-        if sorted(ours.get(number, [])) == expected == sorted(ledger.get(number, [])):
+        in_ledger = sorted(entry[:3] for entry in expected)
+        if sorted(ours.get(number, [])) == expected and sorted(ledger.get(number, [])) == in_ledger:
             figures.dated += len(expected)
+            figures.foreign += sum(entry[2] != "DKK" for entry in expected)
         else:
             figures.misdated.append(f"e-conomic invoice {number}: {expected} there, "
                                     f"{sorted(ours.get(number, []))} ours")  # fmt: skip
+
+
+def _standing_payments(sandbox: SandboxClient) -> dict[int, list]:
+    """e-conomic's payments not reversed, by booked invoice, with their entries' currency and
+    amount in base currency (the entries of every accounting year, a payment's by number)."""
+    entries = {}
+    for year in remote_collection(sandbox, "/accounting-years"):
+        path = f"/accounting-years/{year['year'].replace('/', '_6_')}/entries"
+        for entry in remote_collection(sandbox, path, filter="entryType$eq:customerPayment"):
+            entries[entry["entryNumber"]] = entry
+    theirs: dict[int, list] = {}
+    agreement = sandbox.agreement_number
+    for payment in sandbox.call_control("GET", f"/agreements/{agreement}/payments"):
+        if payment.get("reversed"):
+            continue
+        entry = entries.get(payment["entryNumber"], {})
+        base = -Decimal(str(entry.get("amountInBaseCurrency", "NaN")))
+        theirs.setdefault(payment["bookedInvoiceNumber"], []).append(
+            (payment["date"], Decimal(str(payment["amount"])).quantize(CENT),
+             entry.get("currency", "no entry"), base.quantize(CENT) if base.is_finite() else None))
+    return theirs
+
+
+def _difference_check(synced: SyncedPayment, rate: Decimal | None, figures) -> None:
+    if rate is None or synced.amount_in_base_currency is None:
+        return
+    expected = (synced.amount_in_base_currency - synced.amount * rate).quantize(CENT)
+    if synced.exchange_difference != expected:
+        figures.misdated.append(
+            f"e-conomic invoice {synced.booked_number}: exchange difference "
+            f"{synced.exchange_difference}, e-conomic's figures give {expected}")
+    elif expected:
+        figures.differences += 1
 
 
 def _sums(queryset, key: str) -> dict[int, Decimal]:

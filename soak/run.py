@@ -221,7 +221,8 @@ class Soak:
             f"{registered['partial']} partial, reversed {registered['reversed']}, changed "
             f"{registered['changed']}, deleted {registered['deleted']}; "
             f"{len(imports)} imports; {figures.matched}/{figures.invoices} invoices match, "
-            f"{figures.dated} payments dated as in e-conomic, {len(figures.misdated)} invoices not"
+            f"{figures.dated} payments dated as in e-conomic ({figures.foreign} in EUR, "
+            f"{figures.differences} with an exchange difference), {len(figures.misdated)} not"
         )
 
     def payments_import(self):
@@ -321,8 +322,9 @@ class Soak:
                 f"payments imported exactly once: {payments.matched} of {payments.invoices} "
                 f"invoices match e-conomic to the cent ({payments.settled} with money settled; "
                 f"{payments.cash_rows} synced payments, {payments.reversed_rows} of them reversed)",
-                f"payments with e-conomic's date and amount: {payments.dated} of them match, "
-                f"{len(payments.misdated)} invoices differ",
+                f"payments with e-conomic's date, amount and currency: {payments.dated} of them "
+                f"match ({payments.foreign} in EUR with their DKK amount, {payments.differences} "
+                f"exchange differences as e-conomic's), {len(payments.misdated)} invoices differ",
                 f"payment imports: {len(self.imports)} ({_counts(imports)})",
             ]
         lines += self.call_figures()

@@ -36,11 +36,13 @@ CENT = Decimal("0.01")
 BATCH = 250  # payments per control call: well inside its timeout on a busy machine
 SALES_ACCOUNT = 1010  # the seed's domestic sales account, with U25
 CONSULTING_GROUP, CONSULTING_PRODUCT = 3, "1"  # "Ydelser m/moms": 1010 in the domestic zone
+EURO_EVERY, EURO_RATE = 5, Decimal("7.45")  # every fifth customer is billed in EUR at our rate
 
 
 def ledger_seed(*, invoices: int, rng: random.Random) -> int:
-    """Customers (one for every ten invoices) and finalized invoices of one to three lines,
-    through the ledger's services; answers the number of customers. Each line is coded as a
+    """Customers (one for every ten invoices, every fifth of them billed in EUR at our rate) and
+    finalized invoices of one to three lines, through the ledger's services; answers the number
+    of customers. Each line is coded as a
     bookkeeper codes domestic consulting: sales account 1010 with S25, which is where and how
     e-conomic books it (product 1, group 3, account 1010 with U25), so the export's booking
     checks pass and the content check can hold revenue per account against ours."""
@@ -57,12 +59,14 @@ def ledger_seed(*, invoices: int, rng: random.Random) -> int:
                 address=f"Kaosvej {n}",
                 zip_code="8000",
                 city="Aarhus C",
-                payment_condition=condition,
+                payment_condition=condition, currency="EUR" if n % EURO_EVERY == 0 else "DKK",
             )  # fmt: skip
             for n in range(1, count + 1)
         ]
         for n in range(invoices):
-            invoice = invoice_create(customer=customers[n % count])
+            customer = customers[n % count]
+            rate = EURO_RATE if customer.currency == "EUR" else None
+            invoice = invoice_create(customer=customer, exchange_rate=rate)
             for line in range(rng.randint(1, 3)):
                 invoice_line_add(
                     invoice=invoice, description=f"Consulting {line + 1}",
@@ -152,13 +156,13 @@ def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str
             continue
         if chance < 0.6 or remainder <= 2 * CENT:
             register.append({"bookedInvoiceNumber": number, "amount": float(remainder),
-                             "date": _paid_on(rng)})  # fmt: skip
+                             "date": _paid_on(rng), **_days_rate(invoice, rng)})  # fmt: skip
             counts["full"] += 1
             continue
         for _ in range(1 if chance < 0.85 else 2):
             amount = _amount(rng, remainder)
             register.append({"bookedInvoiceNumber": number, "amount": float(amount),
-                             "date": _paid_on(rng)})  # fmt: skip
+                             "date": _paid_on(rng), **_days_rate(invoice, rng)})  # fmt: skip
             remainder -= amount
             counts["partial"] += 1
     for start in range(0, len(register), BATCH):
@@ -167,6 +171,14 @@ def payments_register(*, sandbox: SandboxClient, rng: random.Random) -> dict[str
 
 
 EDITS = 10  # payments changed and deleted a round: one control call (and state write) each
+
+
+def _days_rate(invoice: dict, rng: random.Random) -> dict:
+    """A foreign payment converted at the day's rate (per 100, within a krone of the invoice's),
+    so that its amount in base currency differs from the invoice's: an exchange difference."""
+    if invoice["currency"] == "DKK":
+        return {}
+    return {"exchangeRate": float(invoice["exchangeRate"]) + rng.randint(-100, 100) / 100}
 
 
 def _paid_on(rng: random.Random) -> str:
@@ -178,23 +190,33 @@ def _paid_on(rng: random.Random) -> str:
 
 
 def payments_edit(*, sandbox: SandboxClient, rng: random.Random, spare: set) -> dict[str, int]:
-    """A bookkeeper's corrections in e-conomic: a few payments cut to a smaller amount and moved
-    to another day, a few only cut, a few deleted (none of them being reversed this round).
-    Each changes the invoice's remainder: a change of date alone is not found by the cheap
-    detection until something else changes on the invoice."""
+    """A bookkeeper's corrections in e-conomic: a few payments moved to another day only (the
+    remainder stays), a few cut to a smaller amount and moved, a few only cut, a few deleted
+    (none of them being reversed this round). Corrected as e-conomic does (the entry undone and
+    a new one booked) or, for every third, deleted and entered again."""
     agreement = sandbox.agreement_number
     standing = [payment for payment in sandbox.call_control(
         "GET", f"/agreements/{agreement}/payments")
         if not payment.get("reversed") and payment["id"] not in spare
         and Decimal(str(payment["amount"])) > CENT]  # fmt: skip
-    chosen = rng.sample(standing, min(len(standing), EDITS * 3))
-    for position, payment in enumerate(chosen[: 2 * EDITS]):
+    chosen = rng.sample(standing, min(len(standing), EDITS * 4))
+    for position, payment in enumerate(chosen[: 3 * EDITS]):
         amount = _amount(rng, Decimal(str(payment["amount"])).quantize(CENT))
-        moved = {"date": _paid_on(rng)} if position < EDITS else {}
-        sandbox.change_payment(payment["id"], amount=float(amount), **moved)
-    for payment in chosen[2 * EDITS :]:
+        change = {"date": _other_day(rng, payment["date"])} if position < 2 * EDITS else {}
+        if position >= EDITS:
+            change["amount"] = float(amount)
+        sandbox.change_payment(payment["id"], rebook=position % 3 == 2, **change)
+    for payment in chosen[3 * EDITS :]:
         sandbox.delete_payment(payment["id"])
-    return {"changed": min(len(chosen), 2 * EDITS), "deleted": max(len(chosen) - 2 * EDITS, 0)}
+    return {"changed": min(len(chosen), 3 * EDITS), "deleted": max(len(chosen) - 3 * EDITS, 0)}
+
+
+def _other_day(rng: random.Random, day: str) -> str:
+    for _ in range(20):
+        other = _paid_on(rng)
+        if other != day:
+            return other
+    return other
 
 
 def _booked(sandbox: SandboxClient) -> list[dict]:

@@ -39,9 +39,12 @@ def payment_register(
     return payment
 
 
-def payment_correct(*, payment: Payment, amount: Decimal, date: datetime.date) -> Payment:
+def payment_correct(
+    *, payment: Payment, amount: Decimal, date: datetime.date, external_reference: str = ""
+) -> Payment:
     """Give a recorded payment the amount and date its source now shows (a bookkeeper's edit
-    there), and bring its invoice's paid amount and state in line."""
+    there), and, given one, the reference the source now knows it by; bring its invoice's paid
+    amount and state in line."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
         if amount == 0:
@@ -52,7 +55,8 @@ def payment_correct(*, payment: Payment, amount: Decimal, date: datetime.date) -
                 f"nothing paid (paid so far: {invoice.amount_paid})."
             )
         payment.amount, payment.date = amount, date
-        payment.save(update_fields=["amount", "date"])
+        payment.external_reference = external_reference or payment.external_reference
+        payment.save(update_fields=["amount", "date", "external_reference"])
         invoice_payments_refresh(invoice=invoice)
     return payment
 

@@ -128,31 +128,58 @@ def payments_journal(agreement: Agreement) -> dict:
     return journals[min(journals)]
 
 
-def entry_book(item: OpenItem, amount: Decimal, day: datetime.date, text: str) -> tuple[int, int]:
+def entry_book(
+    item: OpenItem, amount: Decimal, day: datetime.date, text: str, rate: Decimal | None = None
+) -> tuple[int, int]:
     """Book the customer-payment entry of `amount` paid (negative: a reversal) and fire "Day
-    book booked"; its voucher and entry numbers."""
-    agreement = item.agreement
-    journal = payments_journal(agreement)
-    number = journal["journalNumber"]
-    voucher = vouchers.next_voucher_number(
-        agreement, journal, ledger_entries.year_of(agreement, day), set())
-    posting = ledger_entries.posting(
-        ledger_entries.receivable_account(agreement, item.customer_number), -amount,
-        -item.in_base_currency(amount), item.currency, customerNumber=item.customer_number,
-        invoiceNumber=item.invoice_number, remainder=0.0, remainderInBaseCurrency=0.0)
-    [entry_number] = ledger_entries.record(
-        agreement, [posting], entry_type="customerPayment", voucher=voucher, text=text, day=day,
-        journal_number=number)
-    day_book_booked(agreement, number, voucher)
+    book booked"; its voucher and entry numbers. `rate` (per 100) is the day's rate the payment
+    was converted at; by default the item's."""
+    journal = payments_journal(item.agreement)
+    voucher = _next_voucher(item.agreement, journal, day)
+    entry_number = _post(item, journal, voucher, amount, day, text, rate)
+    day_book_booked(item.agreement, journal["journalNumber"], voucher)
     return voucher, entry_number
 
 
-def entry_change(item: OpenItem, entry_number: int, amount: Decimal, day: datetime.date) -> None:
-    """Give a booked payment entry another amount paid or date (the remainder is the caller's)."""
-    entry = item.agreement.table(ledger_entries.ENTRIES)[entry_number]
-    entry.update(amount=float(-amount), amountInBaseCurrency=float(-item.in_base_currency(amount)),
-                 date=day.isoformat(), year=ledger_entries.year_of(item.agreement, day))
-    day_book_booked(item.agreement, entry["journalNumber"], entry["voucherNumber"])
+def entry_correct(
+    item: OpenItem, entry_number: int, amount: Decimal, day: datetime.date, text: str
+) -> tuple[int, int, int]:
+    """Correct a booked payment entry as e-conomic does (a booked entry is never edited): one
+    voucher with the opposite of the old entry, on its date, and a new entry of `amount` on
+    `day`. Answers the voucher, the new entry's number and the opposite entry's."""
+    old = item.agreement.table(ledger_entries.ENTRIES)[entry_number]
+    journal = payments_journal(item.agreement)
+    voucher = _next_voucher(item.agreement, journal, day)
+    paid, rate = -Decimal(str(old["amount"])), _rate_of(old)
+    undone = _post(item, journal, voucher, -paid, invoice_math.parse_date(old["date"]),
+                   f"Correction of entry {entry_number}", rate)
+    new = _post(item, journal, voucher, amount, day, text, rate)
+    day_book_booked(item.agreement, journal["journalNumber"], voucher)
+    return voucher, new, undone
+
+
+def _next_voucher(agreement: Agreement, journal: dict, day: datetime.date) -> int:
+    return vouchers.next_voucher_number(
+        agreement, journal, ledger_entries.year_of(agreement, day), set())
+
+
+def _post(item: OpenItem, journal: dict, voucher: int, amount: Decimal, day: datetime.date,
+          text: str, rate: Decimal | None) -> int:
+    base = item.in_base_currency(amount) if rate is None else invoice_math.in_base_currency(
+        amount, rate)
+    posting = ledger_entries.posting(
+        ledger_entries.receivable_account(item.agreement, item.customer_number), -amount,
+        -base, item.currency, customerNumber=item.customer_number,
+        invoiceNumber=item.invoice_number, remainder=0.0, remainderInBaseCurrency=0.0,
+        **({} if rate is None else {"exchangeRate": float(rate)}))
+    [entry_number] = ledger_entries.record(
+        item.agreement, [posting], entry_type="customerPayment", voucher=voucher, text=text,
+        day=day, journal_number=journal["journalNumber"])
+    return entry_number
+
+
+def _rate_of(entry: dict) -> Decimal | None:
+    return None if entry.get("exchangeRate") is None else Decimal(str(entry["exchangeRate"]))
 
 
 def entry_delete(agreement: Agreement, entry_number: int) -> None:

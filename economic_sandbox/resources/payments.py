@@ -13,10 +13,16 @@ to make that happen on demand, so the sandbox offers, under its control prefix:
   again, so the invoice reappears in `/invoices/unpaid` (REFERENCE §7.5). A second reversal
   answers 409.
   An optional `{"date": "2026-03-09"}` dates the reversal's entry (default today).
+  A registration may carry `"exchangeRate": 750.0` (per 100, the day's rate): the entry's
+  amount in base currency is then at that rate, not the invoice's (an exchange difference).
 * `PATCH /_sandbox/agreements/{agreementNumber}/payments/{id}` with `{"amount": 80.00}` and/or
-  `{"date": "2026-03-01"}` → 200: the payment's entry takes the new amount or date and the
-  remainder follows (at most what the invoice owes with this payment undone). A reversed
-  payment answers 409.
+  `{"date": "2026-03-01"}` → 200: the payment is corrected as e-conomic corrects a booked
+  entry, which is never edited: one voucher with the opposite of the old entry (on its date)
+  and a new entry with the new amount and date, both under new entry numbers. With
+  `"as": "rebook"` the old entry is removed instead and the new one booked on a voucher of its
+  own (a payment un-matched, deleted and entered again). Either way the payment's
+  `entryNumber` is the new entry's and the remainder follows (at most what the invoice owes
+  with this payment undone). A reversed payment answers 409.
 * `DELETE /_sandbox/agreements/{agreementNumber}/payments/{id}` → 204: the payment's entry (and
   its reversal's, if reversed) leaves the ledger and the remainder is what it was before it.
 * `GET /_sandbox/agreements/{agreementNumber}/payments` → the payments registered.
@@ -48,7 +54,7 @@ from economic_sandbox.resources.payment_items import (
     bad,
     check_amount,
     entry_book,
-    entry_change,
+    entry_correct,
     entry_delete,
     item_find,
     item_of,
@@ -113,10 +119,23 @@ def _present(request: Request, payment: dict) -> dict:
     return {**payment, "self": request.url(path)}
 
 
-def _register(request: Request, item: OpenItem, amount: Decimal, day: datetime.date) -> dict:
+def _rate(body: dict) -> Decimal | None:
+    if body.get("exchangeRate") is None:
+        return None
+    try:
+        rate = Decimal(str(body["exchangeRate"]))
+    except ArithmeticError:
+        rate = Decimal(0)
+    if not rate.is_finite() or rate <= 0:
+        raise bad("Invalid payment.", "exchangeRate must be a number above 0 (per 100).")
+    return rate
+
+
+def _register(request: Request, item: OpenItem, amount: Decimal, day: datetime.date,
+              rate: Decimal | None = None) -> dict:
     item.settle(amount)
     voucher, entry_number = entry_book(item, amount, day,
-                                       f"Payment of invoice {item.invoice_number}")
+                                       f"Payment of invoice {item.invoice_number}", rate)
     number = request.agreement.next_number(PAYMENTS)
     payment = {
         "id": number,
@@ -126,6 +145,7 @@ def _register(request: Request, item: OpenItem, amount: Decimal, day: datetime.d
         "voucherNumber": voucher,
         "entryNumber": entry_number,
         "remainder": float(item.remainder),
+        **({} if rate is None else {"exchangeRate": float(rate)}),
     }
     request.agreement.table(PAYMENTS)[number] = payment
     return _present(request, payment)
@@ -155,7 +175,7 @@ def _reverse(request: Request, payment: dict, day: datetime.date | None = None) 
     amount = Decimal(str(payment["amount"]))
     item.settle(-amount)
     _, entry_number = entry_book(item, -amount, day or datetime.date.today(),
-                                 f"Reversal of payment {payment['id']}")
+                                 f"Reversal of payment {payment['id']}", _rate(payment))
     payment.update(reversed=True, reversalEntryNumber=entry_number,
                    remainder=float(item.remainder))
     return _present(request, payment)
@@ -165,7 +185,7 @@ def _reverse(request: Request, payment: dict, day: datetime.date | None = None) 
 def payment_register(request: Request, agreementNumber: int) -> Response:  # noqa: N803
     item, amount, day = _payment_input(request, request.json())
     check_amount(item, amount)
-    answer = _register(request, item, amount, day)
+    answer = _register(request, item, amount, day, _rate(request.json()))
     return created(answer, answer["self"])
 
 
@@ -187,10 +207,19 @@ def payment_change(request: Request, agreementNumber: int, payment_id: int) -> R
     old = Decimal(str(payment["amount"]))
     amount = _amount(body["amount"]) if "amount" in body else old
     day = _date(body) if "date" in body else invoice_math.parse_date(payment["date"])
+    how = body.get("as", "correction")
+    if how not in ("correction", "rebook"):
+        raise bad("Invalid change.", '"as" is "correction" (the default) or "rebook".')
     check_amount(item, amount, remainder=item.remainder + old)
     item.settle(amount - old)
-    entry_change(item, payment["entryNumber"], amount, day)
-    payment.update(amount=float(amount), date=day.isoformat(), remainder=float(item.remainder))
+    text = f"Payment of invoice {item.invoice_number}"
+    if how == "rebook":
+        entry_delete(request.agreement, payment["entryNumber"])
+        voucher, entry_number = entry_book(item, amount, day, text, _rate(payment))
+    else:
+        voucher, entry_number, _ = entry_correct(item, payment["entryNumber"], amount, day, text)
+    payment.update(amount=float(amount), date=day.isoformat(), remainder=float(item.remainder),
+                   entryNumber=entry_number, voucherNumber=voucher)
     return json_response(200, _present(request, payment))
 
 
@@ -245,7 +274,7 @@ def _batch_registrations(request: Request, bodies: list, reversals: list[dict]) 
         remainder = remainders.get(item.invoice_number, item.remainder)
         check_amount(item, amount, remainder=remainder)
         remainders[item.invoice_number] = remainder - amount
-        checked.append((item, amount, day))
+        checked.append((item, amount, day, _rate(body)))
     return checked
 
 

@@ -24,6 +24,7 @@ from integration.models import (
 )
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import_queue
+from integration.services.payments.mirror import paid_on_for_people
 from integration.services.payments.summary import payment_import_summary
 
 
@@ -117,6 +118,11 @@ def synced_payment_amount(synced: SyncedPayment) -> str:
     return f"{shown} (≈ {Money(synced.amount * rate, base)} at the invoice's rate)"
 
 
+@admin.display(description="paid on", ordering="paid_on")
+def synced_payment_paid_on(synced: SyncedPayment) -> str:
+    return paid_on_for_people(synced)
+
+
 class PaymentChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     """What e-conomic's bookkeeper did to the payment since we recorded it, in words."""
 
@@ -128,7 +134,8 @@ class PaymentChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(SyncedPayment)
 class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "invoice", "booked_number", "paid_on", synced_payment_amount,
+    list_display = ["detected_at", "invoice", "booked_number", synced_payment_paid_on,
+                    synced_payment_amount,
                     "voucher_number", "kind", "state", "connection", "payment_import"]  # fmt: skip
     inlines = [PaymentChangeInline]
     list_filter = ["state", "kind", "connection", "currency"]
@@ -143,7 +150,8 @@ class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SyncedPayment
     fk_name = "invoice"
-    fields = ["paid_on", "detected_at", "booked_number", synced_payment_amount, "voucher_number",
+    fields = [synced_payment_paid_on, "detected_at", "booked_number", synced_payment_amount,
+              "voucher_number",
               "kind", "state", "connection"]  # fmt: skip
     readonly_fields = fields
 

@@ -4,12 +4,14 @@ in base currency, the voucher; its edits and deletions mirrored, each as one row
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from accounts_app.models import Invoice, Payment
 from integration.models import InvoiceExport, PaymentChange, SyncedPayment
 from integration.models.connection import ExportMethod
 from integration.services.installation import installation_code, invoice_reference
+from integration.services.payments.entries import PaymentEntry, settlement_of
 from tests.exports.conftest import make_invoice
 from tests.payments.conftest import exported, fresh, remote_book, run_import
 from tests.sandbox.invoice_api import a_draft, a_line, days_from_today
@@ -88,18 +90,34 @@ def test_a_changed_amount_updates_our_payment_with_one_row_in_words(paying, sand
     assert PaymentChange.objects.count() == 1
 
 
-def test_a_changed_date_moves_our_payment(paying, sandbox):
+@pytest.mark.parametrize("rebook", [False, True], ids=["corrected", "rebooked"])
+def test_a_changed_date_alone_moves_our_payment_at_the_next_import(paying, sandbox, rebook):
     invoice, number = exported(paying, sandbox)
-    remote = sandbox.register_payment(number, 250.0)
+    remote = sandbox.register_payment(number, 250.0, date=days_from_today(-2))
     run_import(paying)
 
-    sandbox.change_payment(remote["id"], date=days_from_today(-20))
-    run_import(paying)  # a changed date leaves the remainder: found by a webhook or a look
-    run_import(paying, numbers=[number])
+    sandbox.change_payment(remote["id"], date=days_from_today(-20), rebook=rebook)
+    run = run_import(paying)  # the remainder did not move; the new entries say what did
 
+    assert (run.changed, run.api_calls) == (1, 5)  # unpaid, years, new entries, confirm, entries
     assert Payment.objects.get(invoice=invoice).date == day(-20)
     assert SyncedPayment.objects.get(invoice=invoice).paid_on == day(-20)
-    assert PaymentChange.objects.get().kind == "changed"
+    [change] = PaymentChange.objects.all()
+    assert change.description.startswith(f"payment of {day(-2).day} {day(-2):%b %Y}, 250,00 DKK,")
+    assert f"changed in e-conomic to payment of {day(-20).day} {day(-20):%b %Y}" in change.description
+    assert run_import(paying).changed == 0
+
+
+def test_a_correction_is_paired_whichever_of_its_entries_is_numbered_first():
+    def entry(number, amount, voucher, offset):
+        return PaymentEntry(number, day(offset), Decimal(amount), Decimal(amount), "DKK",
+                            voucher, "7")  # fmt: skip
+
+    paid, new, undone = entry(1, 250, 10, -2), entry(2, 250, 11, -20), entry(3, -250, 11, -2)
+
+    settlement = settlement_of([paid, new, undone])
+
+    assert (settlement.standing, settlement.replaced_by) == ([new], {1: new})
 
 
 def test_a_deleted_payment_reverses_ours_and_says_so(paying, sandbox):

@@ -59,8 +59,10 @@ def test_changing_a_payments_amount_moves_its_entry_and_the_remainder(api):
     answer = api.control("PATCH", f"/payments/{payment['id']}", {"amount": 80})
     assert answer.status_code == 200, answer.text
     assert answer.json()["remainder"] == remainder_of(api, number) == 45
-    [entry] = payment_entries(api)
-    assert (entry["amount"], entry["amountInBaseCurrency"]) == (-80, -80)
+    first, undone, new = payment_entries(api)  # a booked entry is corrected, never edited
+    assert (undone["amount"], new["amount"], new["amountInBaseCurrency"]) == (100, -80, -80)
+    assert undone["voucherNumber"] == new["voucherNumber"] != first["voucherNumber"]
+    assert answer.json()["entryNumber"] == new["entryNumber"] > first["entryNumber"]
 
 
 def test_changing_a_payments_date_moves_its_entry_and_keeps_the_remainder(api):
@@ -69,9 +71,28 @@ def test_changing_a_payments_date_moves_its_entry_and_keeps_the_remainder(api):
     day = days_from_today(-10)
     answer = api.control("PATCH", f"/payments/{payment['id']}", {"date": day})
     assert answer.status_code == 200, answer.text
-    [entry] = payment_entries(api)
-    assert (entry["date"], entry["amount"]) == (day, -100)
+    first, undone, new = payment_entries(api)
+    assert (undone["date"], undone["amount"]) == (first["date"], 100)  # on the old date
+    assert (new["date"], new["amount"]) == (day, -100)
     assert remainder_of(api, invoice["bookedInvoiceNumber"]) == 25
+
+
+def test_a_rebooked_payment_leaves_only_its_new_entry(api):
+    invoice = an_invoice(api)
+    payment = api.pay(invoice["bookedInvoiceNumber"], 100).json()
+    day = days_from_today(-10)
+    answer = api.control("PATCH", f"/payments/{payment['id']}", {"date": day, "as": "rebook"})
+    assert answer.status_code == 200, answer.text
+    [entry] = payment_entries(api)
+    assert (entry["date"], entry["entryNumber"]) == (day, answer.json()["entryNumber"])
+    assert entry["entryNumber"] > payment["entryNumber"]
+
+
+def test_a_payment_at_the_days_rate_is_booked_at_it_in_base_currency(api):
+    invoice = an_invoice(api, currency="EUR", exchangeRate=745.5)
+    api.pay(invoice["bookedInvoiceNumber"], 100, exchangeRate=750)
+    [entry] = payment_entries(api)
+    assert (entry["amount"], entry["amountInBaseCurrency"]) == (-100, -750)
 
 
 def test_a_change_to_more_than_the_invoice_owes_is_refused_and_changes_nothing(api):

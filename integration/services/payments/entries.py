@@ -56,11 +56,13 @@ class PaymentEntry:
 
 @dataclass(frozen=True)
 class Settlement:
-    """What the entries of one invoice say: the payments still standing, and for each payment
-    undone by an opposite entry, that entry."""
+    """What the entries of one invoice say: the payments still standing, for each payment
+    undone by an opposite entry that entry, and for each undone by a correction (the opposite
+    entry and a new payment in one voucher, as e-conomic corrects a booked entry) the new one."""
 
     standing: list[PaymentEntry]
     reversed_by: dict[int, PaymentEntry]
+    replaced_by: dict[int, PaymentEntry]
 
     @property
     def total(self) -> Decimal:
@@ -79,11 +81,21 @@ def settlement_of(entries: list[PaymentEntry]) -> Settlement | None:
             standing.append(entry)
             continue
         undone = [paid for paid in standing if paid.amount == -entry.amount]
+        # No one books a payment and its own reversal in one voucher: a payment beside the
+        # opposite entry is the correction's new payment, whichever was numbered first.
+        elsewhere = [paid for paid in undone if paid.voucher_number != entry.voucher_number]
         if not undone:
             return None
-        standing.remove(undone[-1])
-        reversed_by[undone[-1].entry_number] = entry
-    return Settlement(standing=standing, reversed_by=reversed_by)
+        paired = (elsewhere or undone)[-1]
+        standing.remove(paired)
+        reversed_by[paired.entry_number] = entry
+    replaced_by = {
+        number: new
+        for number, reversal in reversed_by.items()
+        for new in standing
+        if new.voucher_number == reversal.voucher_number
+    }
+    return Settlement(standing=standing, reversed_by=reversed_by, replaced_by=replaced_by)
 
 
 def entry_problem(entry: PaymentEntry, *, currency: str) -> str:

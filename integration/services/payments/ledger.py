@@ -8,7 +8,9 @@ The entries are trusted when they add up to what the remainder says was paid in 
 do not (a payment reconciled in e-conomic without an invoice number, an opposite entry that
 pairs with no payment), or when our own credit notes are still to be recorded against the
 invoice, or when it has payments recorded from its remainder alone (before the entries were
-read), the remainder rule applies as before: the change dated the day of the import."""
+read), the remainder rule applies as before: the change dated by the invoice's latest payment
+entry not yet behind one of ours (the one that settled it), or, where e-conomic holds none,
+left without a date and shown as "date unknown, seen on" the import's day."""
 
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ def invoice_payments_sync(
                 )
                 if outcome is not None:
                     return outcome
-            return _sync(invoice=invoice, export=export, seen=seen, run=run)
+            return _sync(invoice=invoice, export=export, seen=seen, run=run, entries=entries or [])
     except Invoice.DoesNotExist:
         raise Skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.") from None
     except PaymentError as error:
@@ -88,7 +90,8 @@ def invoice_payments_sync(
         return UNCHANGED
 
 
-def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentImport) -> str:
+def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentImport,
+          entries: list[PaymentEntry]) -> str:
     settled = seen.gross - seen.remainder
     full_only = export.connection.payment_sync == PaymentSync.FULL
     if full_only and seen.remainder != 0:
@@ -98,8 +101,26 @@ def _sync(*, invoice: Invoice, export: InvoiceExport, seen: Seen, run: PaymentIm
         return _reverse(invoice=invoice, export=export, seen=seen, run=run, amount=-change)
     if change == 0:
         return UNCHANGED
-    _settle(invoice=invoice, export=export, seen=seen, run=run, amount=change)
+    settling = _settling_entry(entries, invoice, export.connection_id, amount=change)
+    _settle(invoice=invoice, export=export, seen=seen, run=run, amount=change, settling=settling)
     return PAID if seen.remainder == 0 else PARTIAL
+
+
+def _settling_entry(
+    entries: list[PaymentEntry], invoice: Invoice, connection_id: int, *, amount: Decimal
+) -> PaymentEntry | None:
+    """The entry that settled what the remainder says was paid: of the invoice's payment
+    entries not already behind a payment of ours, one of exactly `amount` if any, else the
+    latest-dated (ADDENDUM §4). None when e-conomic holds none (reconciled without an invoice
+    number, or only our credit note)."""
+    held = set(_synced(invoice, connection_id, SyncedPaymentKind.CASH).values_list(
+        "entry_number", flat=True))  # fmt: skip
+    settlement = settlement_of(entries)
+    candidates = settlement.standing if settlement else [e for e in entries if e.amount > 0]
+    today = timezone.localdate()
+    dated = [e for e in candidates if e.entry_number not in held and e.date <= today]
+    exact = [entry for entry in dated if entry.amount == amount]
+    return max(exact or dated, key=lambda entry: (entry.date, entry.entry_number), default=None)
 
 
 def _sync_by_entries(*, invoice, export, seen, run, entries) -> str | None:
@@ -127,7 +148,8 @@ def _sync_by_entries(*, invoice, export, seen, run, entries) -> str | None:
         return None
     return payments_mirror(
         invoice=invoice, export=export, run=run, standing=standing,
-        reversed_by=settlement.reversed_by, paid_in_full=seen.remainder == 0,
+        reversed_by=settlement.reversed_by, replaced_by=settlement.replaced_by,
+        paid_in_full=seen.remainder == 0,
     )  # fmt: skip
 
 
@@ -154,7 +176,7 @@ def _reference(export: InvoiceExport, seen: Seen, what: str) -> str:
     return f"c{export.connection_id}-{seen.booked_number}-r{reversals}-{what}"
 
 
-def _settle(*, invoice, export, seen, run, amount: Decimal) -> None:
+def _settle(*, invoice, export, seen, run, amount: Decimal, settling: PaymentEntry | None):
     credit = _unrecorded_credit_notes(invoice, export.connection_id)
     for credit_note, credit_amount in credit:
         if amount <= 0:
@@ -162,12 +184,12 @@ def _settle(*, invoice, export, seen, run, amount: Decimal) -> None:
         part = min(amount, credit_amount)
         reference = _credit_reference(export.connection_id, invoice, credit_note)
         _record(invoice, export, seen, run, part, kind=SyncedPaymentKind.CREDIT_NOTE,
-                reference=reference)  # fmt: skip
+                reference=reference, paid_on=credit_note.issue_date)  # fmt: skip
         amount -= part
     if amount > 0:
         settled = seen.gross - seen.remainder
         _record(invoice, export, seen, run, amount, kind=SyncedPaymentKind.CASH,
-                reference=_reference(export, seen, f"to{settled}"))  # fmt: skip
+                reference=_reference(export, seen, f"to{settled}"), settling=settling)
 
 
 def _unrecorded_credit_notes(invoice: Invoice, connection_id: int) -> list[tuple[Invoice, Decimal]]:
@@ -198,17 +220,22 @@ def _credit_reference(connection_id: int, invoice: Invoice, note: Invoice) -> st
     return f"c{connection_id}-{invoice.pk}-cn{note.pk}"
 
 
-def _record(invoice, export, seen, run, amount: Decimal, *, kind: str, reference: str) -> None:
-    payment = None
+def _record(invoice, export, seen, run, amount: Decimal, *, kind: str, reference: str,
+            settling: PaymentEntry | None = None, paid_on=None) -> None:
+    """A change told by the remainder. Dated by the entry that settled it where there is one
+    (a credit note by its own date); with none, `paid_on` stays empty, shown as "date unknown,
+    seen on" the import's day, and the ledger payment carries that day, as it must carry one."""
+    payment, paid_on = None, settling.date if settling else paid_on
     if kind == SyncedPaymentKind.CASH:
         payment = payment_register(
-            invoice=invoice, date=timezone.localdate(), amount=amount,
+            invoice=invoice, date=paid_on or timezone.localdate(), amount=amount,
             source=Payment.Source.ECONOMIC, external_reference=reference,
         )  # fmt: skip
     SyncedPayment.objects.create(
         connection_id=export.connection_id, invoice=invoice, payment=payment,
         payment_import=run, booked_number=seen.booked_number, reference=reference,
-        amount=amount, currency=seen.currency, kind=kind,
+        amount=amount, currency=seen.currency, kind=kind, paid_on=paid_on,
+        voucher_number=settling.voucher_number if settling else None,
     )  # fmt: skip
 
 
@@ -242,5 +269,5 @@ def _reverse(*, invoice, export, seen, run, amount: Decimal) -> str:
         # Made after the rows above are marked, so its reversal count gives it a new reference.
         reference = _reference(export, seen, f"to{seen.gross - seen.remainder}")
         _record(invoice, export, seen, run, total - amount, kind=SyncedPaymentKind.CASH,
-                reference=reference)  # fmt: skip
+                reference=reference, paid_on=undone[-1].paid_on)  # the oldest part stays
     return REVERSED

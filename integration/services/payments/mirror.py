@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts_app.currency import base_currency
 from accounts_app.models import Invoice, Payment
 from accounts_app.services import payment_correct, payment_register
 from integration.models import (
@@ -38,10 +39,12 @@ def payments_mirror(
     run: PaymentImport,
     standing: list[PaymentEntry],
     reversed_by: dict[int, PaymentEntry],
+    replaced_by: dict[int, PaymentEntry],
     paid_in_full: bool,
 ) -> str:
     """Bring the invoice's cash payments in line with `standing`; the outcome. Removals first,
-    so that the paid amount never dips below nothing on the way."""
+    so that the paid amount never dips below nothing on the way. A payment corrected in
+    e-conomic (its entry undone and a new one booked) stays one payment of ours, changed."""
     ours = {
         synced.entry_number: synced
         for synced in SyncedPayment.objects.filter(
@@ -51,6 +54,11 @@ def payments_mirror(
     }  # fmt: skip
     wanted = {entry.entry_number: entry for entry in standing}
     removed = [synced for number, synced in ours.items() if number not in wanted]
+    replaced = _replacements(removed, wanted, ours, reversed_by, replaced_by)
+    for synced, entry in replaced:
+        _replace(synced, entry, run=run, rate=_booked_rate(invoice, export))
+        ours[entry.entry_number] = synced
+    removed = [synced for synced in removed if synced not in {old for old, _ in replaced}]
     for synced in removed:
         _remove(synced, run=run, reversal=reversed_by.get(synced.entry_number))
     changed = [
@@ -59,13 +67,47 @@ def payments_mirror(
         != (entry.amount, entry.date)
     ]  # fmt: skip
     for synced, entry in changed:
-        _change(synced, entry, run=run)
+        _change(synced, entry, run=run, rate=_booked_rate(invoice, export))
     new = [entry for number, entry in wanted.items() if number not in ours]
     for entry in new:
         _record(invoice, export, run, entry)
     if new:
         return PAID if paid_in_full else PARTIAL
-    return REVERSED if removed else CHANGED if changed else UNCHANGED
+    return REVERSED if removed else CHANGED if changed or replaced else UNCHANGED
+
+
+def _replacements(
+    removed, wanted, ours, reversed_by, replaced_by
+) -> list[tuple[SyncedPayment, PaymentEntry]]:
+    """Our payments whose entry gave way to a new one: undone in the voucher that booked the
+    new entry, or (a payment deleted and entered again) the one deletion beside the one new
+    entry of the same amount."""
+    unclaimed = [entry for number, entry in wanted.items() if number not in ours]
+    pairs = []
+    for synced in removed:
+        entry = replaced_by.get(synced.entry_number)
+        if entry in unclaimed:  # two payments undone for one new entry: the first takes it
+            pairs.append((synced, entry))
+            unclaimed.remove(entry)
+    left = [synced for synced in removed if synced.entry_number not in reversed_by]
+    if len(left) == 1 and len(unclaimed) == 1 and left[0].amount == unclaimed[0].amount:
+        pairs.append((left[0], unclaimed[0]))
+    return pairs
+
+
+def exchange_difference(amount: Decimal, in_base: Decimal | None, rate: Decimal | None):
+    """What the payment was worth in base currency less the same amount at the rate the invoice
+    was booked at: a gain when positive. None while either is unknown."""
+    if in_base is None or rate is None:
+        return None
+    return (in_base - amount * rate).quantize(Decimal("0.01"))
+
+
+def _booked_rate(invoice: Invoice, export: InvoiceExport) -> Decimal | None:
+    """The invoice's rate as e-conomic applied it, else the one we sent; 1 in base currency."""
+    if invoice.currency == base_currency():
+        return Decimal("1")
+    return export.exchange_rate or invoice.exchange_rate
 
 
 def entry_reference(connection_id: int, entry_number: int) -> str:
@@ -84,6 +126,8 @@ def _record(invoice: Invoice, export: InvoiceExport, run: PaymentImport, entry: 
         amount=entry.amount, currency=entry.currency, entry_number=entry.entry_number,
         paid_on=entry.date, voucher_number=entry.voucher_number,
         amount_in_base_currency=entry.amount_in_base_currency,
+        exchange_difference=exchange_difference(
+            entry.amount, entry.amount_in_base_currency, _booked_rate(invoice, export)),
     )  # fmt: skip
 
 
@@ -106,15 +150,38 @@ def _remove(synced: SyncedPayment, *, run: PaymentImport, reversal: PaymentEntry
         _change_record(synced, run, PaymentChangeKind.REVERSED, text)
 
 
-def _change(synced: SyncedPayment, entry: PaymentEntry, *, run: PaymentImport) -> None:
+def _change(synced: SyncedPayment, entry: PaymentEntry, *, run: PaymentImport, rate) -> None:
+    """The entry itself shows another amount or date."""
     before = _described(synced)
     payment_correct(payment=synced.payment, amount=entry.amount, date=entry.date)
-    synced.amount, synced.paid_on = entry.amount, entry.date
-    synced.amount_in_base_currency = entry.amount_in_base_currency
-    synced.save(update_fields=["amount", "paid_on", "amount_in_base_currency"])
+    _take(synced, entry, rate, fields=[])
     text = (f"{before}, changed in e-conomic to {_described(synced)} "
             f"(seen {_day(timezone.localdate())})")  # fmt: skip
     _change_record(synced, run, PaymentChangeKind.CHANGED, text)
+
+
+def _replace(synced: SyncedPayment, entry: PaymentEntry, *, run: PaymentImport, rate) -> None:
+    """The payment's entry was undone and `entry` booked in its place. Ours takes the new
+    entry's key, so an import racing this one collides on it instead of paying again."""
+    before = _described(synced)
+    reference = entry_reference(synced.connection_id, entry.entry_number)
+    payment_correct(payment=synced.payment, amount=entry.amount, date=entry.date,
+                    external_reference=reference)  # fmt: skip
+    synced.entry_number, synced.reference = entry.entry_number, reference
+    synced.voucher_number = entry.voucher_number
+    _take(synced, entry, rate, fields=["entry_number", "reference", "voucher_number"])
+    text = (f"{before}, changed in e-conomic to {_described(synced)} (voucher "
+            f"{entry.voucher_number}, seen {_day(timezone.localdate())})")  # fmt: skip
+    _change_record(synced, run, PaymentChangeKind.CHANGED, text)
+
+
+def _take(synced: SyncedPayment, entry: PaymentEntry, rate, *, fields: list[str]) -> None:
+    synced.amount, synced.paid_on = entry.amount, entry.date
+    synced.amount_in_base_currency = entry.amount_in_base_currency
+    synced.exchange_difference = exchange_difference(
+        entry.amount, entry.amount_in_base_currency, rate)
+    synced.save(update_fields=[*fields, "amount", "paid_on", "amount_in_base_currency",
+                               "exchange_difference"])  # fmt: skip
 
 
 def _change_record(synced: SyncedPayment, run: PaymentImport, kind: str, text: str) -> None:
@@ -128,6 +195,18 @@ def _change_record(synced: SyncedPayment, run: PaymentImport, kind: str, text: s
 def _described(synced: SyncedPayment) -> str:
     day = _day(synced.paid_on) if synced.paid_on else "unknown date"
     return f"payment of {day}, {money_for_people(synced.amount)} {synced.currency}"
+
+
+def paid_on_for_people(synced: SyncedPayment) -> str:
+    """The payment's date and where it comes from, so that a date e-conomic gave is never
+    mistaken for the day we happened to look."""
+    if synced.paid_on is None:
+        return f"date unknown, seen on {_day(timezone.localtime(synced.detected_at).date())}"
+    if synced.entry_number is not None:
+        return _day(synced.paid_on)
+    if synced.kind == SyncedPaymentKind.CREDIT_NOTE:
+        return f"{_day(synced.paid_on)} (the credit note's date)"
+    return f"{_day(synced.paid_on)} (the entry that settled it, voucher {synced.voucher_number})"
 
 
 def _day(day: datetime.date) -> str:
