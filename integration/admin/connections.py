@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from integration.admin.forms import ConnectionForm
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
+from integration.services.budget import budget_usage
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
 from integration.services.payments import payment_webhook_urls
@@ -45,6 +46,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         "test_error",
         "reference_refreshed_at",
         "vat_rounding",
+        "calls_today",
         "created_at",
     ]
     actions = [
@@ -69,6 +71,7 @@ class ConnectionAdmin(admin.ModelAdmin):
                     "test_error",
                     "reference_refreshed_at",
                     "vat_rounding",
+                    "calls_today",
                 ]
             },
         ),
@@ -122,6 +125,10 @@ class ConnectionAdmin(admin.ModelAdmin):
     @admin.display(description="App roles")
     def role_names(self, connection: Connection) -> str:
         return ", ".join(connection.required_roles) or "-"
+
+    @admin.display(description="API calls today (UTC)")
+    def calls_today(self, connection: Connection) -> str:
+        return str(budget_usage(connection=connection)) if connection.pk else "-"
 
     @admin.display(description="Grant token")
     def token_status(self, connection: Connection) -> str:

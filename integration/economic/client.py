@@ -3,10 +3,10 @@ JSON, raises `EconomicError`s, and reports every call to a recorder callback.
 
 Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
 - every request has a timeout (the session refuses one without);
-- GETs are retried with backoff, honouring Retry-After (urllib3 `Retry`); POST and PUT never are,
-  because a write that timed out may have been applied: the caller looks it up by reference;
+- GETs are retried with backoff, honouring a short Retry-After; POST and PUT never are, because
+  a write that timed out may have been applied: the caller looks it up by reference;
 - every write carries an `Idempotency-Key` (e-conomic replays the first answer for an hour);
-- every call first draws its cost from the shared token bucket;
+- every call first draws its cost from the shared token bucket, kept in step with each answer;
 - tokens go only into request headers: never into records, messages or reprs.
 The session and the mapping of status codes and transport failures to errors are in transport.py.
 """
@@ -24,8 +24,14 @@ import requests
 from integration.economic import errors, filters
 from integration.economic.encoding import encode_id
 from integration.economic.filters import Filter
-from integration.economic.ratelimit import EndpointCosts, RateLimiter
-from integration.economic.transport import build_session, retry_after, status_error, transport_error
+from integration.economic.ratelimit import EndpointCosts, RateLimiter, tokens_left
+from integration.economic.transport import (
+    build_session,
+    charged_cost,
+    retry_after,
+    status_error,
+    transport_error,
+)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 PAGE_SIZE = 1000  # the largest page e-conomic serves
@@ -123,8 +129,8 @@ class EconomicClient:
             self._record(method, path, response, error, cost, idempotency_key or "", started)
 
     def _answer(self, method: str, response: requests.Response, raw: bool) -> Any:
-        if response.status_code == 429 and self.rate_limiter is not None:
-            self.rate_limiter.pause(retry_after(response) or 1.0)
+        if self.rate_limiter is not None:
+            self._keep_in_step(response)
         if response.status_code >= 400:
             raise status_error(method, response)
         if raw:
@@ -132,6 +138,18 @@ class EconomicClient:
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    def _keep_in_step(self, response: requests.Response) -> None:
+        """The bucket as e-conomic reports it (another app's calls count too); a 429 pauses
+        every worker for a moment, or closes the agreement's day until midnight."""
+        if (left := tokens_left(response.headers.get("X-RateLimiting", ""))) is not None:
+            self.rate_limiter.observe(left)
+        if response.status_code != 429:
+            return
+        if isinstance(error := status_error("GET", response), errors.DailyCapReached):
+            self.rate_limiter.close(error.resume_at)
+        else:
+            self.rate_limiter.pause(retry_after(response) or 1.0)
 
     def _record(self, method, path, response, error, cost, key, started) -> None:
         if self.recorder is None:
@@ -142,7 +160,7 @@ class EconomicClient:
                 path=path,
                 status=response.status_code if response is not None else None,
                 duration_ms=int((time.monotonic() - started) * 1000),
-                cost=cost,
+                cost=charged_cost(response, cost),
                 idempotency_key=key,
                 error=str(error)[:500] if error else "",
                 from_cache=bool(response is not None and response.headers.get("X-ResultFromCache")),

@@ -9,7 +9,7 @@ is the log of every call the client made, with the tokens left out. `ExportRun` 
 `SyncedPayment` the payments that come back (integration/models/payments.py).
 """
 
-from integration.models.calls import ApiCall, RateLimitBucket
+from integration.models.calls import ApiCall, BudgetWarning, RateLimitBucket
 from integration.models.connection import Connection
 from integration.models.exports import (
     ErrorKind,
@@ -65,6 +65,7 @@ __all__ = [
     "SyncedPaymentState",
     "ProjectLink",
     "RateLimitBucket",
+    "BudgetWarning",
     "RemoteKind",
     "RemoteRecord",
     "RunState",
