@@ -27,6 +27,13 @@ from tests.exports.conftest import (
 )
 
 
+@pytest.fixture(autouse=True)
+def database_bucket(settings):
+    """The agreement's bucket in the database, whatever REDIS_URL says: these tests set its day's
+    count directly and move the clock it reads (Redis reads its own)."""
+    settings.REDIS_URL = ""
+
+
 def _run_of(connection, count):
     customer = make_customer()
     invoices = [make_invoice(customer) for _ in range(count)]
