@@ -124,7 +124,7 @@ def test_an_agreement_with_an_empty_bucket_holds_its_jobs_not_the_worker(
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         export_run_work(run=run)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3  # the bucket holds debt for 5 s
     assert sandbox.request_log(since) == []
     jobs = ExportJob.objects.filter(connection=exporting)
     assert {(job.kind, job.state, job.attempts, job.error_kind) for job in jobs} == {
