@@ -140,16 +140,13 @@ class EconomicClient:
         return response.json()
 
     def _keep_in_step(self, response: requests.Response) -> None:
-        """The bucket as e-conomic reports it (another app's calls count too); a 429 pauses
-        every worker for a moment, or closes the agreement's day until midnight."""
+        """The bucket as e-conomic reports it (another app's calls count too), and a 429."""
         if (left := tokens_left(response.headers.get("X-RateLimiting", ""))) is not None:
             self.rate_limiter.observe(left)
-        if response.status_code != 429:
-            return
-        if isinstance(error := status_error("GET", response), errors.DailyCapReached):
-            self.rate_limiter.close(error.resume_at)
-        else:
-            self.rate_limiter.pause(retry_after(response) or 1.0)
+        if response.status_code == 429:
+            error = status_error("GET", response)
+            closed = error.resume_at if isinstance(error, errors.DailyCapReached) else None
+            self.rate_limiter.refused(retry_after=retry_after(response), day_closed_until=closed)
 
     def _record(self, method, path, response, error, cost, key, started) -> None:
         if self.recorder is None:

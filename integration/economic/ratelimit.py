@@ -55,11 +55,8 @@ class RateLimiter(Protocol):
     def observe(self, tokens_left: float) -> None:
         """e-conomic said how much its bucket still holds."""
 
-    def pause(self, seconds: float) -> None:
-        """Empty the bucket for `seconds` (the server said Retry-After): every worker waits."""
-
-    def close(self, until: float) -> None:
-        """The day's calls are used up: nothing goes until `until`."""
+    def refused(self, *, retry_after: float | None, day_closed_until: float | None) -> None:
+        """e-conomic answered 429: for the bucket (Retry-After), or the day's cap."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +127,7 @@ class TokenBucket:
         self.sleep = sleep
         self.on_take = on_take
         self._observed: tuple[float, float] | None = None  # (tokens left, time.monotonic())
+        self.calls_today = 0  # as the last take counted them
 
     def _ceiling(self) -> float:
         """What the bucket may hold at most by e-conomic's last word, refilled since."""
@@ -152,6 +150,7 @@ class TokenBucket:
                 f"for today are made: reads wait until 00:00 UTC, so that exports and payments "
                 "go first.", resume_at=next_midnight(take.now),
             )  # fmt: skip
+        self.calls_today = take.calls_today
         if self.on_take is not None:
             self.on_take(take)
         if take.wait > self.longest_wait:
@@ -166,6 +165,17 @@ class TokenBucket:
 
     def observe(self, tokens_left: float) -> None:
         self._observed = (tokens_left, time.monotonic())
+
+    def refused(self, *, retry_after: float | None, day_closed_until: float | None) -> None:
+        """The day's cap closes the agreement until midnight; so does any 429 once our own
+        count has reached the day's limit, as e-conomic's answer to the cap is unobserved
+        (ADDENDUM). Otherwise the bucket's 429 pauses every worker for its Retry-After."""
+        if day_closed_until is None and self.calls_today >= self.settings.daily_limit:
+            day_closed_until = next_midnight(time.time())
+        if day_closed_until is not None:
+            self.close(day_closed_until)
+        else:
+            self.pause(retry_after or 1.0)
 
     def pause(self, seconds: float) -> None:
         # A bucket's 429 never asks for more than the bucket takes to fill.

@@ -8,7 +8,7 @@ from django.db import connections
 
 from integration.bucket_store import DatabaseBackend, endpoint_costs, shared_bucket
 from integration.economic.client import EconomicClient
-from integration.economic.errors import DailyCapReached
+from integration.economic.errors import DailyCapReached, TransientError
 from integration.economic.ratelimit import BucketSettings, TokenBucket
 from integration.models import RateLimitBucket
 
@@ -115,3 +115,18 @@ def test_a_read_at_the_daily_cap_is_refused_at_once_and_the_next_is_not_sent(san
             client.self_get()
     assert time.monotonic() - started < 1  # urllib3 would have slept until midnight
     assert len(sandbox.request_log(since)) == 1
+
+
+@pytest.mark.django_db
+def test_a_429_once_our_count_has_reached_the_days_limit_closes_the_day(sandbox, settings):
+    settings.ECONOMIC_RATE_LIMIT = {**settings.ECONOMIC_RATE_LIMIT, "daily_limit": 2}
+    client = _client(sandbox, "our-count")
+    client.self_get()
+    client.self_get()
+    sandbox.set_faults(error_429=1.0)  # Retry-After 1, as the bucket's: nothing says "daily"
+    with pytest.raises(TransientError):
+        client.request("POST", "/customers", json={})
+    since = sandbox.last_request_id()
+    with pytest.raises(DailyCapReached):
+        client.self_get()
+    assert sandbox.request_log(since) == []
