@@ -229,11 +229,19 @@ ECONOMIC_TIMEOUT = (
     env.float("ECONOMIC_READ_TIMEOUT", default=30.0),
 )
 # Our side of e-conomic's cost-based token bucket, shared by every worker (Redis or database).
-# e-conomic does not publish its parameters; these stay below the sandbox's documented defaults
-# so that paced workers never draw a 429. Costs: per call by method, heavier ones by path.
+# Costs: per call by method, heavier ones by path (e-conomic does not publish its own).
+# e-conomic's bucket as its answers report it: 10,000 tokens per 60 seconds per agreement, shared
+# by every app on it (economic-contract/ADDENDUM.md, "Rate-limit headers"); the use each answer
+# reports keeps ours in step. Fair use is 50,000 calls per agreement per UTC day: above 90 % of
+# it reads wait so that exports and payments go first; at 80 % the error address is told.
 ECONOMIC_RATE_LIMIT = {
-    "capacity": env.float("ECONOMIC_BUCKET_CAPACITY", default=50.0),
-    "refill_per_second": env.float("ECONOMIC_BUCKET_REFILL", default=9.0),
+    "capacity": env.float("ECONOMIC_BUCKET_CAPACITY", default=10_000.0),
+    "refill_per_second": env.float("ECONOMIC_BUCKET_REFILL", default=10_000.0 / 60),
+    "daily_limit": env.int("ECONOMIC_DAILY_LIMIT", default=50_000),
+    "read_share": 0.9,
+    "warn_share": 0.8,
+    # A worker waits at most this long for tokens; beyond it the job waits, not the worker.
+    "longest_wait": 1.0,
     "read_cost": 1.0,
     "write_cost": 2.0,
     # The heavy calls: bulk vouchers, PDFs and file uploads (the sandbox charges them 5).

@@ -155,7 +155,7 @@ class SandboxApp:
                  "agreement": None, "route": ""}
         response = None
         try:
-            response = self._answer(request, decision, entry)
+            response = self._rate_headers(request, self._answer(request, decision, entry))
             self._after_answer(request, decision)
         except DropConnection:
             # status 0: the client got nothing; appliedStatus: what the handler had answered
@@ -164,6 +164,14 @@ class SandboxApp:
             raise
         self._log(entry, started, epoch, status=response.status,
                   fromCache=response.headers.get("X-ResultFromCache") == "true")
+        return response
+
+    def _rate_headers(self, request: Request, response: Response) -> Response:
+        """Every answer that reached an agreement says what it cost and the bucket's use, the
+        refusals too (e-conomic charges a 400; a 429 cost nothing)."""
+        if getattr(request, "agreement", None) is not None:
+            cost = getattr(request, "charged", 0.0)
+            response.headers.update(self.limiter.headers(request.agreement.number, cost))
         return response
 
     def _answer(self, request: Request, decision: Decision, entry: dict) -> Response:
@@ -198,6 +206,7 @@ class SandboxApp:
         check_role(request, agreement)
         entry["cost"] = self.limiter.cost(request.method, route.name, route.cost)
         self.limiter.charge(agreement.number, entry["cost"])
+        request.charged = entry["cost"]
         return route, params
 
     def _execute(self, request: Request, route, params: dict, decision: Decision) -> Response:

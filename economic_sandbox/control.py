@@ -7,6 +7,7 @@ does not offer. No e-conomic auth, never faulted, never rate limited; bodies are
 | POST /_sandbox/reset | back to the seed (data, idempotency, buckets, counters, log, faults) |
 | GET, PUT, PATCH /_sandbox/faults | fault settings (PUT: from defaults, PATCH: merge) |
 | GET, PUT, PATCH /_sandbox/rate-limit | bucket settings and each agreement's tokens |
+| POST /_sandbox/rate-limit/{agreementNumber}/spend | another app spends `tokens` of the bucket |
 | GET /_sandbox/requests?since=ID&agreement=N&method=M&path=P | the request log |
 | GET /_sandbox/counters | calls today per agreement and the daily cap |
 | PUT /_sandbox/counters/{agreementNumber} | `{"callsToday": n}` |
@@ -128,6 +129,16 @@ def _set_rate_limit(request: Request, base: RateLimitConfig) -> Response:
     with limiter.lock:
         limiter.config = config
         limiter.buckets.clear()  # new settings start with full buckets
+    return json_response(200, _rate_limit_view(request))
+
+
+@router.route("POST", "/rate-limit/{agreementNumber:int}/spend")
+def post_spend(request: Request, agreementNumber: int) -> Response:  # noqa: N803 - route name
+    """Another app on the agreement spends tokens from its (shared) bucket."""
+    tokens = body_of(request).get("tokens")
+    if isinstance(tokens, bool) or not isinstance(tokens, (int, float)) or tokens < 0:
+        raise errors.bad_request("tokens must be a number, 0 or more.")
+    request.sandbox.limiter.spend(agreementNumber, float(tokens))
     return json_response(200, _rate_limit_view(request))
 
 

@@ -86,6 +86,11 @@ class SandboxClient:
         or `set_rate_limit(enabled=False)`; buckets start full."""
         return self.call_control("PATCH", "/rate-limit", settings)
 
+    def spend_tokens(self, tokens: float, agreement_number: int | None = None) -> dict:
+        """Another app on the agreement spends `tokens` from its shared bucket."""
+        number = agreement_number or self.agreement_number
+        return self.call_control("POST", f"/rate-limit/{number}/spend", {"tokens": tokens})
+
     def request_log(self, since: int = 0, **filters) -> list[dict]:
         """Logged product-API requests after id `since`; filters: agreement, method, path."""
         return self.call_control("GET", "/requests", since=since, **filters)["requests"]

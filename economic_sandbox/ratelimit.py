@@ -1,8 +1,11 @@
 """The rate limit: a cost-based token bucket per agreement and the 50,000-calls-a-day fair-use cap.
 
-e-conomic's bucket size, refill rate, per-endpoint costs and 429 headers are not published
-(REFERENCE §5, §10.1). The sandbox's defaults, all settable by CLI flags and the control API:
-capacity 60, refill 10 per second, cost 1 per GET, 2 per other method, 5 for the heavy routes
+e-conomic's bucket, as its answers report it (ADDENDUM, "Rate-limit headers"): 10,000 tokens per
+60 seconds per agreement, shared by every app on it; every answer that reached the agreement
+says what the call cost (`X-CallCost`) and how much of the bucket is used
+(`X-RateLimiting: token-limit-10000-per-60-seconds: 147/10000`). Per-endpoint costs are not
+published. The sandbox's defaults, all settable by CLI flags and the control API: capacity
+10,000, refill 10,000 per 60 seconds, cost 1 per GET, 2 per other method, 5 for the heavy routes
 in `HEAVY_ROUTES` (bulk voucher posts, PDFs, file uploads), else a route's own `cost=`.
 Route names in `costs` match whatever the path parameters are called
 (`POST /journals/{}/vouchers` equals `POST /journals/{journalNumber}/vouchers`).
@@ -21,8 +24,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 from economic_sandbox import errors
 
-DEFAULT_CAPACITY = 60.0
-DEFAULT_REFILL_PER_SECOND = 10.0
+DEFAULT_CAPACITY = 10_000.0
+DEFAULT_REFILL_PER_SECOND = 10_000.0 / 60
 DEFAULT_GET_COST = 1.0
 DEFAULT_WRITE_COST = 2.0
 DAILY_FAIR_USE_CAP = 50_000
@@ -114,14 +117,34 @@ class RateLimiter:
         wait = (needed - bucket.tokens) / refill if refill else 60.0
         raise errors.too_many_requests(max(1, math.ceil(wait)))
 
+    def spend(self, agreement_number: int, tokens: float) -> None:
+        """Control API: another app on the agreement spent `tokens` (the bucket is shared)."""
+        with self.lock:
+            config, now = self.config, self.clock()
+            bucket = self.buckets.setdefault(agreement_number, _Bucket(config.capacity, now))
+            bucket.tokens = max(self._refilled(bucket, now) - tokens, 0.0)
+            bucket.updated = now
+
+    def _refilled(self, bucket: _Bucket, now: float) -> float:
+        refilled = bucket.tokens + (now - bucket.updated) * self.config.refill_per_second
+        return min(self.config.capacity, refilled)
+
+    def headers(self, agreement_number: int, cost: float) -> dict[str, str]:
+        """What e-conomic says on each answer: the call's cost and the bucket's use."""
+        config = self.config
+        refill = config.refill_per_second
+        window = round(config.capacity / refill) if refill else 0
+        used = round(config.capacity - self.tokens(agreement_number))
+        limit = f"{config.capacity:.0f}"
+        return {"X-CallCost": f"{cost:g}",
+                "X-RateLimiting": f"token-limit-{limit}-per-{window}-seconds: {used}/{limit}"}
+
     def tokens(self, agreement_number: int) -> float:
         with self.lock:
             bucket = self.buckets.get(agreement_number)
             if bucket is None:
                 return self.config.capacity
-            elapsed = self.clock() - bucket.updated
-            refilled = bucket.tokens + elapsed * self.config.refill_per_second
-            return min(self.config.capacity, refilled)
+            return self._refilled(bucket, self.clock())
 
     def calls_today(self) -> dict[int, int]:
         current = today()

@@ -8,8 +8,14 @@ from integration.services.reference import reference_refresh
 
 
 def reference_refresh_task(connection_id: int) -> str:
+    from integration.services.budget import Spender, budget_may_spend, budget_usage
+
     connection = Connection.objects.get(pk=connection_id)
-    client = connection_client(connection=connection, purpose="reference refresh")
+    if not budget_may_spend(connection=connection, spender=Spender.READ):
+        return f"waits for 00:00 UTC: {budget_usage(connection=connection)}"
+    client = connection_client(
+        connection=connection, purpose="reference refresh", spender=Spender.READ
+    )
     result = reference_refresh(connection=connection, client=client)
     return f"{sum(result.counts.values())} records in {result.api_calls} calls"
 

@@ -16,6 +16,7 @@ from integration.admin.forms import ConnectionForm
 from integration.crypto import UnreadableSecret
 from integration.economic.errors import EconomicError
 from integration.models import Connection, RemoteKind
+from integration.services.budget import budget_usage
 from integration.services.connections import ConnectionNotReady, connection_client, connection_test
 from integration.services.enqueue import reconcile_task_enqueue
 from integration.services.mappings import customers_auto_match, payment_conditions_pair
@@ -58,6 +59,7 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
         "test_error",
         "reference_refreshed_at",
         "vat_rounding",
+        "calls_today",
         "created_at",
         "webhook_state",
         "webhook_deliveries",
@@ -85,6 +87,7 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
                     "test_error",
                     "reference_refreshed_at",
                     "vat_rounding",
+                    "calls_today",
                 ]
             },
         ),
@@ -145,6 +148,10 @@ class ConnectionAdmin(ConnectWithEconomic, admin.ModelAdmin):
     @admin.display(description="App roles")
     def role_names(self, connection: Connection) -> str:
         return ", ".join(connection.required_roles) or "-"
+
+    @admin.display(description="API calls today (UTC)")
+    def calls_today(self, connection: Connection) -> str:
+        return str(budget_usage(connection=connection)) if connection.pk else "-"
 
     @admin.display(description="Grant token")
     def token_status(self, connection: Connection) -> str:

@@ -3,10 +3,10 @@ JSON, raises `EconomicError`s, and reports every call to a recorder callback.
 
 Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
 - every request has a timeout (the session refuses one without);
-- GETs are retried with backoff, honouring Retry-After (urllib3 `Retry`); POST and PUT never are,
-  because a write that timed out may have been applied: the caller looks it up by reference;
+- GETs are retried with backoff, honouring a short Retry-After; POST and PUT never are, because
+  a write that timed out may have been applied: the caller looks it up by reference;
 - every write carries an `Idempotency-Key` (e-conomic replays the first answer for an hour);
-- every call first draws its cost from the shared token bucket;
+- every call first draws its cost from the shared token bucket, kept in step with each answer;
 - tokens go only into request headers: never into records, messages or reprs.
 The session and the mapping of status codes and transport failures to errors are in transport.py.
 """
@@ -25,10 +25,11 @@ from django.views.decorators.debug import sensitive_variables
 from integration.economic import errors, filters
 from integration.economic.encoding import encode_id
 from integration.economic.filters import Filter
-from integration.economic.ratelimit import EndpointCosts, RateLimiter
+from integration.economic.ratelimit import EndpointCosts, RateLimiter, tokens_left
 from integration.economic.reads import LedgerReads
 from integration.economic.transport import (
     build_session,
+    charged_cost,
     retry_after,
     status_error,
     token_error,
@@ -138,8 +139,8 @@ class EconomicClient(LedgerReads):
             self._record(method, path, response, error, cost, idempotency_key or "", started)
 
     def _answer(self, method: str, response: requests.Response, raw: bool) -> Any:
-        if response.status_code == 429 and self.rate_limiter is not None:
-            self.rate_limiter.pause(retry_after(response) or 1.0)
+        if self.rate_limiter is not None:
+            self._keep_in_step(response)
         if response.status_code >= 400:
             raise status_error(method, response)
         if raw:
@@ -147,6 +148,15 @@ class EconomicClient(LedgerReads):
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    def _keep_in_step(self, response: requests.Response) -> None:
+        """The bucket as e-conomic reports it (another app's calls count too), and a 429."""
+        if (left := tokens_left(response.headers.get("X-RateLimiting", ""))) is not None:
+            self.rate_limiter.observe(left)
+        if response.status_code == 429:
+            error = status_error("GET", response)
+            closed = error.resume_at if isinstance(error, errors.DailyCapReached) else None
+            self.rate_limiter.refused(retry_after=retry_after(response), day_closed_until=closed)
 
     def _record(self, method, path, response, error, cost, key, started) -> None:
         if self.recorder is None:
@@ -157,7 +167,7 @@ class EconomicClient(LedgerReads):
                 path=path,
                 status=response.status_code if response is not None else None,
                 duration_ms=int((time.monotonic() - started) * 1000),
-                cost=cost,
+                cost=charged_cost(response, cost),
                 idempotency_key=key,
                 error=str(error)[:500] if error else "",
                 from_cache=bool(response is not None and response.headers.get("X-ResultFromCache")),

@@ -45,6 +45,30 @@ class TransientError(EconomicError):
     kind = "transient"
 
 
+class HeldBack(TransientError):
+    """Not sent, or refused before anything was applied, for want of budget: the rate limit,
+    or the day's calls. It may go at `resume_at` (seconds since the epoch); a job held back
+    gives up no attempt for it, and no worker waits for it."""
+
+    def __init__(self, message: str, *, resume_at: float, **details):
+        super().__init__(message, **details)
+        self.resume_at = resume_at
+
+
+class BucketEmpty(HeldBack):
+    """The agreement's token bucket would make the caller wait longer than a worker should."""
+
+
+class DailyCapReached(HeldBack):
+    """e-conomic answered that the agreement's calls for the day are used up: nothing goes to it
+    until the next UTC midnight."""
+
+
+class BudgetReserved(HeldBack):
+    """Most of the day's calls are spent: what is left is kept for exports and payments, and a
+    read waits for the next UTC midnight."""
+
+
 class PermanentError(EconomicError):
     kind = "permanent"
 

@@ -6,12 +6,14 @@ applied). https://restdocs.e-conomic.com/
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from integration.economic import errors
@@ -53,9 +55,35 @@ class TimeoutSession(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
+# e-conomic's bucket fills in 60 seconds (ADDENDUM, "Rate-limit headers"): a 429 that asks for
+# longer is not the bucket but the day's fair use, and waits for the next UTC midnight.
+BUCKET_WINDOW_SECONDS = 60.0
+
+
+class BoundedRetry(Retry):
+    """urllib3's retries, except that a 429 asking for longer than the bucket takes to fill is
+    given back at once: urllib3 would sleep it out, hours holding a worker."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                  _stacktrace=None):  # fmt: skip
+        if response is not None and daily_cap(response.status, response.headers):
+            raise MaxRetryError(_pool, url, "the agreement's daily calls are used up")
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def daily_cap(status: int, headers) -> bool:
+    """Whether an answer is e-conomic's daily fair-use cap rather than the bucket."""
+    if status != 429:
+        return False
+    try:
+        return float(headers.get("Retry-After", "")) > BUCKET_WINDOW_SECONDS
+    except ValueError:
+        return False
+
+
 def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
     """The session a client sends with: reads retried with backoff, writes sent once."""
-    retry = Retry(
+    retry = BoundedRetry(
         total=retries,
         connect=retries,  # nothing was sent yet, so any method may try again
         read=retries,
@@ -79,6 +107,14 @@ def retry_after(response: requests.Response) -> float | None:
         return float(response.headers.get("Retry-After", ""))
     except ValueError:
         return None
+
+
+def charged_cost(response: requests.Response | None, estimated: float) -> float:
+    """What the call cost as e-conomic says (`X-CallCost`), else what we estimated."""
+    try:
+        return float(response.headers["X-CallCost"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return estimated
 
 
 def _json_or_none(response: requests.Response) -> Any:
@@ -109,6 +145,14 @@ def status_error(method: str, response: requests.Response) -> errors.EconomicErr
         )
     if status == 404:
         return errors.NotFoundError(message, **details)
+    if daily_cap(status, response.headers):
+        # Retry-After is in whole seconds, rounded up: the day opens on the second before.
+        resume_at = float(math.floor(time.time() + float(response.headers["Retry-After"])))
+        return errors.DailyCapReached(
+            f"{message} e-conomic's daily limit of calls for this agreement is used up: paused "
+            f"until {time.strftime('%H:%M', time.gmtime(resume_at))} UTC.",
+            resume_at=resume_at, retry_after=retry_after(response), **details,
+        )  # fmt: skip
     if status == 429:
         return errors.TransientError(message, retry_after=retry_after(response), **details)
     if status >= 500:

@@ -12,7 +12,7 @@ daily reconciliation (integration/models/reconcile.py).
 """
 
 from integration.models.alerts import Alert, AlertKind, WorkerHeartbeat
-from integration.models.calls import ApiCall, RateLimitBucket
+from integration.models.calls import ApiCall, BudgetWarning, RateLimitBucket
 from integration.models.connection import Connection
 from integration.models.exports import (
     ErrorKind,
@@ -90,6 +90,7 @@ __all__ = [
     "ReconcileRun",
     "ReconcileRunState",
     "ReconcileTrigger",
+    "BudgetWarning",
     "RemoteKind",
     "RemoteRecord",
     "RunState",

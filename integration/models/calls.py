@@ -50,13 +50,40 @@ class ApiCall(models.Model):
 
 
 class RateLimitBucket(models.Model):
-    """The client-side token bucket of one agreement, shared by every worker through the
-    database when there is no Redis."""
+    """The client-side token bucket of one agreement and its calls of the UTC day, shared by
+    every worker through the database when there is no Redis."""
 
     key = models.CharField(max_length=100, unique=True)
     tokens = models.FloatField()
     updated = models.FloatField(help_text="Seconds since the epoch of the last take.")
     version = models.PositiveBigIntegerField(default=0)
+    day = models.IntegerField(default=0, help_text="The UTC day `calls` counts (days since 1970).")
+    calls = models.IntegerField(default=0, help_text="Calls made on that day.")
+    closed_until = models.FloatField(
+        default=0, help_text="e-conomic said the day's calls are used up: nothing goes until "
+        "then (seconds since the epoch; 0: open).",
+    )  # fmt: skip
+    refused = models.BooleanField(default=False, help_text="Whether the last take was refused.")
 
     def __str__(self) -> str:
         return self.key
+
+
+class BudgetWarning(models.Model):
+    """The day an agreement's calls passed the warning share and its connection's error address
+    was told: the unique key makes it once per agreement per day, whoever notices first."""
+
+    agreement_key = models.CharField(max_length=100)
+    day = models.DateField()
+    calls = models.PositiveIntegerField(help_text="The calls counted when it was sent.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement_key", "day"], name="budget_warning_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_key} {self.day}"

@@ -88,6 +88,7 @@ class ErrorKind(models.TextChoices):
     TRANSIENT = "transient", "Transient: tried again later"
     PERMANENT = "permanent", "Permanent: e-conomic refused the document"
     CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
+    BUDGET = "budget", "Waiting for e-conomic's rate limit or the day's calls"
 
 
 def vat_difference_field() -> models.DecimalField:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from integration.bucket_store import endpoint_costs, shared_bucket
+from integration.bucket_store import bucket_settings, endpoint_costs, shared_bucket
 from integration.crypto import UnreadableSecret
 from integration.economic.client import CallRecord, EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import AlertKind, ApiCall, Connection, ExportRun, PaymentImport
 from integration.services.alerts import admin_url, alert_raise, alert_resolve
+from integration.services.budget import Spender, agreement_key, budget_watch
 
 PROJECTS_MODULE = "Projektstyring"
 GRANT_ALERT_KEY = "agreement grant"
@@ -64,9 +67,13 @@ def grant_refused_alert(*, connection: Connection, status: int, error: str) -> N
 
 
 @sensitive_variables("endpoint")  # it holds the app secret token
-def connection_client(*, connection: Connection, purpose: str = "") -> EconomicClient:
-    """The client for a connection: its endpoint from the allowlist, its shared bucket, its
-    calls recorded."""
+def connection_client(
+    *, connection: Connection, purpose: str = "", spender: str = Spender.ESSENTIAL,
+    for_jobs: bool = False,
+) -> EconomicClient:  # fmt: skip
+    """The client for a connection: its endpoint from the allowlist, its agreement's shared
+    bucket and day's budget (a read waits when the day's calls run low), its calls recorded.
+    `for_jobs`: the outbox's work, which is held back rather than kept waiting for tokens."""
     endpoint = connection.endpoint_config
     if connection.endpoint not in settings.ECONOMIC_ENDPOINTS:
         raise ConnectionNotReady(
@@ -86,14 +93,17 @@ def connection_client(*, connection: Connection, purpose: str = "") -> EconomicC
             f"No app secret token is configured for '{endpoint['label']}': set it in the "
             "environment (ECONOMIC_APP_SECRET_TOKEN) and restart."
         )
-    bucket_key = str(connection.agreement_number or f"connection-{connection.pk}")
     return EconomicClient(
         rest_url=endpoint["rest_url"],
         openapi_url=endpoint["openapi_url"],
         app_secret_token=endpoint["app_secret_token"],
         grant_token=connection.grant_token,
         timeout=settings.ECONOMIC_TIMEOUT,
-        rate_limiter=shared_bucket(f"{connection.endpoint}:{bucket_key}"),
+        rate_limiter=shared_bucket(
+            agreement_key(connection=connection), essential=spender == Spender.ESSENTIAL,
+            longest_wait=bucket_settings().longest_wait if for_jobs else math.inf,
+            on_take=budget_watch(connection=connection),
+        ),  # fmt: skip
         costs=endpoint_costs(),
         recorder=api_call_recorder(connection=connection, purpose=purpose),
     )

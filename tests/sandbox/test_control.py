@@ -17,7 +17,7 @@ def test_reset_turns_faults_and_limits_back_to_the_start(sandbox):
     sandbox.set_rate_limit(capacity=1)
     sandbox.reset()
     assert sandbox.call_control("GET", "/faults")["error_500"] == 0.0
-    assert sandbox.call_control("GET", "/rate-limit")["capacity"] == 60.0
+    assert sandbox.call_control("GET", "/rate-limit")["capacity"] == 10000.0
 
 
 def test_the_request_log_records_each_call(sandbox):

@@ -6,7 +6,7 @@ from tests.sandbox.conftest import A_CUSTOMER
 
 def test_the_defaults_are_documented_ones(sandbox):
     settings = sandbox.call_control("GET", "/rate-limit")
-    assert (settings["capacity"], settings["refill_per_second"]) == (60.0, 10.0)
+    assert (settings["capacity"], settings["refill_per_second"] * 60) == (10000.0, 10000.0)
     assert (settings["get_cost"], settings["write_cost"]) == (1.0, 2.0)
     assert settings["daily_cap"] == 50000
     assert settings["costs"]["POST /journals/{}/vouchers"] == 5.0
@@ -22,6 +22,18 @@ def test_an_empty_bucket_answers_429_with_retry_after_then_recovers(sandbox):
     assert retry_after >= 1
     time.sleep(retry_after)
     assert sandbox.get("/self").status_code == 200
+
+
+def test_each_answer_says_what_it_cost_and_how_much_of_the_bucket_is_used(sandbox):
+    sandbox.spend_tokens(145)  # another app on the same agreement
+    answer = sandbox.post("/customers", json=A_CUSTOMER)
+    assert answer.headers["X-CallCost"] == "2"
+    limit, used = answer.headers["X-RateLimiting"].split(": ")
+    assert limit == "token-limit-10000-per-60-seconds"
+    # 147 used, less the little the bucket refilled (166 a second) between the two requests
+    assert 135 <= int(used.split("/")[0]) <= 147 and used.endswith("/10000")
+    refused = sandbox.post("/customers", json={})
+    assert refused.status_code == 400 and refused.headers["X-CallCost"] == "2"
 
 
 def test_a_write_costs_two_tokens(sandbox):

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
-from integration.economic.errors import EconomicError
+from integration import clock
+from integration.economic.errors import DailyCapReached, EconomicError, HeldBack
 from integration.models import ErrorKind, ExportJob, ExportRun, JobKind, JobState, RunState
 from integration.services.enqueue import export_connection_tasks_enqueue, export_run_tasks_enqueue
 from integration.services.exports.job_alerts import (
@@ -50,11 +51,13 @@ def export_job_claim(*, job: ExportJob) -> Claim | None:
     now = timezone.now()
     lease = now + datetime.timedelta(seconds=export_settings()["lease_seconds"])
     won = ExportJob.objects.filter(
-        pk=job.pk, state__in=CLAIMABLE, not_before__lte=now, updated_at=job.updated_at
+        pk=job.pk, state__in=CLAIMABLE, not_before__lte=clock.now(), updated_at=job.updated_at
     ).update(state=JobState.IN_FLIGHT, lease_until=lease, attempts=job.attempts + 1, updated_at=now)
     if not won:
         return None
     reconcile = job.state == JobState.NEEDS_RECONCILE
+    # Kept on the instance: a job held back for budget goes back to being looked up first.
+    job.claimed_for_lookup = reconcile
     job.state, job.lease_until, job.attempts, job.updated_at = (
         JobState.IN_FLIGHT, lease, job.attempts + 1, now
     )  # fmt: skip
@@ -130,9 +133,10 @@ def export_jobs_done(
 
 def error_about(error: EconomicError, subject: str) -> EconomicError:
     """The same error, its message led by what it is about ("Invoice 12: ...")."""
+    held = {"resume_at": error.resume_at} if isinstance(error, HeldBack) else {}
     return type(error)(
         f"{subject}: {error.message}", status=error.status, code=error.code, body=error.body,
-        retry_after=error.retry_after, ambiguous=error.ambiguous,
+        retry_after=error.retry_after, ambiguous=error.ambiguous, **held,
     )  # fmt: skip
 
 
@@ -140,6 +144,8 @@ def export_job_fail(*, job: ExportJob, error: EconomicError | str, kind: str = "
     """Record a failure and answer the state it left the job in: transient -> pending with
     backoff (or needs_reconcile when the write may have been applied); permanent or
     configuration -> failed; attempts spent -> dead."""
+    if isinstance(error, HeldBack):
+        return export_job_hold(job=job, error=error)
     kind = kind or getattr(error, "kind", ErrorKind.PERMANENT)
     message = str(error)
     if kind == ErrorKind.TRANSIENT:
@@ -172,6 +178,26 @@ def _backoff(job: ExportJob, retry_after: float | None) -> datetime.timedelta:
     exponential = config["backoff_seconds"] * 2 ** max(job.attempts - 1, 0)
     seconds = min(config["backoff_cap"], exponential) * random.uniform(0.8, 1.2)
     return datetime.timedelta(seconds=max(seconds, retry_after or 0))
+
+
+def export_job_hold(*, job: ExportJob, error: HeldBack) -> str:
+    """Nothing went, or e-conomic refused it before applying anything, for want of budget: the
+    job waits for `error.resume_at` and gets its attempt back, and no worker waits with it.
+    When the day is used up, every due job of the connection waits for the same midnight."""
+    resume = datetime.datetime.fromtimestamp(error.resume_at, tz=datetime.UTC)
+    state = (
+        JobState.NEEDS_RECONCILE if getattr(job, "claimed_for_lookup", True) else JobState.PENDING
+    )
+    _held(job).update(
+        state=state, lease_until=None, attempts=F("attempts") - 1, not_before=resume,
+        last_error=str(error)[:4000], error_kind=ErrorKind.BUDGET, updated_at=timezone.now(),
+    )  # fmt: skip
+    if isinstance(error, DailyCapReached):
+        ExportJob.objects.filter(
+            connection=job.connection_id, state__in=CLAIMABLE, not_before__lt=resume
+        ).update(not_before=resume, last_error=str(error)[:4000], error_kind=ErrorKind.BUDGET)
+    job.refresh_from_db()
+    return job.state
 
 
 def export_job_release(*, job: ExportJob, seconds: float = 2.0) -> None:

@@ -19,9 +19,11 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from accounts_app.models import Invoice
+from integration import clock
 from integration.economic.client import EconomicClient
 from integration.models import (
     Connection,
+    ErrorKind,
     ExportJob,
     ExportRun,
     InvoiceExport,
@@ -31,6 +33,7 @@ from integration.models import (
 from integration.models.connection import ExportMethod
 from integration.models.exports import TERMINAL_STATES
 from integration.services.blockers import Blocker, Refused
+from integration.services.budget import budget_usage
 from integration.services.enqueue import export_run_tasks_enqueue
 from integration.services.export_context import ExportContext, invoices_for_export
 from integration.services.exports.dry_run import export_dry_run
@@ -244,13 +247,16 @@ def export_run_work(
             connection=run.connection, run=run, client=client, context=context,
             deadline=deadline,
         )  # fmt: skip
-        soon = timezone.now() + datetime.timedelta(seconds=patience)
+        soon = clock.now() + datetime.timedelta(seconds=patience)
         waiting = ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES)
-        if not waiting.filter(not_before__lte=soon).exists():
+        due_soon = waiting.filter(not_before__lte=soon)
+        if not due_soon.exists():
             return handled
-        if past(deadline):
+        if past(deadline) or due_soon.filter(error_kind=ErrorKind.BUDGET).exists():
             # This task's place passes to a fresh one, so as many workers as were rung keep
-            # working on the run.
+            # working on the run; and a run whose agreement's bucket is empty holds no worker:
+            # the tasks queued before its next one (another agreement's) get it first.
+            time.sleep(0.2)
             export_run_enqueue(run=run, workers=1)
             return handled
         time.sleep(0.2)
@@ -285,7 +291,18 @@ def export_run_status(*, run: ExportRun) -> dict:
     finished = run.done + run.failed
     left = (elapsed / finished) * (run.total - finished) if finished and not run.finished_at else 0
     return {
-        "state": run.state, "state_label": run.get_state_display(), "done": run.done,
+        "state": run.state, "state_label": _state_label(run), "done": run.done,
         "failed": run.failed, "total": run.total, "seconds_left": round(left),
         "finished": bool(run.finished_at),
     }  # fmt: skip
+
+
+def _state_label(run: ExportRun) -> str:
+    """The run's state in words; a run whose agreement has used up the day's calls is paused
+    until midnight, and says so."""
+    if run.finished_at is None and run.state == RunState.RUNNING:
+        paused_until = budget_usage(connection=run.connection).paused_until
+        if paused_until is not None:
+            return (f"Paused until {paused_until:%H:%M} UTC: the agreement has used up "
+                    "today's calls")  # fmt: skip
+    return run.get_state_display()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts_app.models import Invoice
+from integration import clock
 from integration.models import Connection, CustomerLink, ExportJob, JobKind
 from integration.models.exports import TERMINAL_STATES
 from integration.models.mappings import CustomerLinkState
@@ -34,7 +35,7 @@ from integration.services.installation import (
 def exports_sweep() -> dict:
     """Expired leases become lookups; every connection and run with due jobs is rung again."""
     expired = export_jobs_expire_leases()
-    due = ExportJob.objects.filter(state__in=CLAIMABLE, not_before__lte=timezone.now())
+    due = ExportJob.objects.filter(state__in=CLAIMABLE, not_before__lte=clock.now())
     targets = set(due.values_list("connection_id", "run_id").distinct())
     for connection_id, run_id in targets:
         if run_id:

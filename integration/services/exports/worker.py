@@ -11,6 +11,7 @@ import time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from integration import clock
 from integration.economic.client import EconomicClient
 from integration.models import ExportJob, ExportRun, JobKind, RunState
 from integration.models.connection import ExportMethod
@@ -29,7 +30,7 @@ PARTY_SENDERS = {JobKind.CUSTOMER: customer_job_send, JobKind.PROJECT: project_j
 
 def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
     """The connection's client, its calls counted against the run."""
-    client = connection_client(connection=connection, purpose="export")
+    client = connection_client(connection=connection, purpose="export", for_jobs=True)
     if run is not None:
         client.recorder = api_call_recorder(connection=connection, purpose="export", export_run=run)
     return client
@@ -37,7 +38,7 @@ def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
 
 def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[ExportJob]:
     jobs = ExportJob.objects.filter(
-        connection=connection, kind=kind, state__in=CLAIMABLE, not_before__lte=timezone.now()
+        connection=connection, kind=kind, state__in=CLAIMABLE, not_before__lte=clock.now()
     )
     return jobs.filter(run=run) if run is not None else jobs
 

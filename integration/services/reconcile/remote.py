@@ -42,9 +42,13 @@ class CallBudget:
         self.calls += 1
         return self.limiter.acquire(cost) if self.limiter is not None else 0.0
 
-    def pause(self, seconds: float) -> None:
+    def observe(self, tokens_left: float) -> None:
         if self.limiter is not None:
-            self.limiter.pause(seconds)
+            self.limiter.observe(tokens_left)
+
+    def refused(self, *, retry_after: float | None, day_closed_until: float | None) -> None:
+        if self.limiter is not None:
+            self.limiter.refused(retry_after=retry_after, day_closed_until=day_closed_until)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from integration.models import (
     ReconcileRunState,
     ReconcileTrigger,
 )
+from integration.services.budget import Spender
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.installation import installation_code
 from integration.services.reconcile.alerts import reconcile_alert
@@ -58,7 +59,10 @@ def reconcile_connection(
     run.budget = calls_budget(run.documents)
     budget = None
     try:
-        client = client or connection_client(connection=connection, purpose="reconciliation")
+        # A read: above 90 % of the day's calls it waits, leaving them to exports and payments.
+        client = client or connection_client(
+            connection=connection, purpose="reconciliation", spender=Spender.READ
+        )
         budget = CallBudget(budget=run.budget, limiter=client.rate_limiter)
         client.rate_limiter = budget
         since = _cards_since(connection)
