@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from integration.health import LedgerHealthView
 
+# The product's name where Django's admin says "Django administration"; "View site" leads to
+# the home page of work, the admin index, since the product has no other front page.
+admin.site.site_header = _("Ledger Bridge")
+admin.site.site_title = _("Ledger Bridge")
+admin.site.index_title = _("Sales ledger and e-conomic")
+admin.site.site_url = "/admin/"
+
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("integration/", include("integration.urls")),
     path("health/", LedgerHealthView.as_view(), name="health"),
