@@ -157,11 +157,6 @@ def _start(request, queryset, form: ExportForm) -> ExportRun:
     )
 
 
-@admin.display(description="e-conomic no.")
-def economic_number(invoice: Invoice) -> str:
-    return getattr(invoice, "economic_number_shown", None) or "—"
-
-
 @admin.display(description="e-conomic rate")
 def economic_exchange_rate(invoice: Invoice) -> str:
     """The rate e-conomic applied (base currency per unit), ours or its own."""

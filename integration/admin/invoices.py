@@ -10,7 +10,12 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 
 from accounts_app.admin.invoices import InvoiceAdmin
-from integration.admin.exports import economic_exchange_rate, economic_number, export_to_economic
+from integration.admin.exports import economic_exchange_rate, export_to_economic
+from integration.admin.invoice_status import (
+    EconomicStatusFilter,
+    economic_status,
+    economic_status_annotations,
+)
 from integration.admin.payments import SyncedPaymentInline
 from integration.models import InvoiceExport
 
@@ -18,15 +23,16 @@ from integration.models import InvoiceExport
 class EconomicInvoiceAdmin(InvoiceAdmin):
     """The ledger's invoice admin, plus what finance staff need to export and follow up."""
 
-    list_display = [*InvoiceAdmin.list_display, economic_number, economic_exchange_rate]
+    list_display = [*InvoiceAdmin.list_display, economic_status, economic_exchange_rate]
+    list_filter = [*InvoiceAdmin.list_filter, EconomicStatusFilter]
     actions = [*InvoiceAdmin.actions, export_to_economic]
 
     def get_queryset(self, request):
         # One subquery for the whole page instead of a query per row.
         exports = InvoiceExport.objects.filter(invoice=OuterRef("pk"))
         return super().get_queryset(request).annotate(
-            economic_number_shown=Subquery(exports.values("economic_number")[:1]),
             economic_exchange_rate_shown=Subquery(exports.values("exchange_rate")[:1]),
+            **economic_status_annotations(),
         )
 
     def get_inlines(self, request, obj):

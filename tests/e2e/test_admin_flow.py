@@ -129,12 +129,12 @@ def _import_payments(admin: Admin, sandbox, connection, invoices: list[Invoice])
     admin.open(reverse("admin:accounts_app_invoice_changelist"))
     shown = {
         invoice.pk: admin.text(
-            f"#result_list tr:has(input[value='{invoice.pk}']) td.field-economic_number"
+            f"#result_list tr:has(input[value='{invoice.pk}']) td.field-economic_status"
         )
         for invoice in invoices
     }
     stored = dict(InvoiceExport.objects.values_list("invoice", "booked_number"))
-    assert shown == {pk: str(number) for pk, number in stored.items()}
+    assert shown == {pk: f"booked {number}" for pk, number in stored.items()}
 
     paid, partly_paid, open_one = invoices
     sandbox.register_payment(stored[paid.pk], 250.0)

@@ -138,7 +138,32 @@ def test_the_invoice_list_shows_economics_number(client, clerk, exporting, sandb
     export_process(connection=exporting, run=run)
     [draft] = drafts_with(sandbox, reference_of(invoice))
     html = client.get(reverse(CHANGELIST)).content.decode()
-    assert f'<td class="field-economic_number">{draft["draftInvoiceNumber"]}</td>' in html
+    job = ExportJob.objects.get(kind="invoice", object_id=invoice.pk)
+    job_url = reverse("admin:integration_exportjob_change", args=[job.pk])
+    assert (f'<td class="field-economic_status"><a href="{job_url}">draft '
+            f'{draft["draftInvoiceNumber"]}</a></td>') in html  # fmt: skip
+
+
+def test_the_invoice_list_filters_by_life_in_economic(client, clerk, exporting, sandbox):
+    client.force_login(clerk)
+    drafted, failed, waiting = make_invoice(), make_invoice(), make_invoice()
+    export_process(connection=exporting, run=export_run_start(
+        connection=exporting, invoices=Invoice.objects.filter(pk=drafted.pk)))  # fmt: skip
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=failed.pk))
+    sandbox.revoke()
+    export_process(connection=exporting, run=run)
+    sandbox.restore()
+
+    def listed(value: str) -> set[int]:
+        answer = client.get(reverse(CHANGELIST), {"economic": value})
+        return {invoice.pk for invoice in answer.context["cl"].result_list}
+
+    assert listed("draft") == {drafted.pk}
+    assert listed("failed") == {failed.pk}
+    assert listed("not_exported") == {waiting.pk}
+    assert listed("booked") == listed("voucher") == listed("queued") == set()
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert "failed</a></td>" in html and '<td class="field-economic_status">not exported</td>' in html
 
 
 def test_a_dry_run_from_the_dialog_shows_what_would_be_sent(client, clerk, exporting, sandbox):
