@@ -3,7 +3,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 # The e-conomic sandbox fixtures (`sandbox`, `sandbox_server`, `sandbox_process`).
 pytest_plugins = ["economic_sandbox.pytest_plugin"]
@@ -12,6 +12,16 @@ ledger_groups = importlib.import_module("accounts_app.migrations.0002_finance_gr
 integration_groups = importlib.import_module(
     "integration.migrations.0002_finance_group_permissions"
 )
+# The later migrations that hand the finance groups permissions, each as (label, codename) to
+# group names.
+GRANTS = {}
+for name in ("0004_export_permissions", "0006_payment_permissions",
+             "0024_alert_and_audit_permissions", "0027_reconcile_permissions"):  # fmt: skip
+    migration = importlib.import_module(f"integration.migrations.{name}")
+    for key, groups in getattr(migration, "GRANTS", {}).items():
+        GRANTS.setdefault(key, set()).update(groups)
+    for codename in getattr(migration, "CODENAMES", ()):
+        GRANTS.setdefault(("integration", codename), set()).update(migration.GROUPS)
 
 
 @pytest.fixture
@@ -21,6 +31,10 @@ def finance_groups(db):
     included."""
     ledger_groups.create_finance_groups(django_apps, schema_editor=None)
     integration_groups.grant(django_apps, schema_editor=None)
+    for (label, codename), groups in GRANTS.items():
+        permission = Permission.objects.get(content_type__app_label=label, codename=codename)
+        for group in Group.objects.filter(name__in=groups):
+            group.permissions.add(permission)
     return {group.name: group for group in Group.objects.filter(name__startswith="Finance")}
 
 
