@@ -32,9 +32,10 @@ def finance_groups(db):
     ledger_groups.create_finance_groups(django_apps, schema_editor=None)
     integration_groups.grant(django_apps, schema_editor=None)
     for (label, codename), groups in GRANTS.items():
-        permission = Permission.objects.get(content_type__app_label=label, codename=codename)
+        # A test that removed a permission (or its content type) keeps it removed.
+        permissions = Permission.objects.filter(content_type__app_label=label, codename=codename)
         for group in Group.objects.filter(name__in=groups):
-            group.permissions.add(permission)
+            group.permissions.add(*permissions)
     return {group.name: group for group in Group.objects.filter(name__startswith="Finance")}
 
 
