@@ -17,5 +17,5 @@ def audit_register() -> None:
     auditlog.register(Customer, exclude_fields=NOISE)
     auditlog.register(Invoice, exclude_fields=NOISE)
     auditlog.register(InvoiceLine, exclude_fields=NOISE)
-    # Every payment, entered by hand or recorded by an import: the entry's actor tells which.
+    # Payments entered by hand; an import's are kept as synced payments and their changes.
     auditlog.register(Payment, exclude_fields=NOISE)

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from auditlog.models import LogEntry
+
 from accounts_app.models import Invoice, Payment
 from integration.models import ImportState, SyncedPayment
 from tests.payments.conftest import exported, fresh, run_import
@@ -20,6 +22,8 @@ def test_a_fully_paid_invoice_is_recorded_as_paid(full_only, sandbox):
     assert (payment.source, payment.amount) == (Payment.Source.ECONOMIC, Decimal("250.00"))
     synced = SyncedPayment.objects.get(invoice=invoice)
     assert (synced.booked_number, synced.kind, synced.currency) == (number, "cash", "DKK")
+    # The import's writes are the synced payment's record, not the people's audit trail.
+    assert not LogEntry.objects.get_for_object(payment).exists()
 
 
 def test_a_partial_payment_waits_until_the_invoice_is_paid_in_full(full_only, sandbox):
