@@ -223,3 +223,17 @@ LEDGER_VAT_ROUNDING = env.str("LEDGER_VAT_ROUNDING", default="line")
 ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")
+
+# The cache that the web processes and the workers share: an import's progress is written by a
+# worker and read by the progress page (the import's own transaction hides it from the database
+# until the end). Redis where there is one; else files, which every process on this machine sees.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / ".cache")),
+        }
+    )
+}

@@ -1,6 +1,7 @@
 """The ledger's business logic: every write goes through these functions (keyword-only,
 named `<entity>_<action>`); the admin, the importers and the commands only call them."""
 from accounts_app.services.invoices import (
+    drafts_totals_recompute,
     invoice_create,
     invoice_credit,
     invoice_draft_save,
@@ -21,6 +22,7 @@ from accounts_app.services.payments import (
 from accounts_app.services.pdf import invoice_render_pdf, seller_missing_settings
 
 __all__ = [
+    "drafts_totals_recompute",
     "invoice_create",
     "invoice_credit",
     "invoice_draft_save",
