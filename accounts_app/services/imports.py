@@ -7,9 +7,11 @@ cache: the import's own transaction hides its rows from every other connection u
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 import tablib
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
@@ -34,6 +36,7 @@ UNEXPECTED = (
     "The import stopped on an unexpected error (logged as ledger import {id}); nothing was "
     "imported. Try again, or ask the administrator to look the error up in the log."
 )
+STOPPED = "Stopped before the end: nothing was imported. Import the file again."
 # Messages that are written for finance staff; any other exception is logged, not shown.
 PLAIN_ERRORS = (ValueError, LedgerError, ValidationError)
 
@@ -151,8 +154,20 @@ def _text(error) -> str:
     return str(error)
 
 
+def ledger_import_stopped(ledger_import: LedgerImport) -> bool:
+    """A running import whose task has outlived django-q2's timeout: its worker was stopped, and
+    the import's transaction, never committed, left nothing behind."""
+    if ledger_import.state != LedgerImport.State.RUNNING:
+        return False
+    limit = datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
+    return ledger_import.started_at < timezone.now() - limit
+
+
 def ledger_import_status(*, ledger_import: LedgerImport) -> dict:
     """What the progress page shows: the state and how many rows are through."""
+    if ledger_import_stopped(ledger_import):
+        return {"state": "stopped", "state_label": STOPPED, "finished": True, "done": 0,
+                "total": ledger_import.total_rows}  # fmt: skip
     if ledger_import.finished:
         done = ledger_import.total_rows
     elif ledger_import.state == LedgerImport.State.RUNNING:

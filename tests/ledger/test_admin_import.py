@@ -1,14 +1,17 @@
 """The admin's import for a finance clerk: the upload queues a background task and opens a
 progress page that follows a JSON status; the result lists each refused row, and a file with one
 refused row imports nothing."""
+import datetime
 import io
 import logging
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
 
@@ -136,3 +139,15 @@ def test_the_progress_status_needs_the_view_permission(client, clerk):
     assert client.get(status_url).status_code == 403
     client.force_login(clerk)
     assert client.get(status_url).json()["state"] == "pending"
+
+
+def test_an_import_whose_worker_was_stopped_says_so_and_asks_for_the_file_again(client, clerk):
+    started = timezone.now() - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1)
+    ledger_import = LedgerImport.objects.create(kind=LedgerImport.Kind.CUSTOMERS, file_name="c.csv",
+                                                file_format="csv", content=b"", total_rows=9,
+                                                state="running", started_at=started)  # fmt: skip
+    client.force_login(clerk)
+    page_url = reverse("admin:accounts_app_customer_import_progress", args=[ledger_import.pk])
+    status = client.get(f"{page_url}status/").json()
+    assert (status["state"], status["finished"]) == ("stopped", True)
+    assert "nothing was imported" in client.get(page_url).content.decode()
