@@ -29,6 +29,7 @@ from accounts_app.models import (
 )
 from accounts_app.money import line_amounts
 from accounts_app.services import drafts_totals_recompute, invoice_create
+from accounts_app.signals import customers_imported
 
 # What a line's net amount column holds: below 10^12, with two decimals.
 LINE_NET_LIMIT = Decimal(10) ** 12
@@ -130,6 +131,21 @@ class CustomerResource(LedgerImportResource):
         report_skipped = True
         skip_html_diff = True
         instance_loader_class = KeyedInstanceLoader
+        # Written 1,000 at a time; customers_imported stands for the post_save of each.
+        use_bulk = True
+        batch_size = 1000
+
+    def bulk_create(self, *args, **kwargs):
+        self._announce(list(self.create_instances), super().bulk_create, *args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        self._announce(list(self.update_instances), super().bulk_update, *args, **kwargs)
+
+    def _announce(self, customers, write, *args, result=None, **kwargs) -> None:
+        errors_before = len(result.base_errors) if result is not None else 0
+        write(*args, result=result, **kwargs)
+        if customers and (result is None or len(result.base_errors) == errors_before):
+            customers_imported.send(sender=Customer, customers=customers)
 
     def existing_instances(self, dataset) -> dict:
         numbers = {whole_number(row.get("number")) for row in dataset.dict} - {None}
