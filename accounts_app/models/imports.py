@@ -49,6 +49,9 @@ class LedgerImport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # No screen of its own: an import is seen through the list it imports into, with that
+        # list's permissions.
+        default_permissions = ()
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=LedgerImportKind.values),
