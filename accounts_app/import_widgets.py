@@ -78,6 +78,21 @@ class ChoiceWidget(widgets.Widget):
         return found
 
 
+class WholeNumberWidget(widgets.Widget):
+    """A whole number of at least 1 (a customer's number, a line's), `hint` saying what to write."""
+
+    def __init__(self, *, column: str, hint: str, **kwargs):
+        super().__init__(**kwargs)
+        self.column, self.hint = column, hint
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else cell_text(value)
+        if not text.isdigit() or int(text) < 1 or len(text) > 9:
+            shown = f"{text!r} is not a whole number from 1 to 999999999" if text else "is empty"
+            raise ValueError(f"{self.column} {shown}; {self.hint}.")
+        return int(text)
+
+
 class CountryWidget(widgets.Widget):
     """A two-letter ISO 3166 country code in any case. Checked here once against a set: the
     model field's own check walks all 250 countries for every row."""

@@ -16,6 +16,7 @@ from accounts_app.import_widgets import (
     ChoiceWidget,
     CountryWidget,
     LookupWidget,
+    WholeNumberWidget,
     cell_text,
 )
 from accounts_app.models import (
@@ -103,6 +104,8 @@ class CustomerResource(LedgerImportResource):
     """One row per customer, matched on the customer number: importing a file twice updates
     the customers instead of duplicating them."""
 
+    number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget(
+        column="number", hint="give each customer a number such as 1001"))  # fmt: skip
     kind = fields.Field(attribute="kind", column_name="kind",
                         widget=ChoiceWidget(Customer.Kind.choices, column="kind"))  # fmt: skip
     vat_situation = fields.Field(
@@ -255,15 +258,6 @@ def _date(value) -> datetime.date | None:
         raise ValueError(f"issue_date {value!r} is not a date; write it as YYYY-MM-DD.") from error
 
 
-class LineNumberWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        number = whole_number(value)
-        if number is None or number < 1:
-            raise ValueError(f"line {cell_text(value or '')!r} is not a line number; number the "
-                             "lines of each invoice 1, 2, 3, ...")  # fmt: skip
-        return number
-
-
 class InvoiceImportResource(LedgerImportResource):
     """One row per invoice line; rows with the same invoice_reference make one draft invoice.
     Lines are matched on (invoice_reference, line), so a second import of a file changes
@@ -272,7 +266,8 @@ class InvoiceImportResource(LedgerImportResource):
     invoice = fields.Field(
         attribute="invoice", column_name="invoice_reference", widget=DraftInvoiceWidget()
     )
-    position = fields.Field(attribute="position", column_name="line", widget=LineNumberWidget())
+    position = fields.Field(attribute="position", column_name="line", widget=WholeNumberWidget(
+        column="line", hint="number the lines of each invoice 1, 2, 3, ..."))  # fmt: skip
     quantity = fields.Field(attribute="quantity", column_name="quantity",
                             widget=AmountWidget(column="quantity", default=Decimal(1)))  # fmt: skip
     unit_price = fields.Field(attribute="unit_price", column_name="unit_price",

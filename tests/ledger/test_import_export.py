@@ -195,8 +195,11 @@ def test_a_refused_invoice_row_names_row_and_fix_and_nothing_is_imported(rows, r
          1, "kind 'firma' is not allowed; use one of: company, person."),
         ([(504, "company", "Nordlys A/S", "", "Danmark", "DKK", "Net 30", "domestic")],
          1, "country 'DANMARK' is not a country code; use a two-letter ISO 3166 code"),
+        ([("5O5", "company", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic")],
+         1, "number '5O5' is not a whole number from 1 to 999999999; give each customer a number"),
     ],
-    ids=["number-twice", "unknown-payment-condition", "unknown-kind", "unknown-country"],
+    ids=["number-twice", "unknown-payment-condition", "unknown-kind", "unknown-country",
+         "number-not-a-number"],
 )  # fmt: skip
 def test_a_refused_customer_row_names_row_and_allowed_values_and_nothing_is_imported(rows, row, words):
     PaymentConditionFactory(name="Net 30", days=30)
