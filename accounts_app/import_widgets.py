@@ -87,7 +87,7 @@ class WholeNumberWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else cell_text(value)
-        if not text.isdigit() or int(text) < 1 or len(text) > 9:
+        if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 9:
             shown = f"{text!r} is not a whole number from 1 to 999999999" if text else "is empty"
             raise ValueError(f"{self.column} {shown}; {self.hint}.")
         return int(text)

@@ -3,7 +3,7 @@ writes nothing when a row is refused; rows go through the same validation and se
 admin forms, and each refusal names the row, the problem and the fix. References, existing
 customers and existing lines are read once per import, not once per row."""
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
@@ -35,11 +35,15 @@ from accounts_app.signals import customers_imported
 # What a line's net amount column holds: below 10^12, with two decimals.
 LINE_NET_LIMIT = Decimal(10) ** 12
 PROGRESS_EVERY = 250
+# An invoice's exchange rate column: six decimals, twelve digits.
+RATE_READER = AmountWidget(column="exchange_rate", places=6)
+RATE_LIMIT = Decimal(10) ** 6
 
 
 def whole_number(value) -> int | None:
+    """A key cell as a number the database can hold (up to nine digits), else None."""
     text = "" if value is None else cell_text(value)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 class LedgerImportResource(resources.ModelResource):
@@ -217,7 +221,7 @@ class DraftInvoiceWidget(widgets.Widget):
 
 def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
     number = cell_text(row.get("customer_number") or "")
-    customer = customers.get(int(number)) if number.isdigit() else None
+    customer = customers.get(whole_number(number))
     if customer is None:
         raise ValueError(f"No customer with number {number!r}; import the customers first.")
     try:
@@ -233,15 +237,12 @@ def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
 
 
 def _exchange_rate(value) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or cell_text(value) == "":
         return None
-    per_unit = f"{base_currency()} per unit"
-    try:
-        rate = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(f"exchange_rate {value!r} is not a number ({per_unit}).") from error
-    if rate <= 0:
-        raise ValueError(f"exchange_rate {value!r} must be above zero ({per_unit}).")
+    rate = RATE_READER.clean(value)
+    if not Decimal(0) < rate < RATE_LIMIT:
+        raise ValueError(f"exchange_rate {rate} must be above zero and below {RATE_LIMIT:,} "
+                         f"({base_currency()} per unit).")  # fmt: skip
     return rate
 
 
