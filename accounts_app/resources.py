@@ -46,6 +46,13 @@ def whole_number(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
+def file_references(rows) -> set[str]:
+    """The invoice references a file names, to look up at once. One with a NUL is left out: the
+    database could not even compare it, and its row is refused in words."""
+    references = {cell_text(row.get("invoice_reference") or "") for row in rows}
+    return {reference for reference in references if "\x00" not in reference}
+
+
 class LedgerImportResource(resources.ModelResource):
     """What both imports share: a progress callback every PROGRESS_EVERY rows, the reference
     caches emptied before each import, and the model's own checks without a query per row
@@ -63,6 +70,17 @@ class LedgerImportResource(resources.ModelResource):
                 field.widget.forget()
         self.first_rows = {}
         super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        for column, value in row.items():
+            # PostgreSQL refuses a NUL in text and SQLite keeps it: refuse it on both, in words.
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{column} holds a NUL character (\\x00), which the ledger "
+                                 "cannot store; remove it from the cell.")  # fmt: skip
+        self.row_rules(row, row_number)
+
+    def row_rules(self, row, row_number: int) -> None:
+        """The file's own rules for a row (a key twice), raised as ValueError in words."""
 
     def refuse_repeat(self, key, row_number: int, message: str) -> None:
         """A key seen in an earlier row of the file is refused with `message` (given {first})."""
@@ -168,7 +186,7 @@ class CustomerResource(LedgerImportResource):
         widget = self.fields["payment_condition"].widget
         return {"payment_condition": f"payment_condition is empty; use one of: {widget.allowed()}."}
 
-    def before_import_row(self, row, row_number=None, **kwargs):
+    def row_rules(self, row, row_number: int) -> None:
         number = whole_number(row.get("number"))
         if number is not None:
             self.refuse_repeat(number, row_number, (
@@ -219,7 +237,17 @@ class DraftInvoiceWidget(widgets.Widget):
         return value.import_reference if value else ""
 
 
+def _refuse_too_long(column: str, field: str, text: str) -> None:
+    """invoice_create saves without full_clean: a text over its column is refused here."""
+    limit = Invoice._meta.get_field(field).max_length
+    if len(text) > limit:
+        raise ValueError(f"{column} has {len(text)} characters; the ledger keeps at most "
+                         f"{limit}: shorten it.")  # fmt: skip
+
+
 def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
+    _refuse_too_long("invoice_reference", "import_reference", reference)
+    _refuse_too_long("their_reference", "their_reference", str(row.get("their_reference") or ""))
     number = cell_text(row.get("customer_number") or "")
     customer = customers.get(whole_number(number))
     if customer is None:
@@ -309,13 +337,13 @@ class InvoiceImportResource(LedgerImportResource):
         self.touched_invoice_ids = set()
         rows = dataset.dict
         self.fields["invoice"].widget.prepare(
-            references={cell_text(row.get("invoice_reference") or "") for row in rows},
+            references=file_references(rows),
             customer_numbers={whole_number(row.get("customer_number")) for row in rows} - {None},
         )
         super().before_import(dataset, **kwargs)
 
     def existing_instances(self, dataset) -> dict:
-        references = {cell_text(row.get("invoice_reference") or "") for row in dataset.dict}
+        references = file_references(dataset.dict)
         lines = InvoiceLine.objects.filter(invoice__import_reference__in=references)
         return {(line.invoice.import_reference, line.position): line
                 for line in lines.select_related("invoice", "vat_code")}  # fmt: skip
@@ -323,7 +351,7 @@ class InvoiceImportResource(LedgerImportResource):
     def instance_key(self, row):
         return cell_text(row.get("invoice_reference") or ""), whole_number(row.get("line"))
 
-    def before_import_row(self, row, row_number=None, **kwargs):
+    def row_rules(self, row, row_number: int) -> None:
         reference, line = self.instance_key(row)
         if reference and line is not None:
             self.refuse_repeat((reference, line), row_number, (

@@ -23,7 +23,7 @@ CUSTOMER_COLUMNS = ["number", "kind", "name", "vat_number", "country", "currency
                     "payment_condition", "vat_situation", "email", "ean"]  # fmt: skip
 LINE_COLUMNS = ["invoice_reference", "customer_number", "issue_date", "line", "description",
                 "quantity", "unit_price", "discount_percent", "vat_code", "sales_account",
-                "exchange_rate"]  # fmt: skip
+                "exchange_rate", "their_reference"]  # fmt: skip
 UNEXPECTED_START = UNEXPECTED.split("(")[0]
 
 
@@ -58,7 +58,7 @@ def test_a_hostile_customer_cell_is_refused_in_words_or_imported(references, col
 @given(column=st.sampled_from(LINE_COLUMNS), value=HOSTILE)
 def test_a_hostile_invoice_cell_is_refused_in_words_or_imported(references, column, value):
     row = dict(zip(LINE_COLUMNS, ["H-1", 700, "2026-02-03", 1, "Consulting", "2", "100.00", "0",
-                                  "S25", "", ""], strict=True))  # fmt: skip
+                                  "S25", "", "", ""], strict=True))  # fmt: skip
     row[column] = value
     messages = imported(InvoiceImportResource(), LINE_COLUMNS, tuple(row.values()))
     assert not [message for message in messages if message.startswith(UNEXPECTED_START)]
