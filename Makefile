@@ -1,6 +1,6 @@
 # Ledger Bridge. `make demo` runs the product; `make run` runs it the production way (README,
 # Production); `make test` runs the tests. Each starts from a fresh clone: they create .venv
-# with Python 3.11 and install the pinned requirements.
+# with Python 3.11 and install the locked requirements (`make lock` re-compiles the locks).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,22 +10,30 @@ SANDBOX_PORT ?= 8765
 WORKERS ?= 2
 TLS ?= on
 
-.PHONY: demo run test lint install install-dev clean
+.PHONY: demo run test lint install install-dev lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# The lock files pin every transitive dependency with its hashes; pip refuses anything else.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Re-compile both lock files after a change to requirements.txt or requirements-dev.txt. The
+# development lock takes the runtime versions from requirements.lock, so the two never differ.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 # A first `make demo` writes .env with fresh keys; later runs keep it.
 .env:

@@ -1,12 +1,24 @@
-"""CSV/XLSX import and export (django-import-export). Every import runs as a dry run first and
-in a transaction; rows go through the same validation and services as the admin forms."""
+"""CSV/XLSX import and export (django-import-export). An import runs in one transaction and
+writes nothing when a row is refused; rows go through the same validation and services as the
+admin forms, and each refusal names the row, the problem and the fix. References, existing
+customers and existing lines are read once per import, not once per row."""
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
 
 from accounts_app.currency import base_currency
-from accounts_app.errors import InvoiceExchangeRateError
+from accounts_app.errors import InvoiceExchangeRateError, InvoiceLockedError
+from accounts_app.import_widgets import (
+    AmountWidget,
+    ChoiceWidget,
+    CountryWidget,
+    LookupWidget,
+    WholeNumberWidget,
+    cell_text,
+)
 from accounts_app.models import (
     Customer,
     Invoice,
@@ -16,19 +28,121 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
-from accounts_app.services import invoice_create, invoice_totals_recompute
+from accounts_app.money import line_amounts
+from accounts_app.services import drafts_totals_recompute, invoice_create
+from accounts_app.signals import customers_imported
 from accounts_app.spreadsheets import FormulaEscapedExport
 
+# What a line's net amount column holds: below 10^12, with two decimals.
+LINE_NET_LIMIT = Decimal(10) ** 12
+PROGRESS_EVERY = 250
+# An invoice's exchange rate column: six decimals, twelve digits.
+RATE_READER = AmountWidget(column="exchange_rate", places=6)
+RATE_LIMIT = Decimal(10) ** 6
 
-class CustomerResource(FormulaEscapedExport, resources.ModelResource):
+
+def whole_number(value) -> int | None:
+    """A key cell as a number the database can hold (up to nine digits), else None."""
+    text = "" if value is None else cell_text(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def file_references(rows) -> set[str]:
+    """The invoice references a file names, to look up at once. One with a NUL is left out: the
+    database could not even compare it, and its row is refused in words."""
+    references = {cell_text(row.get("invoice_reference") or "") for row in rows}
+    return {reference for reference in references if "\x00" not in reference}
+
+
+class LedgerImportResource(FormulaEscapedExport, resources.ModelResource):
+    """What both imports share: a progress callback every PROGRESS_EVERY rows, the reference
+    caches emptied before each import, and the model's own checks without a query per row
+    (the widgets checked the references; the file's rules and the loader, the keys)."""
+
+    unchecked_here = ()
+
+    def __init__(self, *, progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.progress = progress
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.forget()
+        self.first_rows = {}
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        for column, value in row.items():
+            # PostgreSQL refuses a NUL in text and SQLite keeps it: refuse it on both, in words.
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{column} holds a NUL character (\\x00), which the ledger "
+                                 "cannot store; remove it from the cell.")  # fmt: skip
+        self.row_rules(row, row_number)
+
+    def row_rules(self, row, row_number: int) -> None:
+        """The file's own rules for a row (a key twice), raised as ValueError in words."""
+
+    def refuse_repeat(self, key, row_number: int, message: str) -> None:
+        """A key seen in an earlier row of the file is refused with `message` (given {first})."""
+        first = self.first_rows.setdefault(key, row_number)
+        if first != row_number:
+            raise ValueError(message.format(first=first))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None and kwargs["row_number"] % PROGRESS_EVERY == 0:
+            self.progress(kwargs["row_number"])
+        return row_result
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, *self.unchecked_here], validate_unique=False,
+                                validate_constraints=False)  # fmt: skip
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(self.instance_errors(instance, errors))
+        if errors:
+            raise ValidationError(errors)
+
+    def instance_errors(self, instance, errors: dict) -> dict:
+        """The database's check constraints, said in words before the row is saved."""
+        return {}
+
+
+class KeyedInstanceLoader(BaseInstanceLoader):
+    """The rows' existing instances in one query, found by a key read from the raw row (a row
+    whose key does not parse is new, and its own field reports the problem)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.instances = resource.existing_instances(dataset)
+
+    def get_instance(self, row):
+        return self.instances.get(self.resource.instance_key(row))
+
+
+class CustomerResource(LedgerImportResource):
     """One row per customer, matched on the customer number: importing a file twice updates
     the customers instead of duplicating them."""
 
+    number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget(
+        column="number", hint="give each customer a number such as 1001"))  # fmt: skip
+    kind = fields.Field(attribute="kind", column_name="kind",
+                        widget=ChoiceWidget(Customer.Kind.choices, column="kind"))  # fmt: skip
+    vat_situation = fields.Field(
+        attribute="vat_situation", column_name="vat_situation",
+        widget=ChoiceWidget(Customer.VatSituation.choices, column="vat_situation"),
+    )  # fmt: skip
+    country = fields.Field(attribute="country", column_name="country",
+                           widget=CountryWidget(column="country"))  # fmt: skip
     payment_condition = fields.Field(
         attribute="payment_condition",
         column_name="payment_condition",
-        widget=widgets.ForeignKeyWidget(PaymentCondition, field="name"),
+        widget=LookupWidget(PaymentCondition, "name", column="payment_condition", required=True),
     )
+    unchecked_here = ("payment_condition", "country")
 
     class Meta:
         model = Customer
@@ -41,25 +155,82 @@ class CustomerResource(FormulaEscapedExport, resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        skip_html_diff = True
+        instance_loader_class = KeyedInstanceLoader
+        # Written 1,000 at a time; customers_imported stands for the post_save of each.
+        use_bulk = True
+        batch_size = 1000
+
+    def bulk_create(self, *args, **kwargs):
+        self._announce(list(self.create_instances), super().bulk_create, *args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        self._announce(list(self.update_instances), super().bulk_update, *args, **kwargs)
+
+    def _announce(self, customers, write, *args, result=None, **kwargs) -> None:
+        errors_before = len(result.base_errors) if result is not None else 0
+        write(*args, result=result, **kwargs)
+        if customers and (result is None or len(result.base_errors) == errors_before):
+            customers_imported.send(sender=Customer, customers=customers)
+
+    def existing_instances(self, dataset) -> dict:
+        numbers = {whole_number(row.get("number")) for row in dataset.dict} - {None}
+        return {customer.number: customer
+                for customer in Customer.objects.filter(number__in=numbers)}  # fmt: skip
+
+    def instance_key(self, row):
+        return whole_number(row.get("number"))
+
+    def instance_errors(self, instance, errors: dict) -> dict:
+        if "payment_condition" in errors or instance.payment_condition_id is not None:
+            return {}
+        widget = self.fields["payment_condition"].widget
+        return {"payment_condition": f"payment_condition is empty; use one of: {widget.allowed()}."}
+
+    def row_rules(self, row, row_number: int) -> None:
+        number = whole_number(row.get("number"))
+        if number is not None:
+            self.refuse_repeat(number, row_number, (
+                f"customer number {number} is in row {{first}} already; a file holds each "
+                "customer once: merge the two rows or give one of them another number."
+            ))  # fmt: skip
 
 
 class DraftInvoiceWidget(widgets.Widget):
     """Finds the draft invoice a row belongs to by its import reference, creating it from the
     row's customer_number, issue_date, exchange_rate (the ledger's base currency per unit of the
     customer's currency; empty: 1 for the base currency, none for a foreign one) and
-    their_reference the first time the reference is seen."""
+    their_reference the first time the reference is seen. The resource's `prepare` reads the
+    file's invoices and customers at once."""
+
+    def prepare(self, *, references, customer_numbers) -> None:
+        found = Invoice.objects.filter(import_reference__in=references).select_related("customer")
+        self.invoices = {invoice.import_reference: invoice for invoice in found}
+        customers = Customer.objects.filter(number__in=customer_numbers)
+        self.customers = {customer.number: customer for customer in customers}
+        self.created_at_row = {}
 
     def clean(self, value, row=None, **kwargs):
-        reference = str(value or "").strip()
+        reference = cell_text(value or "")
         if not reference:
             raise ValueError("invoice_reference is empty; give each invoice a reference.")
-        invoice = Invoice.objects.filter(import_reference=reference).first()
+        invoice = self.invoices.get(reference)
         if invoice is None:
-            return _draft_from_row(reference, row)
+            invoice = self.invoices[reference] = _draft_from_row(reference, row, self.customers)
+            self.created_at_row[reference] = kwargs.get("row_number")
         if not invoice.is_draft:
             raise ValueError(
                 f"Invoice {invoice.number} (reference {reference!r}) is finalized and cannot be "
                 "changed by an import; credit it and import a new reference."
+            )
+        number = whole_number(row.get("customer_number"))
+        if number is not None and number != invoice.customer.number:
+            first_row = self.created_at_row.get(reference)
+            where = f" (from row {first_row})" if first_row else ""
+            raise ValueError(
+                f"invoice_reference {reference!r} is the invoice of customer "
+                f"{invoice.customer.number}{where}, not {number}; one reference is one invoice "
+                "for one customer: give this customer's invoice a reference of its own."
             )
         return invoice
 
@@ -67,9 +238,19 @@ class DraftInvoiceWidget(widgets.Widget):
         return value.import_reference if value else ""
 
 
-def _draft_from_row(reference: str, row) -> Invoice:
-    number = str(row.get("customer_number") or "").strip()
-    customer = Customer.objects.filter(number=int(number)).first() if number.isdigit() else None
+def _refuse_too_long(column: str, field: str, text: str) -> None:
+    """invoice_create saves without full_clean: a text over its column is refused here."""
+    limit = Invoice._meta.get_field(field).max_length
+    if len(text) > limit:
+        raise ValueError(f"{column} has {len(text)} characters; the ledger keeps at most "
+                         f"{limit}: shorten it.")  # fmt: skip
+
+
+def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
+    _refuse_too_long("invoice_reference", "import_reference", reference)
+    _refuse_too_long("their_reference", "their_reference", str(row.get("their_reference") or ""))
+    number = cell_text(row.get("customer_number") or "")
+    customer = customers.get(whole_number(number))
     if customer is None:
         raise ValueError(f"No customer with number {number!r}; import the customers first.")
     try:
@@ -85,15 +266,12 @@ def _draft_from_row(reference: str, row) -> Invoice:
 
 
 def _exchange_rate(value) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or cell_text(value) == "":
         return None
-    per_unit = f"{base_currency()} per unit"
-    try:
-        rate = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(f"exchange_rate {value!r} is not a number ({per_unit}).") from error
-    if rate <= 0:
-        raise ValueError(f"exchange_rate {value!r} must be above zero ({per_unit}).")
+    rate = RATE_READER.clean(value)
+    if not Decimal(0) < rate < RATE_LIMIT:
+        raise ValueError(f"exchange_rate {rate} must be above zero and below {RATE_LIMIT:,} "
+                         f"({base_currency()} per unit).")  # fmt: skip
     return rate
 
 
@@ -110,7 +288,7 @@ def _date(value) -> datetime.date | None:
         raise ValueError(f"issue_date {value!r} is not a date; write it as YYYY-MM-DD.") from error
 
 
-class InvoiceImportResource(FormulaEscapedExport, resources.ModelResource):
+class InvoiceImportResource(LedgerImportResource):
     """One row per invoice line; rows with the same invoice_reference make one draft invoice.
     Lines are matched on (invoice_reference, line), so a second import of a file changes
     nothing, and lines of an invoice that was finalized since are refused."""
@@ -118,24 +296,27 @@ class InvoiceImportResource(FormulaEscapedExport, resources.ModelResource):
     invoice = fields.Field(
         attribute="invoice", column_name="invoice_reference", widget=DraftInvoiceWidget()
     )
-    position = fields.Field(
-        attribute="position", column_name="line", widget=widgets.IntegerWidget()
-    )
-    vat_code = fields.Field(
-        attribute="vat_code",
-        column_name="vat_code",
-        widget=widgets.ForeignKeyWidget(VatCode, "code"),
-    )
+    position = fields.Field(attribute="position", column_name="line", widget=WholeNumberWidget(
+        column="line", hint="number the lines of each invoice 1, 2, 3, ..."))  # fmt: skip
+    quantity = fields.Field(attribute="quantity", column_name="quantity",
+                            widget=AmountWidget(column="quantity", default=Decimal(1)))  # fmt: skip
+    unit_price = fields.Field(attribute="unit_price", column_name="unit_price",
+                              widget=AmountWidget(column="unit_price"))  # fmt: skip
+    discount_percent = fields.Field(
+        attribute="discount_percent", column_name="discount_percent",
+        widget=AmountWidget(column="discount_percent", default=Decimal(0)),
+    )  # fmt: skip
+    vat_code = fields.Field(attribute="vat_code", column_name="vat_code",
+                            widget=LookupWidget(VatCode, "code", column="vat_code"))  # fmt: skip
     sales_account = fields.Field(
-        attribute="sales_account",
-        column_name="sales_account",
-        widget=widgets.ForeignKeyWidget(SalesAccount, "number"),
-    )
+        attribute="sales_account", column_name="sales_account",
+        widget=LookupWidget(SalesAccount, "number", column="sales_account"),
+    )  # fmt: skip
     service_type = fields.Field(
-        attribute="service_type",
-        column_name="service_type",
-        widget=widgets.ForeignKeyWidget(ServiceType, "name"),
-    )
+        attribute="service_type", column_name="service_type",
+        widget=LookupWidget(ServiceType, "name", column="service_type"),
+    )  # fmt: skip
+    unchecked_here = ("invoice", "vat_code", "sales_account", "service_type")
 
     class Meta:
         model = InvoiceLine
@@ -145,19 +326,75 @@ class InvoiceImportResource(FormulaEscapedExport, resources.ModelResource):
             "invoice", "position", "service_type", "description", "quantity", "unit_price",
             "discount_percent", "vat_code", "sales_account",
         ]  # fmt: skip
+        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        skip_html_diff = True
+        instance_loader_class = KeyedInstanceLoader
+        use_bulk = True
+        batch_size = 1000
 
     def before_import(self, dataset, **kwargs):
         self.touched_invoice_ids = set()
+        rows = dataset.dict
+        self.fields["invoice"].widget.prepare(
+            references=file_references(rows),
+            customer_numbers={whole_number(row.get("customer_number")) for row in rows} - {None},
+        )
         super().before_import(dataset, **kwargs)
 
+    def existing_instances(self, dataset) -> dict:
+        references = file_references(dataset.dict)
+        lines = InvoiceLine.objects.filter(invoice__import_reference__in=references)
+        return {(line.invoice.import_reference, line.position): line
+                for line in lines.select_related("invoice", "vat_code")}  # fmt: skip
+
+    def instance_key(self, row):
+        return cell_text(row.get("invoice_reference") or ""), whole_number(row.get("line"))
+
+    def row_rules(self, row, row_number: int) -> None:
+        reference, line = self.instance_key(row)
+        if reference and line is not None:
+            self.refuse_repeat((reference, line), row_number, (
+                f"line {line} of invoice_reference {reference!r} is in row {{first}} already; "
+                "number the lines of each invoice 1, 2, 3, ... once each."
+            ))  # fmt: skip
+
+    def instance_errors(self, instance, errors: dict) -> dict:
+        found = {}
+        discount = instance.discount_percent
+        if "discount_percent" not in errors and not Decimal(0) <= discount <= Decimal(100):
+            found["discount_percent"] = f"discount_percent {discount} is not between 0 and 100."
+        if not ({"quantity", "unit_price", "discount_percent"} & (set(errors) | set(found))):
+            net = line_amounts(quantity=instance.quantity, unit_price=instance.unit_price,
+                               discount_percent=discount, vat_rate=Decimal(0)).net  # fmt: skip
+            if abs(net) >= LINE_NET_LIMIT:
+                found["unit_price"] = (
+                    f"the line's net amount {net} is {LINE_NET_LIMIT:,} or more; split it over "
+                    "several lines or invoices."
+                )
+        return found
+
     def before_save_instance(self, instance, row, **kwargs):
+        # Lines are written in bulk (use_bulk), which calls no save(): the amounts are set here.
+        instance.amounts_compute()
         self.touched_invoice_ids.add(instance.invoice_id)
 
+    def get_bulk_update_fields(self):
+        return [*super().get_bulk_update_fields(), "net_amount", "vat_amount"]
+
     def after_import(self, dataset, result, **kwargs):
-        for invoice in Invoice.objects.filter(pk__in=self.touched_invoice_ids):
-            invoice_totals_recompute(invoice=invoice)
+        # A bulk write skips InvoiceLine.save's check that the invoice is a draft: check it
+        # here, inside the import's transaction, with the invoices locked (on PostgreSQL; on
+        # SQLite the transaction holds the database's write lock).
+        invoices = list(Invoice.objects.select_for_update().filter(pk__in=self.touched_invoice_ids))
+        finalized = [str(invoice) for invoice in invoices if not invoice.is_draft]
+        if finalized:
+            raise InvoiceLockedError(
+                f"{', '.join(finalized)} was finalized while the file was imported; nothing was "
+                "imported. Import the file again with new references for those invoices."
+            )
+        drafts_totals_recompute(invoices=invoices)
         super().after_import(dataset, result, **kwargs)
 
 

@@ -7,3 +7,6 @@ from django.dispatch import Signal
 invoice_finalized = Signal()
 # kwargs: payment, invoice (with amount_paid and state already updated)
 payment_registered = Signal()
+# kwargs: customers (the Customers a spreadsheet import created or changed; written in bulk,
+# so no post_save is sent for them)
+customers_imported = Signal()

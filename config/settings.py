@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_q",
     "health_check",
     "auditlog",
+    "csp",
     "accounts_app",
     "integration",
 ]
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +136,34 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response, the admin's included (django-csp): scripts and
+# styles only from our own static files, so an injected <script> or style does not run. Only
+# django-import-export's export page has inline code: two style attributes ("padding: 0;",
+# "font-weight: bold;") and one handler ("onSelectToggleChange(event)"), allowed by their
+# hashes alone; our own templates have none (tests/e2e/test_content_security_policy.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "script-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+        ],
+        "style-src": ["'self'"],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+            "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Error reports hide the tokens' frames and form fields, with DEBUG on as well.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "integration.logredact.SecretsHiddenReporterFilter"
@@ -153,7 +183,18 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "ledger_bridge_cache",
         }
-    )
+    ),
+    # An import's progress, written by a worker inside the import's own transaction (which
+    # hides it from the database until the end) and read by the progress page: Redis where there
+    # is one, else files, which every process on this machine sees.
+    "progress": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / ".cache")),
+        }
+    ),
 }
 
 # django-q2 is the doorbell, not the ledger: our job tables own retries, so a task that fails is
@@ -278,3 +319,4 @@ ECONOMIC_ATTACHMENT_LIMIT = 9 * 1024 * 1024
 DEMO_ENV_FILE = BASE_DIR / ".env"
 # The sandbox agreement the demo connects to (`manage.py demo_connect`).
 SANDBOX_DEMO_GRANT_TOKEN = env.str("SANDBOX_DEMO_GRANT_TOKEN", default="sandbox-grant-1")
+

@@ -7,12 +7,13 @@ class IntegrationConfig(AppConfig):
     verbose_name = "e-conomic"
 
     def ready(self) -> None:
-        from accounts_app.signals import invoice_finalized
+        from accounts_app.signals import customers_imported, invoice_finalized
         from integration import checks  # noqa: F401  (registers the system checks)
         from integration.audit import audit_register
         from integration.global_schedules import schedules_ensure
         from integration.services.exports.changes import (
             customer_saved_receiver,
+            customers_imported_receiver,
             project_saved_receiver,
         )
         from integration.services.exports.sweeper import invoice_finalized_receiver
@@ -31,6 +32,7 @@ class IntegrationConfig(AppConfig):
         post_save.connect(
             customer_saved_receiver, sender="accounts_app.Customer", dispatch_uid="economic-push"
         )
+        customers_imported.connect(customers_imported_receiver, dispatch_uid="economic-push-import")
         post_save.connect(
             project_saved_receiver,
             sender="accounts_app.Project",

@@ -33,6 +33,7 @@ FRAMEWORK_NAMES = [
     "save_model", "save_related", "changelist_view", "change_view", "clean", "clean_*",
     "from_db_value", "to_python", "get_prep_value", "deconstruct",  # model fields
     "render", "before_save_instance", "after_save_instance", "before_import_row",  # import-export
+    "import_row", "validate_instance", "import_action", "process_import",
 ]  # fmt: skip
 # A decorator that registers what it wraps: an admin, a template tag, a receiver, a setup check,
 # a system check.

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from import_export.admin import ImportExportModelAdmin
 
-from accounts_app.models import Customer, Project
+from accounts_app.admin.imports import BackgroundImportMixin
+from accounts_app.models import Customer, LedgerImport, Project
 from accounts_app.resources import CustomerResource
 from accounts_app.selectors import customer_balances
 
@@ -18,8 +19,9 @@ class CustomerChangeList(ChangeList):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ImportExportModelAdmin):
+class CustomerAdmin(BackgroundImportMixin, ImportExportModelAdmin):
     resource_classes = [CustomerResource]
+    ledger_import_kind = LedgerImport.Kind.CUSTOMERS
     list_display = [
         "number", "name", "kind", "vat_number", "country_name", "currency", "vat_situation",
         "email", "balance",

@@ -15,9 +15,10 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
+from accounts_app.admin.imports import BackgroundImportMixin
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.errors import LedgerError
-from accounts_app.models import Invoice, InvoiceLine, Payment
+from accounts_app.models import Invoice, InvoiceLine, LedgerImport, Payment
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
     invoice_correct,
@@ -93,7 +94,8 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ImportExportModelAdmin):
+class InvoiceAdmin(BackgroundImportMixin, ImportExportModelAdmin):
+    ledger_import_kind = LedgerImport.Kind.INVOICE_LINES
     list_display = [
         "display_number", "external_number", "customer", "issue_date", "due_date", "state",
         "currency", "net_total", "vat_total", "gross_total", "amount_paid",

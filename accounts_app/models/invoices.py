@@ -364,6 +364,11 @@ class InvoiceLine(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self._refuse_unless_invoice_is_draft()
+        self.amounts_compute()
+        super().save(*args, **kwargs)
+
+    def amounts_compute(self) -> None:
+        """Set the line's net and VAT from its inputs (save does; so does a bulk import)."""
         # Round the inputs to the columns' two places first, so that the amounts are computed
         # from exactly the values stored (the database would otherwise round them afterwards).
         self.quantity, self.unit_price, self.discount_percent = (
@@ -377,7 +382,6 @@ class InvoiceLine(models.Model):
             vat_rate=self.vat_rate or ZERO,
         )
         self.net_amount, self.vat_amount = amounts.net, amounts.vat
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._refuse_unless_invoice_is_draft()

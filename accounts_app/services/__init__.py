@@ -6,6 +6,7 @@ from accounts_app.services.corrections import (
     invoice_correct_problem,
 )
 from accounts_app.services.invoices import (
+    drafts_totals_recompute,
     invoice_create,
     invoice_credit,
     invoice_draft_save,
@@ -27,6 +28,7 @@ from accounts_app.services.pdf import invoice_render_pdf, seller_missing_setting
 
 __all__ = [
     "Correction",
+    "drafts_totals_recompute",
     "invoice_create",
     "invoice_correct",
     "invoice_correct_problem",

@@ -134,6 +134,26 @@ def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
     return invoice
 
 
+def drafts_totals_recompute(*, invoices: list[Invoice]) -> None:
+    """invoice_totals_recompute for many drafts at once (an import's): their lines in one query,
+    their totals in one statement. The caller holds the drafts locked and has checked that
+    each is still a draft: bulk_update passes by Invoice.save's guard."""
+    amounts = {invoice.pk: [] for invoice in invoices}
+    rows = InvoiceLine.objects.filter(invoice__in=invoices).values_list(
+        "invoice_id", "net_amount", "vat_amount", "vat_code__rate"
+    )
+    for invoice_id, net, vat, rate in rows:
+        amounts[invoice_id].append(LineAmounts(net=net, vat=vat, rate=rate or Decimal("0")))
+    for invoice in invoices:
+        totals = totals_from_lines(amounts[invoice.pk], rounding=invoice.vat_rounding)
+        invoice.net_total, invoice.vat_total = totals.net, totals.vat
+        invoice.gross_total = totals.gross
+        invoice.updated_at = timezone.now()
+    Invoice.objects.bulk_update(
+        invoices, ["net_total", "vat_total", "gross_total", "updated_at"], batch_size=500
+    )
+
+
 def invoice_line_amounts(*, invoice: Invoice) -> list[LineAmounts]:
     """Each line's net, VAT and rate: as issued once frozen, else its VAT code's now."""
     rows = invoice.lines.values_list(

@@ -1,9 +1,14 @@
 """Customers pushed as they change (Moment's: created at once, updated on change)."""
 
+import tablib
+
+from accounts_app.models import Customer
+from accounts_app.resources import CustomerResource
 from integration.models import CustomerLink, ExportJob, JobState
 from integration.models.mappings import CustomerLinkState
 from integration.tasks import export_job_task
 from tests.exports.conftest import make_customer, remote_writes
+from tests.ledger.factories import PaymentConditionFactory
 
 
 def _push(connection, policy="fill_empty"):
@@ -61,3 +66,17 @@ def test_saves_before_the_card_exists_never_make_a_second_card(exporting, sandbo
 def test_nothing_is_pushed_when_push_on_change_is_off(exporting):
     make_customer()
     assert not ExportJob.objects.exists()
+
+
+def test_customers_imported_from_a_file_are_queued_like_saved_ones(exporting):
+    _push(exporting)
+    PaymentConditionFactory(name="Net 30", days=30)
+    headers = ["number", "kind", "name", "country", "currency", "payment_condition"]
+    rows = tablib.Dataset((801, "company", "Kajen ApS", "DK", "DKK", "Net 30"),
+                          (802, "person", "Mette Holm", "DK", "DKK", "Net 30"), headers=headers)
+    result = CustomerResource().import_data(rows, dry_run=False, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    jobs = ExportJob.objects.filter(connection=exporting, kind="customer")
+    assert sorted(jobs.values_list("object_id", flat=True)) == sorted(
+        Customer.objects.values_list("pk", flat=True)
+    )

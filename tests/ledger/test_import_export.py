@@ -8,6 +8,7 @@ from import_export.formats.base_formats import CSV
 from accounts_app.models import Customer, Invoice
 from accounts_app.resources import CustomerResource, InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import invoice_finalize
+from accounts_app.services.imports import import_messages
 from tests.ledger.factories import (
     CustomerFactory,
     PaymentConditionFactory,
@@ -24,7 +25,10 @@ LINE_HEADERS = ["invoice_reference", "customer_number", "issue_date", "line", "d
 
 
 def row_errors(result) -> str:
-    return " ".join(str(error.error) for row in result.rows for error in row.errors)
+    return " ".join(message["message"] for message in import_messages(result, resource=RESOURCE))
+
+
+RESOURCE = InvoiceImportResource()
 
 
 def customers_csv(*rows) -> tablib.Dataset:
@@ -93,7 +97,7 @@ def test_an_import_cannot_change_a_finalized_invoice(invoice_file):
     InvoiceImportResource().import_data(invoice_file, dry_run=False)
     finalized = invoice_finalize(invoice=Invoice.objects.get(import_reference="A-1"))
     result = InvoiceImportResource().import_data(invoice_file, dry_run=False)
-    assert result.has_errors()
+    assert result.has_validation_errors()
     assert "is finalized and cannot be changed by an import" in row_errors(result)
     assert Invoice.objects.get(pk=finalized.pk).lines.count() == 2
 
@@ -141,3 +145,76 @@ def test_an_exchange_rate_that_is_not_a_number_is_a_row_error():
     result = InvoiceImportResource().import_data(rows, dry_run=False)
     assert "exchange_rate 'seven' is not a number" in row_errors(result)
     assert not Invoice.objects.exists()
+
+
+def refusals(resource, dataset) -> list[tuple[int, str]]:
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True,
+                                  rollback_on_validation_errors=True)  # fmt: skip
+    return [(message["row"], message["message"]) for message in import_messages(result, resource=resource)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "words"),
+    [
+        ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10.005", "0", "S25", "")],
+         1, "unit_price '10.005' has more than 2 decimals; round it to 2"),
+        ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S25", ""),
+          ("A-1", 700, "2026-02-03", 1, "Travel", "1", "20", "0", "S25", "")],
+         2, "line 1 of invoice_reference 'A-1' is in row 1 already; number the lines"),
+        ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S25", ""),
+          ("A-1", 701, "2026-02-03", 2, "Travel", "1", "20", "0", "S25", "")],
+         2, "invoice_reference 'A-1' is the invoice of customer 700 (from row 1), not 701"),
+        ([("A-1", 700, "2026-02-03", 1, "x" * 501, "1", "10", "0", "S25", "")],
+         1, "description: Ensure this value has at most 500 characters (it has 501)."),
+        ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S99", "")],
+         1, "vat_code 'S99' does not exist; use one of: S25."),
+        ([("A-1", 700, "2026-02-03", 1, "Consulting", "1000", "1000000000", "0", "S25", "")],
+         1, "the line's net amount"),
+    ],
+    ids=["three-decimals", "line-twice", "reference-two-customers", "description-too-long",
+         "unknown-vat-code", "net-too-large"],
+)  # fmt: skip
+def test_a_refused_invoice_row_names_row_and_fix_and_nothing_is_imported(rows, row, words):
+    CustomerFactory(number=700)
+    CustomerFactory(number=701)
+    VatCodeFactory(code="S25")
+    found = refusals(InvoiceImportResource(), tablib.Dataset(*rows, headers=LINE_HEADERS))
+    assert any(number == row and words in message for number, message in found), found
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "words"),
+    [
+        ([(501, "company", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic"),
+          (501, "company", "Göta AB", "", "SE", "SEK", "Net 30", "domestic")],
+         2, "customer number 501 is in row 1 already; a file holds each customer once"),
+        ([(502, "company", "Nordlys A/S", "", "DK", "DKK", "Net 31", "domestic")],
+         1, "payment_condition 'Net 31' does not exist; use one of: Net 30, Net 8."),
+        ([(503, "firma", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic")],
+         1, "kind 'firma' is not allowed; use one of: company, person."),
+        ([(504, "company", "Nordlys A/S", "", "Danmark", "DKK", "Net 30", "domestic")],
+         1, "country 'DANMARK' is not a country code; use a two-letter ISO 3166 code"),
+        ([("5O5", "company", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic")],
+         1, "number '5O5' is not a whole number from 1 to 999999999; give each customer a number"),
+    ],
+    ids=["number-twice", "unknown-payment-condition", "unknown-kind", "unknown-country",
+         "number-not-a-number"],
+)  # fmt: skip
+def test_a_refused_customer_row_names_row_and_allowed_values_and_nothing_is_imported(rows, row, words):
+    PaymentConditionFactory(name="Net 30", days=30)
+    PaymentConditionFactory(name="Net 8", days=8)
+    found = refusals(CustomerResource(), customers_csv(*rows))
+    assert any(number == row and words in message for number, message in found), found
+    assert not Customer.objects.exists()
+
+
+def test_an_import_reports_its_progress_as_the_rows_go_through(monkeypatch):
+    monkeypatch.setattr("accounts_app.resources.PROGRESS_EVERY", 1)
+    PaymentConditionFactory(name="Net 30", days=30)
+    seen = []
+    CustomerResource(progress=seen.append).import_data(customers_csv(
+        (505, "company", "A A/S", "", "DK", "DKK", "Net 30", "domestic"),
+        (506, "person", "B", "", "DK", "DKK", "Net 30", "domestic"),
+    ), dry_run=False)  # fmt: skip
+    assert seen == [1, 2]

@@ -61,6 +61,15 @@ def customer_saved_receiver(sender, instance: Customer, raw: bool = False, **_kw
         customer_changed_export(customer=instance)
 
 
+def customers_imported_receiver(sender, customers, **_kwargs) -> None:
+    """A spreadsheet import writes its customers in bulk: one look for the connections that
+    push changes, then each customer's job as if it had been saved alone."""
+    connections = list(Connection.objects.filter(active=True, push_on_change=True))
+    if connections:
+        for customer in customers:
+            _queue(connections, JobKind.CUSTOMER, customer.pk)
+
+
 def project_saved_receiver(sender, instance: Project, raw: bool = False, **_kwargs) -> None:
     if not raw:
         project_changed_export(project=instance)

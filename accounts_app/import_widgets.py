@@ -1,0 +1,149 @@
+"""Cell readers for the spreadsheet imports. Each refuses a bad cell with a message that names the
+column, the value and what is allowed, because the message is shown as is on the import's result
+page. References are read once per import, not once per row: a 10,000-row file would otherwise
+ask the database the same few questions 10,000 times."""
+
+from decimal import Decimal, InvalidOperation
+
+from django_countries import countries
+from import_export import widgets
+
+SHOWN_CHOICES = 20
+
+
+def allowed_values(values) -> str:
+    """The allowed values for a message: all of them, or the first SHOWN_CHOICES and a count."""
+    values = sorted(str(value) for value in values)
+    if len(values) > SHOWN_CHOICES:
+        return f"{', '.join(values[:SHOWN_CHOICES])} (and {len(values) - SHOWN_CHOICES} more)"
+    return ", ".join(values) if values else "none yet"
+
+
+def cell_text(value) -> str:
+    """A cell as text: a number that a spreadsheet stored as 1010.0 reads as 1010."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A reference by its natural key (a VAT code's code, a payment condition's name), all of
+    them read at the first row; an unknown one is a row error that lists the known ones."""
+
+    def __init__(self, model, field: str, *, column: str, required: bool = False, **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self.column = column
+        self.required = required
+        self.known = None
+
+    def forget(self) -> None:
+        """Read the references again at the next row (called before each import)."""
+        self.known = None
+
+    def clean(self, value, row=None, **kwargs):
+        key = "" if value is None else cell_text(value)
+        if not key:
+            if self.required:
+                raise ValueError(f"{self.column} is empty; use one of: {self.allowed()}.")
+            return None
+        if self.known is None:
+            self.known = {str(getattr(item, self.field)): item for item in self.model.objects.all()}
+        found = self.known.get(key)
+        if found is None:
+            raise ValueError(f"{self.column} {key!r} does not exist; use one of: {self.allowed()}.")
+        return found
+
+    def allowed(self) -> str:
+        return allowed_values(self.model.objects.values_list(self.field, flat=True))
+
+
+class ChoiceWidget(widgets.Widget):
+    """One of a field's choices, by its value or its label in any case."""
+
+    def __init__(self, choices, *, column: str, **kwargs):
+        super().__init__(**kwargs)
+        self.column = column
+        self.by_text = {}
+        for value, label in choices:
+            self.by_text[str(value).lower()] = value
+            self.by_text[str(label).lower()] = value
+        self.values = [value for value, _label in choices]
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else cell_text(value)
+        found = self.by_text.get(text.lower())
+        if found is None:
+            shown = f"{text!r} is not allowed" if text else "is empty"
+            raise ValueError(f"{self.column} {shown}; use one of: {', '.join(self.values)}.")
+        return found
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number of at least 1 (a customer's number, a line's), `hint` saying what to write."""
+
+    def __init__(self, *, column: str, hint: str, **kwargs):
+        super().__init__(**kwargs)
+        self.column, self.hint = column, hint
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else cell_text(value)
+        if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 9:
+            shown = f"{text!r} is not a whole number from 1 to 999999999" if text else "is empty"
+            raise ValueError(f"{self.column} {shown}; {self.hint}.")
+        return int(text)
+
+
+class CountryWidget(widgets.Widget):
+    """A two-letter ISO 3166 country code in any case. Checked here once against a set: the
+    model field's own check walks all 250 countries for every row."""
+
+    def __init__(self, *, column: str, **kwargs):
+        super().__init__(**kwargs)
+        self.column = column
+        self.codes = {code for code, _name in countries}
+
+    def clean(self, value, row=None, **kwargs):
+        code = ("" if value is None else cell_text(value)).upper()
+        if code not in self.codes:
+            shown = f"{code!r} is not a country code" if code else "is empty"
+            raise ValueError(f"{self.column} {shown}; use a two-letter ISO 3166 code such as "
+                             "DK, SE, DE or GB.")  # fmt: skip
+        return code
+
+
+class AmountWidget(widgets.Widget):
+    """A decimal number with at most `places` decimals, a comma or a point before them. The
+    ledger keeps two places: a third decimal would be rounded away unseen, so it is refused."""
+
+    def __init__(self, *, column: str, places: int = 2, default: Decimal | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.column, self.places, self.default = column, places, default
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or cell_text(value) == "":
+            if self.default is None:
+                raise ValueError(f"{self.column} is empty; write a number such as 12.50.")
+            return self.default
+        # A spreadsheet keeps 15 significant digits; beyond them a float is only binary noise.
+        text = format(value, ".15g") if isinstance(value, float) else cell_text(value)
+        try:
+            amount = Decimal(text.replace(" ", "").replace(",", "."))
+        except InvalidOperation as error:
+            raise ValueError(
+                f"{self.column} {text!r} is not a number; write it as 1234.50."
+            ) from error
+        if not amount.is_finite():
+            raise ValueError(f"{self.column} {text!r} is not a number; write it as 1234.50.")
+        try:
+            rounded = amount.quantize(Decimal(1).scaleb(-self.places))
+        except InvalidOperation as error:
+            raise ValueError(f"{self.column} {text!r} is too large for the ledger.") from error
+        if amount != rounded:
+            raise ValueError(
+                f"{self.column} {text!r} has more than {self.places} decimals; round it to "
+                f"{self.places} (the ledger keeps no more)."
+            )
+        return amount
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
