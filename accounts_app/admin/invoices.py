@@ -1,11 +1,14 @@
 """Invoices with their lines inline. A draft is edited here; a finalized invoice opens read-only
 and changes only through the "Create credit note" action."""
 import zipfile
+from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -14,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, Payment
+from accounts_app.money import LineAmounts, totals_from_lines
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
     invoice_credit,
@@ -22,6 +26,7 @@ from accounts_app.services import (
     invoice_render_pdf,
     invoice_totals_recompute,
 )
+from accounts_app.validators import money_amount_problem
 
 LINE_FIELDS = [
     "position", "service_type", "description", "quantity", "unit_price", "discount_percent",
@@ -41,8 +46,24 @@ def editable(invoice: Invoice | None) -> bool:
     return invoice is None or invoice.is_draft
 
 
+class InvoiceLineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Refuse lines whose sum the ledger cannot hold, before anything is saved."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        lines = [LineAmounts(*line.amounts(), rate=line.vat_rate or Decimal("0")) for line in kept]
+        totals = totals_from_lines(lines, rounding=self.instance.vat_rounding)
+        if problem := money_amount_problem(totals.gross, "The invoice's gross"):
+            raise ValidationError(problem, code="amount_too_large")
+
+
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
     fields = LINE_FIELDS
     readonly_fields = ["net_amount", "vat_amount"]
     autocomplete_fields = ["service_type", "vat_code", "sales_account"]

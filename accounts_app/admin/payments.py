@@ -10,9 +10,12 @@ from accounts_app.services import payment_check, payment_delete, payment_registe
 
 
 class PaymentForm(forms.ModelForm):
+    """A payment entered by hand. Its source is always "entered by hand": one that came from
+    e-conomic or an import arrives through them, never typed in as if it had."""
+
     class Meta:
         model = Payment
-        fields = ["invoice", "date", "amount", "source", "external_reference"]
+        fields = ["invoice", "date", "amount", "external_reference"]
 
     def clean(self):
         cleaned = super().clean()
@@ -22,8 +25,9 @@ class PaymentForm(forms.ModelForm):
             payment_check(
                 invoice=cleaned["invoice"],
                 amount=cleaned["amount"],
-                source=cleaned["source"],
+                source=Payment.Source.MANUAL,
                 external_reference=cleaned.get("external_reference", ""),
+                date=cleaned["date"],
             )
         except PaymentError as error:
             raise ValidationError(error.message) from error
@@ -51,6 +55,11 @@ class PaymentAdmin(admin.ModelAdmin):
     def amount_shown(self, payment: Payment) -> str:
         return str(Money(payment.amount, payment.invoice.currency))
 
+    def get_fields(self, request, obj=None):
+        # A recorded payment shows where it came from; a new one is always entered by hand.
+        fields = PaymentForm.Meta.fields
+        return [*fields, "source"] if obj else fields
+
     def has_change_permission(self, request, obj=None):
         # A payment is a record of money received: remove a wrong one and enter it again.
         return False
@@ -60,7 +69,7 @@ class PaymentAdmin(admin.ModelAdmin):
             invoice=obj.invoice,
             date=obj.date,
             amount=obj.amount,
-            source=obj.source,
+            source=Payment.Source.MANUAL,
             external_reference=obj.external_reference,
         )
         obj.pk = registered.pk

@@ -8,16 +8,12 @@ is credited at most once, a payment from an outside source is recorded once. The
 change live in the services: a finalized invoice is immutable and changes only through a credit
 note. Nothing here knows of e-conomic; the integration app keeps its own links to these rows.
 """
+from accounts_app.models.buyer import BUYER_FIELDS, Buyer
 from accounts_app.models.customers import Customer, Project
-from accounts_app.models.invoices import (
-    BUYER_FIELDS,
-    Buyer,
-    Invoice,
-    InvoiceLine,
-    InvoiceNumberSeries,
-)
+from accounts_app.models.invoices import Invoice, InvoiceLine
 from accounts_app.models.payments import Payment
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
+from accounts_app.models.series import InvoiceNumberSeries
 
 __all__ = [
     "BUYER_FIELDS",

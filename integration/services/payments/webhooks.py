@@ -72,11 +72,18 @@ def payment_webhook_receive(*, connection: Connection, event: str, invoice_numbe
     exported invoice when a day book (payments) was booked. Answers False when rate limited."""
     if not _within_rate(connection):
         return False
-    numbers = (
-        [int(invoice_number)] if event == INVOICE_BOOKED and invoice_number.isdigit() else None
-    )
+    number = _booked_number(invoice_number) if event == INVOICE_BOOKED else None
+    numbers = [number] if number else None
     payments_import_queue(connection=connection, trigger=ImportTrigger.WEBHOOK, numbers=numbers)
     return True
+
+
+def _booked_number(text: str) -> int | None:
+    # isdigit() alone accepts "²" and other Unicode digits that int() refuses; e-conomic's
+    # booked invoice numbers are at most nine ASCII digits. Anything else checks every invoice.
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return None
 
 
 def _within_rate(connection: Connection) -> bool:
