@@ -15,6 +15,7 @@ from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, Payment
 from accounts_app.money import LineAmounts, totals_from_lines
@@ -61,7 +62,7 @@ class InvoiceLineFormSet(BaseInlineFormSet):
             raise ValidationError(problem, code="amount_too_large")
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
     model = InvoiceLine
     formset = InvoiceLineFormSet
     fields = LINE_FIELDS
@@ -108,7 +109,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ImportExportModelAdmin):
+class InvoiceAdmin(KeyBoundedAutocompleteMixin, ImportExportModelAdmin):
     list_display = [
         "display_number", "external_number", "customer", "issue_date", "due_date", "state",
         "currency", "net_total", "vat_total", "gross_total", "amount_paid",

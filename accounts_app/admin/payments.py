@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import PaymentError
 from accounts_app.models import Payment
 from accounts_app.money import Money
@@ -35,7 +36,7 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     form = PaymentForm
     list_display = ["invoice", "customer", "date", "amount_shown", "source", "external_reference"]
     list_filter = ["source", "date"]
