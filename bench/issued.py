@@ -14,9 +14,11 @@ def issued_invoices_create(rows: list, lines_build) -> list:
     for row in rows:
         row.state, row.number, row.finalized_at = "draft", None, None
     created = Invoice.objects.bulk_create(rows)
-    lines_build(created)
+    # The rows in memory are as issued again (lines_build may read their numbers); the stored
+    # ones stay drafts until the lines are in.
     for row, (state, number, finalized_at) in zip(created, issued, strict=True):
         row.state, row.number, row.finalized_at = state, number, finalized_at
+    lines_build(created)
     Invoice.objects.bulk_update(
         [row for row in created if row.state != "draft"], ISSUED_FIELDS, batch_size=1000
     )
