@@ -1,6 +1,9 @@
 """Validation of Danish CVR numbers, EU and foreign VAT numbers and EAN (GLN) numbers, with
 python-stdnum. A number is checked only where the customer's country says which rules apply;
-for a country stdnum has no VAT module for, the number is kept as entered."""
+for a country stdnum has no VAT module for, the number is kept as entered.
+
+Also the ledger's bounds for what a person may enter: dates, amounts, days of credit and
+e-conomic customer numbers, shared by the models, the services and the imports."""
 import datetime
 from decimal import Decimal
 

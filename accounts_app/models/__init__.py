@@ -4,9 +4,11 @@ Reference data (VatCode, PaymentCondition, SalesAccount, ServiceType) describes 
 Customer and Project say whom; Invoice and InvoiceLine hold the documents and Payment what came
 in. The rules that must never break live in the database as constraints: an invoice number is
 unique and present exactly when the invoice is no longer a draft, gross = net + VAT, an invoice
-is credited at most once, a payment from an outside source is recorded once. The rules about
-change live in the services: a finalized invoice is immutable and changes only through a credit
-note. Nothing here knows of e-conomic; the integration app keeps its own links to these rows.
+is credited at most once, a payment from an outside source is recorded once, states are known
+ones, nothing paid is below zero, an issued invoice (other than a credit note) is not. A
+finalized invoice is immutable and changes only through a credit note: the services refuse
+the change with the reason, and triggers (migration 0010) refuse it in the database whatever
+writes. Nothing here knows of e-conomic; the integration app keeps its own links to these rows.
 """
 from accounts_app.models.buyer import BUYER_FIELDS, Buyer
 from accounts_app.models.customers import Customer, Project

@@ -1,4 +1,4 @@
-"""Invoices, their lines and the number series that numbers them gap-free."""
+"""Invoices and their lines (numbered by the series in `series.py`)."""
 from decimal import Decimal
 
 from django.conf import settings
