@@ -32,7 +32,7 @@ from tests.ledger.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EXAMPLES_PER_FORM = 15
+EXAMPLES_PER_FORM = 10
 # How much likelier a field keeps its valid value than takes a hostile one: an example breaks a
 # few fields, so that a refusal of one does not hide what another would do.
 VALID_WEIGHT = 5
