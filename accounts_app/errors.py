@@ -32,3 +32,7 @@ class InvoiceCorrectError(LedgerError):
 
 class PaymentError(LedgerError):
     """The payment cannot be registered or removed."""
+
+
+class InvoiceInvalidError(LedgerError):
+    """The invoice's header or amounts break a rule of the ledger."""

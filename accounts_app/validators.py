@@ -1,7 +1,14 @@
 """Validation of Danish CVR numbers, EU and foreign VAT numbers and EAN (GLN) numbers, with
 python-stdnum. A number is checked only where the customer's country says which rules apply;
-for a country stdnum has no VAT module for, the number is kept as entered."""
+for a country stdnum has no VAT module for, the number is kept as entered.
+
+Also the ledger's bounds for what a person may enter: dates, amounts, days of credit and
+e-conomic customer numbers, shared by the models, the services and the imports."""
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum import ean
 from stdnum.dk import cvr
 from stdnum.eu import vat as eu_vat
@@ -48,4 +55,64 @@ def ean_validate(value: str) -> None:
         raise ValidationError(
             f"{value!r} is not a valid EAN number: it must be 13 digits with a valid check digit.",
             code="invalid_ean",
+        )
+
+
+# The ledger's rules for dates and amounts. Each message names the value and the way out, since
+# it is shown as is in the admin and in an import's report.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+# An invoice is dated at most this far ahead: further is a mistyped year, not a plan.
+LATEST_AHEAD = datetime.timedelta(days=366)
+# The money columns hold 14 digits with 2 places (e-conomic takes no more either).
+MONEY_LIMIT = Decimal("1000000000000")
+# A payment condition gives at most this many days of credit, which also keeps every due date
+# a calendar can hold.
+MAX_CREDIT_DAYS = 999
+# e-conomic's customer numbers: "a positive unique numerical identifier with a maximum of 9 digits"
+# (rest-schemas/customers.post.schema.json).
+REMOTE_CUSTOMER_NUMBERS = range(1, 1_000_000_000)
+
+
+def ledger_date_validate(value: datetime.date) -> None:
+    """An invoice date between 2000 and a year from today."""
+    latest = timezone.localdate() + LATEST_AHEAD
+    if value < EARLIEST_DATE or value > latest:
+        raise ValidationError(
+            f"{value:%Y-%m-%d} is outside the ledger's dates ({EARLIEST_DATE:%Y-%m-%d} to "
+            f"{latest:%Y-%m-%d}): check the year.",
+            code="date_out_of_range",
+        )
+
+
+def payment_date_validate(value: datetime.date) -> None:
+    """A payment received between 2000 and today: money that has not come in is not paid."""
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            f"{value:%Y-%m-%d} is in the future: enter the date the money was received "
+            f"(today at the latest, {today:%Y-%m-%d}).",
+            code="payment_in_future",
+        )
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            f"{value:%Y-%m-%d} is before {EARLIEST_DATE:%Y-%m-%d}: check the year.",
+            code="date_out_of_range",
+        )
+
+
+def money_amount_problem(amount: Decimal, what: str) -> str:
+    """What is wrong with an amount the ledger must store, with the fix; "" when it fits."""
+    if abs(amount) >= MONEY_LIMIT:
+        return (
+            f"{what} of {amount:,.2f} is too large: the ledger and e-conomic hold amounts below "
+            f"{MONEY_LIMIT:,.0f}. Check the quantity and the price, or split the invoice."
+        )
+    return ""
+
+
+def remote_customer_number_validate(value: int) -> None:
+    if value not in REMOTE_CUSTOMER_NUMBERS:
+        raise ValidationError(
+            f"{value} is not an e-conomic customer number: they run from 1 to 999999999.",
+            code="remote_number_out_of_range",
         )

@@ -39,6 +39,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.issued import issued_invoices_create  # noqa: E402
+
 GOAL = 10
 CENT = Decimal("0.01")
 PAGES = [
@@ -127,8 +129,7 @@ def invoices_build(count, customers, projects, reference, rng) -> None:
     for offset in range(0, count, batch):
         rows = [invoice_row(n, finalized, start, count, customers, projects, reference, rng)
                 for n in range(offset, min(offset + batch, count))]  # fmt: skip
-        created = Invoice.objects.bulk_create(rows)
-        lines_build(created, reference, rng)
+        created = issued_invoices_create(rows, lambda made: lines_build(made, reference, rng))
         payments_build(created, rng)
     credit_notes_build(finalized, reference, rng)
     InvoiceNumberSeries.objects.update_or_create(
@@ -211,7 +212,7 @@ def credit_notes_build(finalized: int, reference, rng) -> None:
             finalized_at=invoice.finalized_at,
         ))  # fmt: skip
         number += 1
-    lines_build(Invoice.objects.bulk_create(rows), reference, rng)
+    issued_invoices_create(rows, lambda made: lines_build(made, reference, rng))
     Invoice.objects.filter(pk__in=credited_ids).update(state="credited")
 
 

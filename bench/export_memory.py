@@ -47,6 +47,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection as database  # noqa: E402
 
+from bench.issued import issued_invoices_create  # noqa: E402
 from economic_sandbox.pytest_plugin import APP_SECRET_TOKEN, SandboxProcess  # noqa: E402
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -61,7 +62,7 @@ customer_numbers = itertools.count(1)
 
 def ledger_build(size: int) -> list[int]:
     """`size` finalized invoices with two lines each, for size / 20 new customers."""
-    from accounts_app.models import Customer, Invoice, PaymentCondition, VatCode
+    from accounts_app.models import Customer, PaymentCondition, VatCode
 
     condition, _ = PaymentCondition.objects.get_or_create(
         name="Netto 14 dage", defaults={"kind": "net", "days": 14}
@@ -78,8 +79,7 @@ def ledger_build(size: int) -> list[int]:
             _invoice(next(invoice_numbers), customers[n % len(customers)], condition)
             for n in range(start, min(start + 2000, size))
         ]
-        created = Invoice.objects.bulk_create(rows)
-        _lines_build(created, vat)
+        created = issued_invoices_create(rows, lambda made: _lines_build(made, vat))
         ids += [invoice.pk for invoice in created]
     return ids
 

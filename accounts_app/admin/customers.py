@@ -4,6 +4,7 @@ from django.contrib.admin.views.main import ChangeList
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.admin.imports import BackgroundImportMixin
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.models import Customer, LedgerImport, Project
 from accounts_app.resources import CustomerResource
 from accounts_app.selectors import customer_balances
@@ -58,7 +59,7 @@ class CustomerAdmin(BackgroundImportMixin, ImportExportModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["number", "name", "customer", "active"]
     list_filter = ["active"]
     search_fields = ["=number", "name", "customer__name"]

@@ -2,12 +2,14 @@
 and changes only through a credit note: "Create credit note", or "Correct", which also opens a
 draft copy to issue in its place."""
 import zipfile
+from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -17,8 +19,10 @@ from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.admin.imports import BackgroundImportMixin
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, LedgerImport, Payment
+from accounts_app.money import LineAmounts, totals_from_lines
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
     invoice_correct,
@@ -29,6 +33,7 @@ from accounts_app.services import (
     invoice_render_pdf,
     invoice_totals_recompute,
 )
+from accounts_app.validators import money_amount_problem
 
 LINE_FIELDS = [
     "position", "service_type", "description", "quantity", "unit_price", "discount_percent",
@@ -48,8 +53,24 @@ def editable(invoice: Invoice | None) -> bool:
     return invoice is None or invoice.is_draft
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Refuse lines whose sum the ledger cannot hold, before anything is saved."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        lines = [LineAmounts(*line.amounts(), rate=line.vat_rate or Decimal("0")) for line in kept]
+        totals = totals_from_lines(lines, rounding=self.instance.vat_rounding)
+        if problem := money_amount_problem(totals.gross, "The invoice's gross"):
+            raise ValidationError(problem, code="amount_too_large")
+
+
+class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
     fields = LINE_FIELDS
     readonly_fields = ["net_amount", "vat_amount"]
     autocomplete_fields = ["service_type", "vat_code", "sales_account"]
@@ -94,7 +115,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(BackgroundImportMixin, ImportExportModelAdmin):
+class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExportModelAdmin):
     ledger_import_kind = LedgerImport.Kind.INVOICE_LINES
     list_display = [
         "display_number", "external_number", "customer", "issue_date", "due_date", "state",

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import PaymentError
 from accounts_app.models import Payment
 from accounts_app.money import Money
@@ -10,9 +11,12 @@ from accounts_app.services import payment_check, payment_delete, payment_registe
 
 
 class PaymentForm(forms.ModelForm):
+    """A payment entered by hand. Its source is always "entered by hand": one that came from
+    e-conomic or an import arrives through them, never typed in as if it had."""
+
     class Meta:
         model = Payment
-        fields = ["invoice", "date", "amount", "source", "external_reference"]
+        fields = ["invoice", "date", "amount", "external_reference"]
 
     def clean(self):
         cleaned = super().clean()
@@ -22,8 +26,9 @@ class PaymentForm(forms.ModelForm):
             payment_check(
                 invoice=cleaned["invoice"],
                 amount=cleaned["amount"],
-                source=cleaned["source"],
+                source=Payment.Source.MANUAL,
                 external_reference=cleaned.get("external_reference", ""),
+                date=cleaned["date"],
             )
         except PaymentError as error:
             raise ValidationError(error.message) from error
@@ -31,7 +36,7 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     form = PaymentForm
     list_display = ["invoice", "customer", "date", "amount_shown", "source", "external_reference"]
     list_filter = ["source", "date"]
@@ -51,6 +56,11 @@ class PaymentAdmin(admin.ModelAdmin):
     def amount_shown(self, payment: Payment) -> str:
         return str(Money(payment.amount, payment.invoice.currency))
 
+    def get_fields(self, request, obj=None):
+        # A recorded payment shows where it came from; a new one is always entered by hand.
+        fields = PaymentForm.Meta.fields
+        return [*fields, "source"] if obj else fields
+
     def has_change_permission(self, request, obj=None):
         # A payment is a record of money received: remove a wrong one and enter it again.
         return False
@@ -60,7 +70,7 @@ class PaymentAdmin(admin.ModelAdmin):
             invoice=obj.invoice,
             date=obj.date,
             amount=obj.amount,
-            source=obj.source,
+            source=Payment.Source.MANUAL,
             external_reference=obj.external_reference,
         )
         obj.pk = registered.pk

@@ -1,5 +1,4 @@
-"""Invoices, their lines and the number series that numbers them gap-free."""
-from dataclasses import dataclass, fields
+"""Invoices and their lines (numbered by the series in `series.py`)."""
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,9 +9,11 @@ from django.utils import timezone
 
 from accounts_app.currency import exchange_rate_normalize, exchange_rate_problem
 from accounts_app.errors import InvoiceLockedError
+from accounts_app.models.buyer import BUYER_FIELDS, Buyer, buyer_field
 from accounts_app.models.customers import Customer, Project, currency_code_validator
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
 from accounts_app.money import PER_DOCUMENT, PER_LINE, line_amounts, money_round
+from accounts_app.validators import ledger_date_validate, money_amount_problem
 
 ZERO = Decimal("0.00")
 HALF_CENT = Decimal("0.005")
@@ -22,56 +23,6 @@ def money_field(verbose_name: str | None = None, **options) -> models.DecimalFie
     return models.DecimalField(
         verbose_name, max_digits=14, decimal_places=2, default=ZERO, **options
     )
-
-
-class InvoiceNumberSeries(models.Model):
-    """One counter row per series. Finalizing an invoice increments it with an atomic
-    `UPDATE ... SET next_number = next_number + 1` inside the finalizing transaction: on
-    PostgreSQL the row lock serialises concurrent finalizations, on SQLite the IMMEDIATE
-    transaction does; a rollback gives the number back, so the series has no gaps."""
-
-    name = models.CharField(max_length=50, unique=True)
-    next_number = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        verbose_name_plural = "invoice number series"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(next_number__gte=1), name="invoice_number_series_starts_at_one"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} (next {self.next_number})"
-
-
-@dataclass(frozen=True)
-class Buyer:
-    """Whom an invoice is addressed to and how it is taxed: the customer's details as they were
-    when the invoice was issued (see `Invoice.buyer`). `country` is the ISO 3166 code."""
-
-    name: str
-    address: str
-    zip_code: str
-    city: str
-    country: str
-    vat_number: str
-    ean: str
-    vat_situation: str
-    kind: str
-
-    @classmethod
-    def of_customer(cls, customer: Customer) -> "Buyer":
-        values = {name: getattr(customer, name) for name in BUYER_FIELDS}
-        return cls(**{**values, "country": str(customer.country)})
-
-
-BUYER_FIELDS = tuple(field.name for field in fields(Buyer))
-
-
-def buyer_field(verbose_name: str, max_length: int, **options) -> models.CharField:
-    return models.CharField(verbose_name, max_length=max_length, blank=True, editable=False,
-                            **options)  # fmt: skip
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -215,6 +166,19 @@ class Invoice(models.Model):
                 condition=Q(vat_rounding__in=[PER_LINE, PER_DOCUMENT]),
                 name="invoice_vat_rounding_known",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "finalized", "partly_paid", "paid", "credited"]),
+                name="invoice_state_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0), name="invoice_amount_paid_not_negative"
+            ),
+            # Only a credit note takes money back; an issued invoice charges nothing or more.
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(credited_invoice__isnull=False)
+                | Q(gross_total__gte=0),
+                name="invoice_issued_total_not_negative",
+            ),
             # A draft reads its customer as it is; only issuing freezes the buyer.
             models.CheckConstraint(
                 condition=~Q(state="draft") | Q(buyer_vat_situation=""),
@@ -281,8 +245,28 @@ class Invoice(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if problems := self.header_problems():
+            raise ValidationError(problems)
+
+    def header_problems(self) -> dict[str, str]:
+        """What is wrong with the header, by field, each with its fix (the admin shows them on
+        the form; invoice_draft_save refuses them)."""
+        problems = {}
+        if self.issue_date is not None:
+            try:
+                ledger_date_validate(self.issue_date)
+            except ValidationError as error:
+                problems["issue_date"] = error.messages[0]
+        if self.due_date and self.issue_date and self.due_date < self.issue_date:
+            problems["due_date"] = "The due date is before the issue date: enter a later one."
+        if self.project_id and self.customer_id and self.project.customer_id != self.customer_id:
+            problems["project"] = (
+                f"Project {self.project} belongs to {self.project.customer}, not to "
+                f"{self.customer}: choose one of this customer's projects, or none."
+            )
         if problem := exchange_rate_problem(currency=self.currency, rate=self.exchange_rate):
-            raise ValidationError({"exchange_rate": problem})
+            problems["exchange_rate"] = problem
+        return problems
 
     @property
     def is_credit_note(self) -> bool:
@@ -369,8 +353,20 @@ class InvoiceLine(models.Model):
 
     def amounts_compute(self) -> None:
         """Set the line's net and VAT from its inputs (save does; so does a bulk import)."""
-        # Round the inputs to the columns' two places first, so that the amounts are computed
-        # from exactly the values stored (the database would otherwise round them afterwards).
+        self.net_amount, self.vat_amount = self.amounts()
+
+    def clean(self) -> None:
+        super().clean()
+        if None in (self.quantity, self.unit_price, self.discount_percent):
+            return  # the form names the missing field
+        net, vat = self.amounts()
+        if problem := money_amount_problem(net + vat, "The line's amount"):
+            raise ValidationError(problem, code="amount_too_large")
+
+    def amounts(self) -> tuple[Decimal, Decimal]:
+        """The line's net and VAT. The inputs are rounded to the columns' two places first, so
+        that the amounts are computed from exactly the values stored (the database would
+        otherwise round them afterwards)."""
         self.quantity, self.unit_price, self.discount_percent = (
             money_round(Decimal(value))
             for value in (self.quantity, self.unit_price, self.discount_percent)
@@ -381,7 +377,7 @@ class InvoiceLine(models.Model):
             discount_percent=self.discount_percent,
             vat_rate=self.vat_rate or ZERO,
         )
-        self.net_amount, self.vat_amount = amounts.net, amounts.vat
+        return amounts.net, amounts.vat
 
     def delete(self, *args, **kwargs):
         self._refuse_unless_invoice_is_draft()

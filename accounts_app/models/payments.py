@@ -29,6 +29,10 @@ class Payment(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(source__in=["manual", "import", "demo", "economic"]),
+                name="payment_source_is_known",
+            ),
             models.UniqueConstraint(
                 fields=["source", "external_reference"],
                 condition=~Q(external_reference=""),

@@ -1,6 +1,9 @@
 """Reference data: how an invoice is priced, taxed, booked and due."""
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+
+from accounts_app.validators import MAX_CREDIT_DAYS
 
 
 class VatCode(models.Model):
@@ -33,7 +36,11 @@ class PaymentCondition(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NET)
-    days = models.PositiveIntegerField(default=0)
+    days = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_CREDIT_DAYS)],
+        help_text=f"Days of credit, at most {MAX_CREDIT_DAYS}.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -41,7 +48,10 @@ class PaymentCondition(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["net", "current_month", "cash", "prepaid", "due_date"]),
                 name="payment_condition_kind_is_known",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(days__lte=MAX_CREDIT_DAYS), name="payment_condition_days_bounded"
+            ),
         ]
 
     def __str__(self) -> str:

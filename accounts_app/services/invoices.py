@@ -4,6 +4,7 @@ import calendar
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -13,6 +14,7 @@ from accounts_app.errors import (
     InvoiceCreditError,
     InvoiceExchangeRateError,
     InvoiceFinalizeError,
+    InvoiceInvalidError,
     InvoiceLockedError,
 )
 from accounts_app.models import (
@@ -30,6 +32,7 @@ from accounts_app.models import (
 )
 from accounts_app.money import LineAmounts, totals_from_lines
 from accounts_app.signals import invoice_finalized
+from accounts_app.validators import money_amount_problem
 
 # Invoices and credit notes share one series: Danish bookkeeping rules ask for a unique,
 # unbroken sequence of document numbers, not for separate series per document type, and
@@ -43,12 +46,19 @@ Kind = PaymentCondition.Kind
 def invoice_due_date(
     *, issue_date: datetime.date, condition: PaymentCondition, given: datetime.date | None = None
 ) -> datetime.date | None:
-    """The due date a payment condition gives; for the 'due date' kind, the date given."""
-    if condition.kind == Kind.NET:
-        return issue_date + datetime.timedelta(days=condition.days)
-    if condition.kind == Kind.CURRENT_MONTH:
-        last_day = calendar.monthrange(issue_date.year, issue_date.month)[1]
-        return issue_date.replace(day=last_day) + datetime.timedelta(days=condition.days)
+    """The due date a payment condition gives; for the 'due date' kind, the date given. Raises
+    InvoiceInvalidError when the calendar ends before it."""
+    try:
+        if condition.kind == Kind.NET:
+            return issue_date + datetime.timedelta(days=condition.days)
+        if condition.kind == Kind.CURRENT_MONTH:
+            last_day = calendar.monthrange(issue_date.year, issue_date.month)[1]
+            return issue_date.replace(day=last_day) + datetime.timedelta(days=condition.days)
+    except OverflowError as error:
+        raise InvoiceInvalidError(
+            f"{issue_date:%Y-%m-%d} with {condition.days} days of credit has no due date: "
+            "check the issue date's year."
+        ) from error
     if condition.kind in (Kind.CASH, Kind.PREPAID):
         return issue_date
     return given
@@ -89,6 +99,7 @@ def invoice_draft_save(*, invoice: Invoice) -> Invoice:
             f"{invoice} is finalized and cannot be edited; create a credit note instead."
         )
     _refuse_unfitting_exchange_rate(invoice)
+    _refuse_header_problems(invoice)
     invoice.due_date = invoice_due_date(
         issue_date=invoice.issue_date, condition=invoice.payment_condition, given=invoice.due_date
     )
@@ -107,9 +118,10 @@ def invoice_line_add(
     service_type: ServiceType | None = None,
     discount_percent: Decimal = Decimal("0"),
 ) -> InvoiceLine:
-    """Append a line to a draft and bring the invoice's totals up to date."""
+    """Append a line to a draft and bring the invoice's totals up to date. Raises
+    InvoiceInvalidError, adding nothing, when the line or the invoice would be too large."""
     last = invoice.lines.aggregate(last=Max("position"))["last"]
-    line = InvoiceLine.objects.create(
+    line = InvoiceLine(
         invoice=invoice,
         position=0 if last is None else last + 1,
         description=description,
@@ -120,13 +132,21 @@ def invoice_line_add(
         sales_account=sales_account or (service_type and service_type.default_sales_account),
         service_type=service_type,
     )
-    invoice_totals_recompute(invoice=invoice)
+    try:
+        line.clean()
+    except ValidationError as error:
+        raise InvoiceInvalidError(" ".join(error.messages)) from error
+    with transaction.atomic():
+        line.save()
+        invoice_totals_recompute(invoice=invoice)
     return line
 
 
 def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
     """Store the sums of the rounded lines on the invoice, so lists never aggregate per row."""
     totals = totals_from_lines(invoice_line_amounts(invoice=invoice), rounding=invoice.vat_rounding)
+    if problem := money_amount_problem(totals.gross, f"The gross of {invoice}"):
+        raise InvoiceInvalidError(problem)
     if (invoice.net_total, invoice.vat_total) != (totals.net, totals.vat):
         invoice.net_total, invoice.vat_total = totals.net, totals.vat
         invoice.gross_total = totals.gross
@@ -184,6 +204,7 @@ def invoice_finalize(*, invoice: Invoice) -> Invoice:
         _refuse_unless_finalizable(locked)
         _lines_freeze_vat(locked)
         invoice_totals_recompute(invoice=locked)
+        _refuse_negative_total(locked)
         _buyer_freeze(locked)
         locked.due_date = invoice_due_date(
             issue_date=locked.issue_date, condition=locked.payment_condition, given=locked.due_date
@@ -281,10 +302,24 @@ def _refuse_unless_finalizable(invoice: Invoice) -> None:
             f"{invoice} cannot be finalized: these lines have no VAT code: "
             f"{', '.join(without_vat)}. Choose a VAT code on each line."
         )
+    _refuse_header_problems(invoice)
     if invoice.payment_condition.kind == Kind.DUE_DATE and invoice.due_date is None:
         raise InvoiceFinalizeError(
             f"{invoice} uses a 'due date' payment condition but has no due date. Enter one."
         )
+
+
+def _refuse_negative_total(invoice: Invoice) -> None:
+    if not invoice.is_credit_note and invoice.gross_total < 0:
+        raise InvoiceFinalizeError(
+            f"{invoice} totals {invoice.gross_total}, less than nothing: only a credit note pays "
+            "money back. Correct the lines, or credit the invoice the amount belongs to."
+        )
+
+
+def _refuse_header_problems(invoice: Invoice) -> None:
+    if problems := invoice.header_problems():
+        raise InvoiceInvalidError(" ".join(problems.values()))
 
 
 def _refuse_unfitting_exchange_rate(invoice: Invoice) -> None:

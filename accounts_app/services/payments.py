@@ -2,12 +2,14 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
 from accounts_app.errors import PaymentError
 from accounts_app.models import Invoice, Payment
 from accounts_app.signals import payment_registered
+from accounts_app.validators import payment_date_validate
 
 State = Invoice.State
 
@@ -25,8 +27,9 @@ def payment_register(
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         payment_check(
-            invoice=locked, amount=amount, source=source, external_reference=external_reference
-        )
+            invoice=locked, amount=amount, source=source, external_reference=external_reference,
+            date=date,
+        )  # fmt: skip
         payment = Payment.objects.create(
             invoice=locked,
             date=date,
@@ -87,9 +90,16 @@ def _state_for(invoice: Invoice, paid: Decimal) -> str:
 
 
 def payment_check(
-    *, invoice: Invoice, amount: Decimal, source: str, external_reference: str = ""
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    source: str,
+    external_reference: str = "",
+    date: datetime.date | None = None,
 ) -> None:
-    """Raise PaymentError with the reason if this payment cannot be registered."""
+    """Raise PaymentError with the reason if this payment cannot be registered. A payment
+    e-conomic recorded is taken with its own date and amount: the accounting system is the record
+    of what came in, and what it disagrees on is the reconciliation's to show."""
     if invoice.state == State.DRAFT:
         raise PaymentError(f"{invoice} is a draft; finalize it before registering payments.")
     if invoice.is_credit_note:
@@ -101,7 +111,24 @@ def payment_check(
             f"Reversing {-amount} would leave {invoice} with less than nothing paid "
             f"(paid so far: {invoice.amount_paid})."
         )
+    if source != Payment.Source.ECONOMIC:
+        _refuse_implausible(invoice=invoice, amount=amount, date=date)
     if external_reference and Payment.objects.filter(
         source=source, external_reference=external_reference
     ).exists():
         raise PaymentError(f"Payment {external_reference!r} from {source} is already recorded.")
+
+
+def _refuse_implausible(*, invoice: Invoice, amount: Decimal, date: datetime.date | None) -> None:
+    if date is not None:
+        try:
+            payment_date_validate(date)
+        except ValidationError as error:
+            raise PaymentError(error.messages[0]) from error
+    # Paying twice happens (the overpayment is refunded); more than that is a mistyped amount.
+    overpaid = invoice.amount_paid + amount - invoice.gross_total
+    if amount > 0 and overpaid > invoice.gross_total:
+        raise PaymentError(
+            f"{amount} would overpay {invoice} by {overpaid}, more than its gross of "
+            f"{invoice.gross_total} (paid so far: {invoice.amount_paid}): check the amount."
+        )

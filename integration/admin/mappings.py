@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.models import Customer
 from integration.models import (
     Connection,
@@ -31,7 +32,7 @@ from integration.services.mappings import (
 
 
 @admin.register(ServiceTypeMapping)
-class ServiceTypeMappingAdmin(admin.ModelAdmin):
+class ServiceTypeMappingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["service_type", "product", "connection"]
     list_filter = ["connection"]
     search_fields = ["service_type__name", "product__name", "product__number"]
@@ -40,7 +41,7 @@ class ServiceTypeMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(VatCodePairing)
-class VatCodePairingAdmin(admin.ModelAdmin):
+class VatCodePairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["vat_code", "vat_account", "connection"]
     list_filter = ["connection"]
     autocomplete_fields = ["vat_account"]
@@ -48,7 +49,7 @@ class VatCodePairingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentConditionPairing)
-class PaymentConditionPairingAdmin(admin.ModelAdmin):
+class PaymentConditionPairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["payment_condition", "payment_terms", "chosen_by_person", "connection"]
     list_filter = ["connection", "chosen_by_person"]
     autocomplete_fields = ["payment_terms"]
@@ -84,7 +85,7 @@ class SalesAccountMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerLink)
-class CustomerLinkAdmin(admin.ModelAdmin):
+class CustomerLinkAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     """Links are checked by the model's constraints: one card never stands for two customers."""
 
     list_display = [

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts_app.validators import remote_customer_number_validate
+from integration.models.reference import RemoteKind, RemoteRecord
+
 
 class RemoteMapping(models.Model):
     """A mapping that points at cached e-conomic records: they must be its connection's own."""
@@ -149,7 +152,9 @@ class CustomerLink(models.Model):
         "accounts_app.Customer", on_delete=models.CASCADE, related_name="economic_links"
     )
     state = models.CharField(max_length=10, choices=CustomerLinkState.choices)
-    remote_number = models.PositiveIntegerField(null=True, blank=True)
+    remote_number = models.PositiveIntegerField(
+        null=True, blank=True, validators=[remote_customer_number_validate]
+    )
     candidates = models.JSONField(default=list, blank=True, help_text="Numbers when ambiguous.")
     matched_by = models.CharField(max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,3 +178,26 @@ class CustomerLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} → {self.remote_number or self.get_state_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.remote_number is not None and self.connection_id is not None:
+            if problem := remote_customer_problem(self.connection_id, self.remote_number):
+                raise ValidationError({"remote_number": problem})
+
+
+def remote_customer_problem(connection_id: int, number: int) -> str:
+    """Why this number is no e-conomic customer to link to, with the fix; "" when it is one.
+    Read from the cached customers (refreshed with the reference data), not e-conomic itself,
+    so that linking makes no remote call."""
+    try:
+        remote_customer_number_validate(number)
+    except ValidationError as error:
+        return error.messages[0]
+    customers = RemoteRecord.objects.filter(connection_id=connection_id, kind=RemoteKind.CUSTOMER)
+    if customers.filter(number=str(number), present=True).exists():
+        return ""
+    return (
+        f"e-conomic has no customer {number} (as last fetched): choose one through "
+        "\"Find in e-conomic\", or refresh the reference data if it was made there since."
+    )

@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from accounts_app.models import Customer, PaymentCondition
+from accounts_app.validators import remote_customer_number_validate
 from integration.models import (
     Connection,
     CustomerLink,
@@ -22,7 +24,7 @@ from integration.models import (
     RemoteKind,
     RemoteRecord,
 )
-from integration.models.mappings import CustomerLinkState
+from integration.models.mappings import CustomerLinkState, remote_customer_problem
 
 # Our payment condition kinds and e-conomic's paymentTermsType with the same meaning.
 TERMS_TYPE = {
@@ -215,7 +217,11 @@ class LinkRefused(Exception):
 def customer_link(
     *, connection: Connection, customer: Customer, remote_number: int
 ) -> CustomerLink:
-    """A person links one of our customers to an e-conomic card."""
+    """A person links one of our customers to an e-conomic card (one in the cached customers)."""
+    try:
+        remote_customer_number_validate(remote_number)
+    except ValidationError as error:
+        raise LinkRefused(error.messages[0]) from error
     other = (
         CustomerLink.objects.filter(connection=connection, remote_number=remote_number)
         .exclude(customer=customer)
@@ -227,6 +233,8 @@ def customer_link(
             f"e-conomic customer {remote_number} is already linked to {other.customer}; unlink it "
             "there first, so that one card never stands for two customers."
         )
+    if problem := remote_customer_problem(connection.pk, remote_number):
+        raise LinkRefused(problem)
     return _link(connection, customer, remote_number, matched_by="person")
 
 

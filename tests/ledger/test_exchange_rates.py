@@ -42,7 +42,11 @@ def import_row(customer_number: int, rate: str):
 
 
 def row_errors(result) -> str:
-    return " ".join(str(error.error) for row in result.rows for error in row.errors)
+    """Every refusal of the import in words: its row errors and its rows' validation errors."""
+    errors = [str(error.error) for row in result.rows for error in row.errors]
+    for row in result.invalid_rows:
+        errors += [message for messages in row.error_dict.values() for message in messages]
+    return " ".join(errors)
 
 
 def test_the_admin_form_refuses_a_foreign_invoice_at_rate_one_and_says_how(client, clerk):

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from accounts_app.models import Invoice
@@ -54,6 +54,8 @@ def test_a_finalized_invoice_stores_the_sums_of_its_stored_rounded_lines(db, raw
     for quantity, price, discount in raw_lines:
         invoice_line_add(invoice=invoice, description="x", quantity=quantity, unit_price=price,
                          vat_code=vat, discount_percent=discount)  # fmt: skip
+    invoice.refresh_from_db()
+    assume(invoice.gross_total >= 0)  # a negative one is a credit note's to issue
     finalized = Invoice.objects.get(pk=invoice_finalize(invoice=invoice).pk)
     lines = list(finalized.lines.all())
     for line, (quantity, price, discount) in zip(lines, raw_lines, strict=True):

@@ -12,7 +12,7 @@ from integration.models import InvoiceExport, PaymentChange, SyncedPayment
 from integration.models.connection import ExportMethod
 from integration.services.installation import installation_code, invoice_reference
 from integration.services.payments.entries import PaymentEntry, settlement_of
-from tests.exports.conftest import make_invoice
+from tests.exports.conftest import make_customer, make_invoice
 from tests.payments.conftest import exported, fresh, remote_book, run_import
 from tests.sandbox.invoice_api import a_draft, a_line, days_from_today
 
@@ -23,8 +23,7 @@ def day(offset: int) -> datetime.date:
 
 def exported_in_euro(connection, sandbox) -> tuple[Invoice, int]:
     """A 250.00 EUR invoice at 7.455, booked in the sandbox at 745.5 and recorded as exported."""
-    invoice = make_invoice()
-    Invoice.objects.filter(pk=invoice.pk).update(currency="EUR", exchange_rate=Decimal("7.455"))
+    invoice = make_invoice(customer=make_customer(currency="EUR"), exchange_rate=Decimal("7.455"))
     body = a_draft(
         currency="EUR", exchangeRate=745.5, lines=[a_line(quantity=2, unitNetPrice=100)],
         references={"other": invoice_reference(invoice, installation=installation_code())},

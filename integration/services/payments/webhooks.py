@@ -100,11 +100,8 @@ def payment_webhook_receive(*, webhook: PaymentWebhook, event: str, invoice_numb
     connection = webhook.connection
     queued = _within_rate(connection)
     if queued:
-        numbers = (
-            [int(invoice_number)]
-            if event == WebhookEvent.INVOICE_BOOKED and invoice_number.isdigit()
-            else None
-        )
+        number = _booked_number(invoice_number) if event == WebhookEvent.INVOICE_BOOKED else None
+        numbers = [number] if number else None
         payments_import_queue(connection=connection, trigger=ImportTrigger.WEBHOOK, numbers=numbers)
     WebhookDelivery.objects.update_or_create(
         connection=connection,
@@ -153,6 +150,14 @@ def webhook_deliveries_described(*, connection: Connection) -> list[str]:
             line += "; through replaced URLs: put the new ones into e-conomic's webhook settings"
         lines.append(line + ".")
     return lines
+
+
+def _booked_number(text: str) -> int | None:
+    # isdigit() alone accepts "²" and other Unicode digits that int() refuses; e-conomic's
+    # booked invoice numbers are at most nine ASCII digits. Anything else checks every invoice.
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return None
 
 
 def _within_rate(connection: Connection) -> bool:
