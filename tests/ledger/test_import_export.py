@@ -210,7 +210,7 @@ def test_a_refused_customer_row_names_row_and_allowed_values_and_nothing_is_impo
 
 
 def test_an_import_reports_its_progress_as_the_rows_go_through(monkeypatch):
-    monkeypatch.setattr("accounts_app.resources.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("accounts_app.import_rows.PROGRESS_EVERY", 1)
     PaymentConditionFactory(name="Net 30", days=30)
     seen = []
     CustomerResource(progress=seen.append).import_data(customers_csv(
