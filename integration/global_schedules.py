@@ -25,49 +25,23 @@ RECONCILE = "e-conomic: reconcile exported documents (daily, after the payment i
 
 
 def schedules_ensure(**_signal_arguments) -> None:
-    Schedule.objects.update_or_create(
-        name=REFERENCE_REFRESH,
-        defaults={
-            "func": REFERENCE_REFRESH_ALL_TASK,
-            "schedule_type": Schedule.CRON,
-            "cron": "0 6 * * *",
-            "repeats": -1,
-        },
-    )
+    _every(REFERENCE_REFRESH, REFERENCE_REFRESH_ALL_TASK, schedule_type=Schedule.CRON,
+           cron="0 6 * * *")  # fmt: skip
     # The outbox's safety net: lost tasks and expired leases are picked up within a minute.
-    Schedule.objects.update_or_create(
-        name=EXPORTS_SWEEP,
-        defaults={
-            "func": EXPORTS_SWEEP_TASK,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+    _every(EXPORTS_SWEEP, EXPORTS_SWEEP_TASK, schedule_type=Schedule.MINUTES, minutes=1)
     # Each connection gets at most one digest an hour (alerts_digest_send claims the hour);
     # looking every five minutes sends the waiting ones soon after their hour is up, where an
     # hourly schedule that fell a few seconds short of the last digest would wait two.
-    Schedule.objects.update_or_create(
-        name=ALERTS_DIGEST,
-        defaults={
-            "func": ALERTS_DIGEST_ALL_TASK,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )
+    _every(ALERTS_DIGEST, ALERTS_DIGEST_ALL_TASK, schedule_type=Schedule.MINUTES, minutes=5)
     # What "a worker seen within two minutes" is measured by (health endpoint, alerts).
-    Schedule.objects.update_or_create(
-        name=WORKER_HEARTBEAT,
-        defaults={
-            "func": WORKER_HEARTBEAT_TASK,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+    _every(WORKER_HEARTBEAT, WORKER_HEARTBEAT_TASK, schedule_type=Schedule.MINUTES, minutes=1)
     reconcile_schedule_ensure()
     payment_schedules_ensure()
+
+
+def _every(name: str, func: str, **timing) -> None:
+    """The schedule of this name, repeating for ever, as the code says."""
+    Schedule.objects.update_or_create(name=name, defaults={"func": func, "repeats": -1, **timing})
 
 
 def reconcile_schedule_ensure() -> None:
