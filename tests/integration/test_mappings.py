@@ -79,6 +79,7 @@ def test_a_persons_decision_is_kept(connection):
 
 
 def test_the_database_refuses_a_second_link_to_one_card(connection):
+    remote(connection, "customer", 5, "Shared card A/S")
     first, second = CustomerFactory(), CustomerFactory()
     CustomerLink.objects.create(
         connection=connection, customer=first, state="linked", remote_number=5

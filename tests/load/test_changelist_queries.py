@@ -36,7 +36,7 @@ def invoices_add(count: int) -> None:
     """Finalized invoices over three years (so that the date hierarchy opens at the years for
     any count), each for its own customer; every other one paid, every tenth credited."""
     for number in range(count):
-        issue_date = datetime.date(2024 + number % 3, 1 + number % 12, 1 + number % 28)
+        issue_date = datetime.date(2023 + number % 3, 1 + number % 12, 1 + number % 28)
         invoice = invoice_with_lines(finalized=True, issue_date=issue_date)
         if number % 2:
             payment_register(invoice=invoice, date=invoice.issue_date,
