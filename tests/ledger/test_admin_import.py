@@ -7,6 +7,7 @@ import logging
 
 import openpyxl
 import pytest
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -75,6 +76,9 @@ def test_a_clerk_imports_customers_from_xlsx_in_the_background(
     assert client.get(status_url).json() == {"state": "done", "state_label": "Imported",
                                              "finished": True, "done": 1, "total": 1}  # fmt: skip
     assert "1 new, 0 updated, 0 unchanged" in client.get(answer.url).content.decode()
+    # The import is the record of who brought the rows in: no audit entry per row.
+    assert ledger_import.created_by == clerk
+    assert not LogEntry.objects.get_for_object(Customer.objects.get(number=601)).exists()
 
 
 def test_one_refused_row_imports_nothing_and_the_result_lists_it(
