@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from auditlog.models import LogEntry
+
 from accounts_app.models import Invoice
 from integration.models import ApiCall, CustomerLink, ExportJob, InvoiceExport, JobState
 from integration.models.mappings import CustomerLinkState
@@ -38,7 +40,10 @@ def test_an_invoice_becomes_a_draft_with_our_lines_and_reference(exporting, sand
 
 def test_the_draft_number_is_shown_beside_ours(exporting, sandbox):
     invoice = make_invoice()
+    audited = LogEntry.objects.count()
     _export(exporting, Invoice.objects.filter(pk=invoice.pk))
+    # The export's own writes are on its jobs and exports, not in the people's audit trail.
+    assert LogEntry.objects.count() == audited
     export = InvoiceExport.objects.get(invoice=invoice)
     [draft] = drafts_with(sandbox, reference_of(invoice))
     assert export.draft_number == draft["draftInvoiceNumber"]

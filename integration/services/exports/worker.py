@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from auditlog.context import disable_auditlog
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -59,14 +60,17 @@ def export_process(
     if run is not None:
         export_run_begin(run=run)
     handled = 0
-    while True:
-        progress = sum(
-            _send_due(connection, run, kind, client, context, job_ids, deadline)
-            for kind in KIND_ORDER
-        )
-        handled += progress
-        if not progress or past(deadline):
-            return handled
+    # What the export writes (e-conomic's numbers copied back, the links it finds) is kept on
+    # its jobs and exports; the audit trail is for what people change, and stays out of its way.
+    with disable_auditlog():
+        while True:
+            progress = sum(
+                _send_due(connection, run, kind, client, context, job_ids, deadline)
+                for kind in KIND_ORDER
+            )
+            handled += progress
+            if not progress or past(deadline):
+                return handled
 
 
 def export_run_begin(*, run: ExportRun) -> None:
