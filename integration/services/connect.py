@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 
+from integration.crypto import encryption_problem
+from integration.economic.transport import sendable_token
 from integration.models import Connection
 from integration.services.connections import connection_test
 
@@ -107,11 +109,13 @@ def _check_token(token: str) -> None:
             "e-conomic sent no grant token back (the app was not added): click Connect with "
             "e-conomic again and choose “Tilføj app”."
         )
-    if len(token) > TOKEN_MAX_LENGTH or not token.isascii() or not token.isprintable():
+    if len(token) > TOKEN_MAX_LENGTH or not sendable_token(token):
         raise ConnectRefused(
             "What came back is not a grant token (too long, or not plain letters and digits): "
             "click Connect with e-conomic again."
         )
+    if problem := encryption_problem():
+        raise ConnectRefused(f"The grant token cannot be stored: {problem}")
 
 
 def _connection_for(pending: dict) -> Connection:

@@ -145,3 +145,16 @@ def test_an_agreement_connected_already_is_named_not_a_server_error(client, mana
     twin = Connection.objects.get(name="Kunde A")
     assert back.status_code == 302 and twin.agreement_number is None
     assert "Agreement 9000001 is connected already as 'Demo'" in twin.test_error
+
+
+def test_a_token_that_cannot_be_stored_is_refused_in_words(client, manager, installable, settings):
+    client.force_login(manager)
+    back_url = _add_app(_leave_for_economic(client))
+    settings.FIELD_ENCRYPTION_KEYS = []
+
+    back = _come_back(client, back_url)
+
+    assert back["Location"] == reverse("admin:integration_connection_changelist")
+    messages = [str(each) for each in back.wsgi_request._messages]
+    assert any("cannot be stored" in text for text in messages)
+    assert not Connection.objects.exists()
