@@ -78,3 +78,21 @@ class LedgerReads:
         https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
         condition = filters.eq("entryType", "manualDebtorInvoice") & filters.ne("remainder", 0)
         return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)
+
+    def journal_entries_referencing(self, journal_number: int, text: str) -> Iterator[dict]:
+        """The unbooked manual customer-invoice entries of a journal whose text contains
+        `text`, 1,000 a call. https://restdocs.e-conomic.com/#get-journals-journalnumber-entries"""
+        condition = filters.eq("entryType", "manualCustomerInvoice") & filters.like("text", text)
+        return self.iterate(f"/journals/{int(journal_number)}/entries", filter=condition)
+
+    def voucher_receivables_referencing(self, year: str, text: str) -> Iterator[dict]:
+        """The booked manual customer-invoice entries of one accounting year on a customer (the
+        receivable side of each voucher; its revenue and VAT postings carry no customer) whose
+        text contains `text`, 1,000 a call.
+        https://restdocs.e-conomic.com/#get-accounting-years-accountingyear-entries"""
+        condition = (
+            filters.eq("entryType", "manualDebtorInvoice")
+            & filters.gt("customer.customerNumber", 0)
+            & filters.like("text", text)
+        )
+        return self.iterate(f"/accounting-years/{encode_id(year)}/entries", filter=condition)

@@ -19,8 +19,8 @@ from decimal import Decimal
 from accounts_app.models import Customer
 from integration.models import FindingKind
 from integration.models.connection import PaymentSync
-from integration.services.reconcile.ours import OurDocument, card_fields
-from integration.services.reconcile.remote import Remote, card_stamp
+from integration.services.reconcile.ours import OurDocument, OurVoucher, card_fields
+from integration.services.reconcile.remote import Remote, RemoteVoucher, card_stamp
 
 HALF_CENT = Decimal("0.005")
 
@@ -194,13 +194,7 @@ def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Differenc
     """e-conomic's remainder against our open amount, as far as payment sync keeps ours in step:
     not at all when it is off, paid or not when it takes full payments only."""
     theirs = _money(booked.get("remainder"))
-    if sync == PaymentSync.OFF:
-        return
-    if sync == PaymentSync.FULL:
-        differs = (theirs == 0) != (ours.open_amount == 0)
-    else:
-        differs = abs(theirs - ours.open_amount) > HALF_CENT
-    if differs:
+    if _remainder_differs(theirs, ours.open_amount, sync):
         yield _difference(
             ours,
             FindingKind.REMAINDER,
@@ -210,6 +204,14 @@ def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Differenc
             f"{ours.booked_number} has {theirs} {ours.currency} left to pay, ours "
             f"{ours.open_amount}. Accept e-conomic's state to import its payments.",
         )
+
+
+def _remainder_differs(theirs: Decimal, open_amount: Decimal, sync: str) -> bool:
+    if sync == PaymentSync.OFF:
+        return False
+    if sync == PaymentSync.FULL:
+        return (theirs == 0) != (open_amount == 0)
+    return abs(theirs - open_amount) > HALF_CENT
 
 
 def _not_ours(what: str, number: int, document: dict) -> Difference:
@@ -230,6 +232,98 @@ def _not_ours(what: str, number: int, document: dict) -> Difference:
         "of ours is recorded for it. Relink it to our invoice of that reference, or mark it "
         "handled (a stray to delete in e-conomic).",
     )
+
+
+def vouchers_compare(
+    *, ours: Iterable[OurVoucher], remote: Remote, payment_sync: str
+) -> Iterator[Difference]:
+    """Every difference between the invoices we sent as journal vouchers and e-conomic's
+    vouchers with our references, unbooked in the journal or booked (a person booking the
+    journal is the usual way on, so it is no difference)."""
+    unclaimed = {reference: list(found) for reference, found in remote.vouchers.items()}
+    for voucher in ours:
+        candidates = unclaimed.get(voucher.reference, [])
+        theirs = next((v for v in candidates if (v.year, v.number) == (voucher.year,
+                                                                    voucher.voucher_number)),
+                      candidates[0] if candidates else None)  # fmt: skip
+        if theirs is None:
+            yield _voucher_difference(
+                voucher, FindingKind.MISSING, {"voucher": voucher.voucher_number,
+                                                "year": voucher.year}, {},
+                f"{voucher.label}: e-conomic has no voucher {voucher.voucher_number} "
+                f"({voucher.year}) with our reference {voucher.reference}, neither in the "
+                "journal nor booked. Look it up in e-conomic; mark handled once settled there.",
+            )  # fmt: skip
+            continue
+        candidates.remove(theirs)
+        yield from _voucher_header(voucher, theirs)
+        if theirs.booked:
+            yield from _voucher_remainder(voucher, theirs, payment_sync)
+    for reference, left in sorted(unclaimed.items()):
+        for theirs in left:
+            yield Difference(
+                kind=FindingKind.NOT_OURS,
+                document=f"voucher {theirs.year}-{theirs.number}",
+                remote_number=theirs.number,
+                ours={},
+                theirs={
+                    "reference": reference,
+                    "what": "voucher",
+                    "year": theirs.year,
+                    "gross": str(theirs.gross),
+                    "customer": theirs.customer,
+                },  # fmt: skip
+                detail=f"e-conomic's {theirs.name} carries our reference {reference}, but no "
+                "export of ours is recorded for it. Mark it handled once it is reversed or "
+                "deleted in e-conomic.",
+            )
+
+
+def _voucher_difference(
+    voucher: OurVoucher, kind: str, mine: dict, theirs: dict, detail: str
+) -> Difference:
+    return Difference(
+        kind=kind,
+        document=f"invoice {voucher.invoice_id}",
+        detail=detail,
+        ours=mine,
+        theirs=theirs,
+        invoice_id=voucher.invoice_id,
+        remote_number=voucher.voucher_number,
+    )
+
+
+def _voucher_header(voucher: OurVoucher, theirs: RemoteVoucher) -> Iterator[Difference]:
+    fix = "Mark handled once corrected in e-conomic."
+    if theirs.currency != voucher.currency or abs(theirs.gross - voucher.gross) > HALF_CENT:
+        yield _voucher_difference(
+            voucher, FindingKind.TOTALS,
+            {"currency": voucher.currency, "gross": str(voucher.gross)},
+            {"currency": theirs.currency, "gross": str(theirs.gross)},
+            f"{voucher.label}: e-conomic's {theirs.name} totals {theirs.gross} "
+            f"{theirs.currency} gross, ours {voucher.gross} {voucher.currency}. {fix}",
+        )  # fmt: skip
+    if voucher.customer_number is not None and theirs.customer != voucher.customer_number:
+        yield _voucher_difference(
+            voucher, FindingKind.CUSTOMER,
+            {"customer": voucher.customer_number}, {"customer": theirs.customer},
+            f"{voucher.label}: e-conomic's {theirs.name} is for customer {theirs.customer}, "
+            f"ours is linked to {voucher.customer_number}. {fix}",
+        )  # fmt: skip
+
+
+def _voucher_remainder(
+    voucher: OurVoucher, theirs: RemoteVoucher, sync: str
+) -> Iterator[Difference]:
+    if _remainder_differs(theirs.remainder, voucher.open_amount, sync):
+        yield _voucher_difference(
+            voucher, FindingKind.REMAINDER,
+            {"open": str(voucher.open_amount), "voucher": voucher.voucher_number},
+            {"remainder": str(theirs.remainder)},
+            f"{voucher.label}: e-conomic's {theirs.name} has {theirs.remainder} "
+            f"{voucher.currency} left to pay, ours {voucher.open_amount}. Accept e-conomic's "
+            "state to import its payments.",
+        )  # fmt: skip
 
 
 def cards_compare(

@@ -72,7 +72,10 @@ def finding_fixes(*, finding: ReconcileFinding) -> list[str]:
     fixes = [ACCEPT, HANDLED]
     if kind in (FindingKind.DRAFT_DELETED, FindingKind.CARD_CHANGED) or _of_our_draft(finding):
         fixes.insert(0, REEXPORT)
-    if kind in (FindingKind.NOT_OURS, FindingKind.DRAFT_BOOKED):
+    # A stray voucher is reversed in e-conomic, never pointed at: an invoice of ours has one.
+    if kind == FindingKind.DRAFT_BOOKED or (
+        kind == FindingKind.NOT_OURS and finding.theirs.get("what") != "voucher"
+    ):
         fixes.insert(0, RELINK)
     return fixes
 
@@ -188,14 +191,7 @@ def _accept(finding: ReconcileFinding, user) -> str:
         ).update(draft_deleted_at=timezone.now())
         return _close(finding, FindingState.FIXED, "Recorded as deleted in e-conomic.", user)
     if kind == FindingKind.REMAINDER:
-        payments_import_queue(
-            connection=finding.connection,
-            trigger=ImportTrigger.MANUAL,
-            numbers=[finding.remote_number],
-        )
-        done = f"A payment import of booked invoice {finding.remote_number} was queued."
-        finding_note(finding=finding, resolution=done)
-        return done
+        return _remainder_accept(finding)
     if kind == FindingKind.CARD_CHANGED:
         return _card_accept(finding, user)
     return _close(
@@ -204,6 +200,22 @@ def _accept(finding: ReconcileFinding, user) -> str:
         "e-conomic's state accepted: our issued invoice stays as it is.",
         user,
     )
+
+
+def _remainder_accept(finding: ReconcileFinding) -> str:
+    if "voucher" in finding.ours:
+        # A voucher's payments are found by the whole import: it has no booked number.
+        payments_import_queue(connection=finding.connection, trigger=ImportTrigger.MANUAL)
+        done = f"A payment import was queued for voucher {finding.remote_number}."
+    else:
+        payments_import_queue(
+            connection=finding.connection,
+            trigger=ImportTrigger.MANUAL,
+            numbers=[finding.remote_number],
+        )
+        done = f"A payment import of booked invoice {finding.remote_number} was queued."
+    finding_note(finding=finding, resolution=done)
+    return done
 
 
 def _card_accept(finding: ReconcileFinding, user) -> str:

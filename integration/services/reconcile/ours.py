@@ -1,6 +1,6 @@
-"""Our side of the reconciliation: each document we exported as an invoice (draft or booked;
-vouchers are followed by the payment import) with what e-conomic should show for it, read in a
-few queries whatever the ledger's size, and our customers' cards as we would send them."""
+"""Our side of the reconciliation: each document we exported (a draft or booked invoice, or a
+journal voucher) with what e-conomic should show for it, read in a few queries whatever the
+ledger's size, and our customers' cards as we would send them."""
 
 from __future__ import annotations
 
@@ -57,8 +57,36 @@ FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class OurVoucher:
+    export_id: int
+    invoice_id: int
+    label: str
+    reference: str
+    year: str  # the accounting year it went into ("2025/2026" for a split year)
+    voucher_number: int
+    currency: str
+    gross: Decimal  # e-conomic took exactly our gross (the export checks its answer)
+    open_amount: Decimal
+    customer_number: int | None
+
+
+VOUCHER_FIELDS = (
+    "pk",
+    "invoice_id",
+    "voucher_number",
+    "job__voucher_year",
+    "invoice__number",
+    "invoice__credited_invoice_id",
+    "invoice__currency",
+    "invoice__gross_total",
+    "invoice__amount_paid",
+    "invoice__customer_id",
+)
+
+
 def our_documents_count(*, connection: Connection) -> int:
-    return _exports(connection).count()
+    return InvoiceExport.objects.filter(connection=connection).count()
 
 
 def our_documents(*, connection: Connection, installation: str) -> Iterator[OurDocument]:
@@ -66,6 +94,35 @@ def our_documents(*, connection: Connection, installation: str) -> Iterator[OurD
     cards = linked_cards(connection=connection)
     for row in _exports(connection).values(*FIELDS).iterator(chunk_size=2000):
         yield _document(row, cards, installation)
+
+
+def our_vouchers(*, connection: Connection, installation: str) -> list[OurVoucher]:
+    """Every invoice this connection exported as a journal voucher, with its voucher's number."""
+    cards = linked_cards(connection=connection)
+    rows = (
+        InvoiceExport.objects.filter(connection=connection, method=ExportMethod.VOUCHER)
+        .exclude(voucher_number=None)
+        .values(*VOUCHER_FIELDS)
+    )
+    return [_voucher(row, cards, installation) for row in rows.iterator(chunk_size=2000)]
+
+
+def _voucher(row: dict, cards: dict[int, int], installation: str) -> OurVoucher:
+    invoice = Invoice(
+        number=row["invoice__number"], credited_invoice_id=row["invoice__credited_invoice_id"]
+    )
+    return OurVoucher(
+        export_id=row["pk"],
+        invoice_id=row["invoice_id"],
+        label=str(invoice),
+        reference=invoice_reference(invoice, installation=installation),
+        year=row["job__voucher_year"] or "",
+        voucher_number=row["voucher_number"],
+        currency=row["invoice__currency"],
+        gross=row["invoice__gross_total"],
+        open_amount=row["invoice__gross_total"] - row["invoice__amount_paid"],
+        customer_number=cards.get(row["invoice__customer_id"]),
+    )
 
 
 def _exports(connection: Connection):

@@ -24,16 +24,22 @@ from integration.services.budget import Spender
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.installation import installation_code
 from integration.services.reconcile.alerts import reconcile_alert
-from integration.services.reconcile.compare import cards_compare, documents_compare
+from integration.services.reconcile.compare import (
+    cards_compare,
+    documents_compare,
+    vouchers_compare,
+)
 from integration.services.reconcile.findings import findings_record
 from integration.services.reconcile.ours import (
     customers_by_card,
     our_documents,
     our_documents_count,
+    our_vouchers,
 )
 from integration.services.reconcile.remote import (
     BudgetSpent,
     CallBudget,
+    VoucherPlaces,
     calls_budget,
     card_stamp,
     remote_read,
@@ -66,7 +72,13 @@ def reconcile_connection(
         budget = CallBudget(budget=run.budget, limiter=client.rate_limiter)
         client.rate_limiter = budget
         since = _cards_since(connection)
-        remote = remote_read(client=client, installation=installation_code(), cards_since=since)
+        vouchers = our_vouchers(connection=connection, installation=installation_code())
+        remote = remote_read(
+            client=client,
+            installation=installation_code(),
+            cards_since=since,
+            vouchers=_voucher_places(connection, vouchers),
+        )
     except (EconomicError, ConnectionNotReady, BudgetSpent) as error:
         return _finish(run, budget, error=str(error))
     differences = [
@@ -75,6 +87,7 @@ def reconcile_connection(
             remote=remote,
             payment_sync=connection.payment_sync,
         ),
+        *vouchers_compare(ours=vouchers, remote=remote, payment_sync=connection.payment_sync),
         *cards_compare(
             cards=remote.cards,
             customers=customers_by_card(
@@ -87,6 +100,15 @@ def reconcile_connection(
     run.found, run.agreed = findings_record(run=run, differences=differences, cards_read=cards_read)
     run.cards_read_to = _cards_read_to(run, remote, since)
     return _finish(run, budget)
+
+
+def _voucher_places(connection: Connection, vouchers) -> VoucherPlaces:
+    if not vouchers:
+        return VoucherPlaces()
+    return VoucherPlaces(
+        journal=connection.voucher_journal_number,
+        years=frozenset(voucher.year for voucher in vouchers if voucher.year),
+    )
 
 
 def _start(connection: Connection, trigger: str) -> ReconcileRun:
