@@ -327,6 +327,9 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     actions = ["retry"]
 
+    class Media:
+        css = {"all": ["integration/economic.css"]}  # the reason kept to one line
+
     def get_changelist(self, request, **kwargs):
         return _JobChangeList
 
@@ -370,7 +373,9 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         line = " ".join(job.last_error.split())
         if len(line) <= REASON_WIDTH:
             return line
-        return line[: REASON_WIDTH - 1].rsplit(" ", 1)[0] + "…"
+        return format_html(
+            '<span title="{}">{}</span>', line, line[: REASON_WIDTH - 1].rsplit(" ", 1)[0] + "…"
+        )
 
     @admin.display(description=gettext_lazy("Reason"))
     def full_reason(self, job: ExportJob) -> str:

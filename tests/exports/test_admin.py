@@ -203,3 +203,4 @@ def test_the_jobs_list_names_the_invoice_and_customer_and_keeps_internals_on_the
     assert job.key not in listing  # the Idempotency-Key is an internal
     page = client.get(reverse("admin:integration_exportjob_change", args=[job.pk])).content.decode()
     assert job.key in page and "Internals" in page and ("word " * 59).strip() in page
+    assert "What to do" in page and "then select the job and Retry" in page

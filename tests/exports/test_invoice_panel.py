@@ -78,12 +78,18 @@ def _queries(invoice) -> int:
     return len(queries)
 
 
-def test_the_panel_reads_the_same_queries_however_many_jobs(exporting, sandbox):
+def _page_queries(client, invoice) -> int:
+    with CaptureQueriesContext(database) as queries:
+        _page(client, invoice)
+    return len(queries)
+
+
+def test_the_panel_reads_the_same_queries_however_many_jobs(admin_client, exporting, sandbox):
     invoice = make_invoice()
     run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
     export_process(connection=exporting, run=run)
     job = ExportJob.objects.get(kind="invoice")
-    one = _queries(invoice)
+    one, page_with_one = _queries(invoice), _page_queries(admin_client, invoice)
     for revision in range(2, 7):
         ExportJob.objects.create(
             connection=exporting, run=run, kind="invoice", object_id=invoice.pk,
@@ -94,3 +100,4 @@ def test_the_panel_reads_the_same_queries_however_many_jobs(exporting, sandbox):
 
     assert len(invoice_economic_life(invoice=invoice).jobs) == 6
     assert _queries(invoice) == one <= 3
+    assert _page_queries(admin_client, invoice) == page_with_one

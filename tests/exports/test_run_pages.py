@@ -156,3 +156,18 @@ def test_without_leave_out_blocked_one_blocked_invoice_still_stops_the_run(
         "confirm": "yes", "connection": exporting.pk, "method": "draft",
     })  # fmt: skip
     assert "Nothing was exported" in page.content.decode() and not ExportRun.objects.exists()
+
+
+def test_a_run_page_carries_what_its_script_needs_to_follow_the_run_to_its_end(
+    admin_client, exporting, sandbox
+):
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(
+        pk=make_invoice().pk))  # fmt: skip
+    page = _run_page(admin_client, run)
+
+    status_url = reverse("admin:integration_exportrun_status", args=[run.pk])
+    assert f'data-status-url="{status_url}"' in page and 'data-finished="false"' in page
+    assert 'data-text="{state}: {done} done, {failed} failed of {total}."' in page
+    assert '<p id="export-text">Queued: 0 done, 0 failed of 1.</p>' in page
+    assert "export_progress.js" in page and "<script>" not in page  # no inline script (CSP)
+    assert "left out of this run" not in page
