@@ -21,14 +21,17 @@
     const left = !(s.done + s.failed) ? "" : " " + fill(box.dataset.left, {seconds: s.seconds_left});
     text.textContent = fill(box.dataset.text, {state: s.state_label, done: s.done,
                                                failed: s.failed, total: s.total}) + left;
+  }
+  function showFields(s) {
     field("state", s.state_label); field("done", s.done);
     field("failed", s.failed); field("total", s.total);
   }
   function poll() {
     fetch(box.dataset.statusUrl, {credentials: "same-origin"}).then(r => r.json()).then(s => {
-      // The finished page comes from the server: shown once, by the last load.
+      show(s);
+      // The finished page's fields come from the server, shown once by the last load.
       if (s.finished) { location.reload(); return; }
-      show(s); setTimeout(poll, 1000);
+      showFields(s); setTimeout(poll, 1000);
     }).catch(() => setTimeout(poll, 5000));  // the server restarting, say: keep following
   }
   poll();
