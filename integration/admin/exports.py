@@ -327,9 +327,6 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     actions = ["retry"]
 
-    class Media:
-        css = {"all": ["integration/economic.css"]}  # the reason kept to one line
-
     def get_changelist(self, request, **kwargs):
         return _JobChangeList
 
