@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts_app.models import Invoice
 from integration.models import ExportJob
 from integration.services.blockers import Blocker
+from integration.services.exports.snapshots import label
 
 NOT_FINALIZED = "not_finalized"
 ALREADY_EXPORTED = "already_exported"
@@ -27,6 +28,11 @@ def left_out_entry(invoice: Invoice, blockers: list[Blocker], subject: str) -> d
             for blocker in blockers
         ],
     }
+
+
+def exported_entry(job: ExportJob, invoice: Invoice) -> dict:
+    """The entry of an invoice whose earlier job is done: e-conomic has it."""
+    return left_out_entry(invoice, [exported_blocker(job, label(invoice))], label(invoice))
 
 
 def exported_blocker(job: ExportJob, subject: str) -> Blocker:

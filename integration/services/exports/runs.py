@@ -39,7 +39,7 @@ from integration.services.export_context import ExportContext, invoices_for_expo
 from integration.services.exports.dry_run import export_dry_run
 from integration.services.exports.job_alerts import export_run_alert
 from integration.services.exports.jobs import export_jobs_move
-from integration.services.exports.left_out import exported_blocker, left_out_entry
+from integration.services.exports.left_out import exported_entry, left_out_entry
 from integration.services.exports.snapshots import invoice_blockers, label
 from integration.services.exports.worker import export_process, past, run_client
 from integration.services.installation import (
@@ -149,12 +149,7 @@ def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) 
     if exported:
         # Exported before: not part of this run's work, and listed on it with its number.
         invoices = {invoice.pk: invoice for invoice in chosen}
-        run.left_out += [
-            left_out_entry(invoices[job.object_id],
-                           [exported_blocker(job, label(invoices[job.object_id]))],
-                           label(invoices[job.object_id]))
-            for job in exported
-        ]  # fmt: skip
+        run.left_out += [exported_entry(job, invoices[job.object_id]) for job in exported]
         ExportRun.objects.filter(pk=run.pk).update(
             total=F("total") - len(exported), left_out=run.left_out
         )
