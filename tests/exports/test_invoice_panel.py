@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts_app.models import Invoice
-from integration.models import ExportJob
+from integration.models import CustomerLink, ExportJob
 from integration.models.connection import PaymentSync
+from integration.models.mappings import CustomerLinkState
 from integration.selectors import invoice_economic_life
 from integration.services.exports import export_process, export_run_start
-from tests.exports.conftest import make_invoice
+from tests.exports.conftest import make_customer, make_invoice
 from tests.payments.conftest import run_import
 from tests.payments.test_payment_entries import exported_in_euro
 
@@ -101,3 +102,21 @@ def test_the_panel_reads_the_same_queries_however_many_jobs(admin_client, export
     assert len(invoice_economic_life(invoice=invoice).jobs) == 6
     assert _queries(invoice) == one <= 3
     assert _page_queries(admin_client, invoice) == page_with_one
+
+
+def test_a_voucher_says_it_waits_in_the_journal_with_its_year(admin_client, exporting, sandbox):
+    exporting.export_method, exporting.voucher_journal_number = "voucher", 1
+    exporting.save()
+    customer = make_customer()
+    CustomerLink.objects.create(connection=exporting, customer=customer,
+                                state=CustomerLinkState.LINKED, remote_number=1)  # fmt: skip
+    invoice = make_invoice(customer)
+    run = export_run_start(connection=exporting, invoices=Invoice.objects.filter(pk=invoice.pk))
+    export_process(connection=exporting, run=run)
+    job = ExportJob.objects.get(kind="invoice")
+    assert job.voucher_number and not job.voucher_booked
+
+    page = _page(admin_client, invoice)
+
+    assert (f"<td>voucher {job.voucher_number} ({job.voucher_year})</td>"
+            "<td>In the journal, waiting to be booked there</td>") in page  # fmt: skip
