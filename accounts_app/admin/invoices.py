@@ -14,6 +14,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
@@ -64,7 +66,7 @@ class InvoiceLineFormSet(BaseInlineFormSet):
         ]
         lines = [LineAmounts(*line.amounts(), rate=line.vat_rate or Decimal("0")) for line in kept]
         totals = totals_from_lines(lines, rounding=self.instance.vat_rounding)
-        if problem := money_amount_problem(totals.gross, "The invoice's gross"):
+        if problem := money_amount_problem(totals.gross, _("The invoice's gross")):
             raise ValidationError(problem, code="amount_too_large")
 
 
@@ -100,11 +102,11 @@ class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 class KindFilter(admin.SimpleListFilter):
-    title = "kind"
+    title = gettext_lazy("kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [("invoice", "Invoices"), ("credit_note", "Credit notes")]
+        return [("invoice", _("Invoices")), ("credit_note", _("Credit notes"))]
 
     def queryset(self, request, queryset):
         if self.value() == "invoice":
@@ -138,17 +140,17 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
     change_form_template = "admin/accounts_app/invoice/change_form.html"
     fieldsets = [
         (None, {"fields": ["customer", "project", "issue_date", "payment_condition", "due_date"]}),
-        ("Currency", {"fields": ["currency", "exchange_rate"]}),
-        ("References", {"fields": ["our_reference", "their_reference", "notes",
+        (gettext_lazy("Currency"), {"fields": ["currency", "exchange_rate"]}),
+        (gettext_lazy("References"), {"fields": ["our_reference", "their_reference", "notes",
                                    "import_reference"]}),  # fmt: skip
-        ("State and totals", {"fields": STATE_FIELDS}),
+        (gettext_lazy("State and totals"), {"fields": STATE_FIELDS}),
     ]
 
-    @admin.display(description="number", ordering="number")
+    @admin.display(description=gettext_lazy("number"), ordering="number")
     def display_number(self, invoice: Invoice) -> str:
         return str(invoice)
 
-    @admin.display(description="linked documents")
+    @admin.display(description=gettext_lazy("linked documents"))
     def linked_documents(self, invoice: Invoice) -> str:
         """The original, its credit note and its correction, each a link, from any of the three."""
         if invoice.pk is None:
@@ -167,8 +169,8 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
         if invoice is not None and not invoice.is_draft:
             self.message_user(
                 request,
-                f"{invoice} is finalized; your changes were not saved. Create a credit note "
-                "and a new invoice to correct it.",
+                _("%(invoice)s is finalized; your changes were not saved. Create a credit note "
+                  "and a new invoice to correct it.") % {"invoice": invoice},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
@@ -236,7 +238,7 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
     def pdf_view(self, request, object_id: int):
         invoice = get_object_or_404(Invoice, pk=object_id)
         if not self.has_view_permission(request, invoice):
-            return HttpResponse("You may not view this invoice.", status=403)
+            return HttpResponse(_("You may not view this invoice."), status=403)
         return pdf_response(invoice)
 
     def correct_view(self, request, object_id: int):
@@ -255,52 +257,58 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
             reverse("admin:accounts_app_invoice_change", args=[correction.draft.pk])
         )
 
-    @admin.action(description="Finalize selected drafts", permissions=["finalize"])
+    @admin.action(description=gettext_lazy("Finalize selected drafts"), permissions=["finalize"])
     def finalize(self, request, queryset):
         run_for_each(self, request, queryset.order_by("issue_date", "id"),
-                     lambda invoice: invoice_finalize(invoice=invoice), "Finalized")  # fmt: skip
+                     lambda invoice: invoice_finalize(invoice=invoice),
+                     _("Finalized %(result)s."))  # fmt: skip
 
-    @admin.action(description="Create credit note", permissions=["credit"])
+    @admin.action(description=gettext_lazy("Create credit note"), permissions=["credit"])
     def create_credit_note(self, request, queryset):
         run_for_each(self, request, queryset.order_by("number"),
-                     lambda invoice: invoice_credit(invoice=invoice), "Created")  # fmt: skip
+                     lambda invoice: invoice_credit(invoice=invoice),
+                     _("Created %(result)s."))  # fmt: skip
 
-    @admin.action(description="Correct: credit note and a draft copy", permissions=["credit"])
+    @admin.action(description=gettext_lazy("Correct: credit note and a draft copy"),
+                  permissions=["credit"])  # fmt: skip
     def correct(self, request, queryset):
         run_for_each(self, request, queryset.order_by("number"),
                      lambda invoice: invoice_correct(invoice=invoice).draft,
-                     "Credited and opened the correction")  # fmt: skip
+                     _("Credited and opened the correction %(result)s."))  # fmt: skip
 
-    @admin.action(description="Download PDF", permissions=["view"])
+    @admin.action(description=gettext_lazy("Download PDF"), permissions=["view"])
     def download_pdf(self, request, queryset):
         invoices = list(queryset.select_related("customer", "credited_invoice"))
         if len(invoices) == 1:
             return pdf_response(invoices[0])
         return pdf_zip_response(invoices)
 
-    @admin.action(description="Delete selected draft invoices", permissions=["delete"])
+    @admin.action(description=gettext_lazy("Delete selected draft invoices"),
+                  permissions=["delete"])  # fmt: skip
     def delete_drafts(self, request, queryset):
         finalized = queryset.exclude(state=Invoice.State.DRAFT).count()
         if finalized:
             self.message_user(
                 request,
-                f"{finalized} of the selected invoices are finalized and cannot be deleted; "
-                "nothing was deleted. Select drafts only, or credit a finalized invoice.",
+                _("%(count)s of the selected invoices are finalized and cannot be deleted; "
+                  "nothing was deleted. Select drafts only, or credit a finalized invoice.")
+                % {"count": finalized},
                 messages.ERROR,
             )
             return None
         return delete_selected(self, request, queryset)
 
 
-def run_for_each(model_admin, request, invoices, service, verb: str) -> None:
-    """Call a service per invoice; report each success and each refusal with its reason."""
+def run_for_each(model_admin, request, invoices, service, done: str) -> None:
+    """Call a service per invoice; report each success (`done`, naming the `result`) and each
+    refusal with its reason."""
     for invoice in invoices:
         try:
             result = service(invoice)
         except LedgerError as error:
             model_admin.message_user(request, error.message, messages.ERROR)
         else:
-            model_admin.message_user(request, f"{verb} {result}.", messages.SUCCESS)
+            model_admin.message_user(request, done % {"result": result}, messages.SUCCESS)
 
 
 def linked_documents(invoice: Invoice) -> list[tuple[str, Invoice]]:
@@ -308,17 +316,17 @@ def linked_documents(invoice: Invoice) -> list[tuple[str, Invoice]]:
     original = invoice.credited_invoice or invoice.corrects or invoice
     credit_note = original.credit_notes.first()
     correction = Invoice.objects.filter(corrects=original).first()
-    documents = [("original", original), ("credit note", credit_note),
-                 ("correction", correction)]  # fmt: skip
+    documents = [(_("original"), original), (_("credit note"), credit_note),
+                 (_("correction"), correction)]  # fmt: skip
     return [(role, document) for role, document in documents
             if document is not None and document.pk != invoice.pk]  # fmt: skip
 
 
 def correction_message(invoice: Invoice, correction) -> str:
-    return (
-        f"{invoice} is credited by {correction.credit_note}; {correction.draft} is its "
-        "correction: edit it and finalize it to issue it."
-    )
+    return _(
+        "%(invoice)s is credited by %(credit_note)s; %(draft)s is its correction: edit it and "
+        "finalize it to issue it."
+    ) % {"invoice": invoice, "credit_note": correction.credit_note, "draft": correction.draft}
 
 
 def pdf_filename(invoice: Invoice) -> str:

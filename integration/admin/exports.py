@@ -8,22 +8,33 @@ integration/admin/invoices.py.
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.models import Invoice
 from integration.models import Connection, ExportJob, ExportRun, JobState
 from integration.models.connection import ExportMethod
 from integration.models.reference import RemoteKind, RemoteRecord
-from integration.selectors import export_job_subjects
+from integration.selectors import (
+    export_dry_run_csv_rows,
+    export_dry_run_invoices,
+    export_dry_run_setup_blockers,
+    export_job_fix,
+    export_job_subjects,
+    export_run_left_out,
+)
 from integration.services.exports import (
     Refused,
     export_jobs_retry,
@@ -48,7 +59,7 @@ class _JobChangeList(ChangeList):
 
 def _records(kind: str):
     records = RemoteRecord.objects.filter(kind=kind, present=True, connection__active=True)
-    choices = [("", "— the connection's default —")]
+    choices = [("", _("— the connection's default —"))]
     return choices + [
         (record.pk, f"{record.connection}: {record.number} {record.name}")
         for record in records.select_related("connection").order_by("connection", "number")
@@ -59,13 +70,26 @@ class ExportForm(forms.Form):
     """Productive's export dialog: what e-conomic gets, chosen from e-conomic's own lists (read
     from the reference-data cache, never per keystroke from e-conomic)."""
 
-    connection = forms.ModelChoiceField(Connection.objects.filter(active=True), empty_label=None)
-    method = forms.ChoiceField(choices=ExportMethod.choices)
-    customer = forms.ChoiceField(required=False, help_text="Only for one customer's invoices.")
-    layout = forms.ChoiceField(required=False)
-    payment_terms = forms.ChoiceField(required=False)
-    vat_zone = forms.ChoiceField(required=False, label="VAT zone")
-    dry_run = forms.BooleanField(required=False, help_text="Show what would be sent; send nothing.")
+    connection = forms.ModelChoiceField(
+        Connection.objects.filter(active=True), empty_label=None, label=gettext_lazy("Connection")
+    )
+    method = forms.ChoiceField(choices=ExportMethod.choices, label=gettext_lazy("Method"))
+    customer = forms.ChoiceField(
+        required=False, label=gettext_lazy("Customer"),
+        help_text=gettext_lazy("Only for one customer's invoices."),
+    )  # fmt: skip
+    layout = forms.ChoiceField(required=False, label=gettext_lazy("Layout"))
+    payment_terms = forms.ChoiceField(required=False, label=gettext_lazy("Payment terms"))
+    vat_zone = forms.ChoiceField(required=False, label=gettext_lazy("VAT zone"))
+    leave_out_blocked = forms.BooleanField(
+        required=False, label=gettext_lazy("Export the others when some are blocked"),
+        help_text=gettext_lazy("The blocked invoices are left out and listed on the run's page "
+                               "with why; without this, one blocked invoice stops the export."),
+    )  # fmt: skip
+    dry_run = forms.BooleanField(
+        required=False, label=gettext_lazy("Dry run"),
+        help_text=gettext_lazy("Show what would be sent; send nothing."),
+    )  # fmt: skip
 
     FIELDS = {
         "customer": RemoteKind.CUSTOMER,
@@ -89,9 +113,9 @@ class ExportForm(forms.Form):
                 and connection is not None
                 and record.connection_id != connection.pk
             ):
-                self.add_error(
-                    name, f"{record} belongs to {record.connection}; pick {connection}'s."
-                )
+                self.add_error(name, _("%(record)s belongs to %(owner)s; pick %(connection)s's.")
+                               % {"record": record, "owner": record.connection,
+                                  "connection": connection})  # fmt: skip
             cleaned[f"{name}_number"] = int(record.number) if record else None
         return cleaned
 
@@ -105,10 +129,10 @@ class ExportForm(forms.Form):
         }
 
 
-@admin.action(description="Export to e-conomic")
+@admin.action(description=gettext_lazy("Export to e-conomic"))
 def export_to_economic(modeladmin, request, queryset):
     if not request.user.has_perm(EXPORT_PERMISSION):
-        modeladmin.message_user(request, "You may not export invoices.", messages.ERROR)
+        modeladmin.message_user(request, _("You may not export invoices."), messages.ERROR)
         return None
     form, blockers = ExportForm(request.POST if "confirm" in request.POST else None), []
     if "confirm" not in request.POST:
@@ -133,7 +157,7 @@ def export_to_economic(modeladmin, request, queryset):
         "form": form,
         "blockers": blockers,
         "invoices": queryset,
-        "title": "Export to e-conomic",
+        "title": _("Export to e-conomic"),
         "opts": modeladmin.opts,
         "action": "export_to_economic",
     }
@@ -151,13 +175,17 @@ def _start(request, queryset, form: ExportForm) -> ExportRun:
         overrides=form.overrides(),
         user=request.user,
         dry_run=data["dry_run"],
-        selection=f"{queryset.count()} invoices ({shown})"
-        if shown
-        else f"{queryset.count()} invoices",
+        leave_out_blocked=data["leave_out_blocked"],
+        selection=_selection(queryset.count(), shown),
     )
 
 
-@admin.display(description="e-conomic rate")
+def _selection(count: int, shown: str) -> str:
+    invoices = ngettext("%(count)s invoice", "%(count)s invoices", count) % {"count": count}
+    return f"{invoices} ({shown})" if shown else invoices
+
+
+@admin.display(description=gettext_lazy("e-conomic rate"))
 def economic_exchange_rate(invoice: Invoice) -> str:
     """The rate e-conomic applied (base currency per unit), ours or its own."""
     rate = getattr(invoice, "economic_exchange_rate_shown", None)
@@ -166,7 +194,7 @@ def economic_exchange_rate(invoice: Invoice) -> str:
 
 class AttentionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ExportJob
-    verbose_name_plural = "Invoices, customers and projects that need a person"
+    verbose_name_plural = gettext_lazy("Invoices, customers and projects that need a person")
     fields = ["kind", "object_id", "state", "attempts", "last_error"]
     readonly_fields = fields
     extra = 0
@@ -177,6 +205,9 @@ class AttentionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(ExportRun)
 class ExportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A run's page: its progress, live until it ends; the invoices it left out and why; for a
+    dry run, a table per invoice of what would be sent, with a CSV of the same table."""
+
     list_display = [
         "id",
         "created_at",
@@ -197,39 +228,48 @@ class ExportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_by",
         "state",
         "dry_run",
-        "overrides",
+        "chosen",
         "total",
         "done",
         "failed",
         "started_at",
         "finished_at",
         "calls",
-        "dry_run_report",
     ]
+    fields = readonly_fields
     inlines = [AttentionInline]
     change_form_template = "admin/integration/exportrun/change_form.html"
 
-    @admin.display(description="API calls")
+    @admin.display(description=gettext_lazy("Chosen in the dialog"))
+    def chosen(self, run: ExportRun) -> str:
+        names = {"customer_number": _("customer %(number)s"),
+                 "layout_number": _("layout %(number)s"),
+                 "payment_terms_number": _("payment terms %(number)s"),
+                 "vat_zone_number": _("VAT zone %(number)s")}  # fmt: skip
+        chosen = [names[key] % {"number": value} for key, value in (run.overrides or {}).items()
+                  if key in names]  # fmt: skip
+        return ", ".join(chosen) or _("the connection's defaults")
+
+    def get_inlines(self, request, obj):
+        # A dry run makes no job: nothing of it can need a person.
+        return [] if obj is not None and obj.dry_run else self.inlines
+
+    @admin.display(description=gettext_lazy("API calls"))
     def calls(self, run: ExportRun) -> int:
         return run.api_calls.count()
 
-    @admin.display(description="Dry run: what would be sent")
-    def dry_run_report(self, run: ExportRun):
-        if not run.dry_run:
-            return "—"
-        report = run.report or {}
-        setup = format_html_join(
-            "", "<li>{}</li>", ((item,) for item in report.get("setup_blockers", []))
-        )
-        rows = format_html_join(
-            "", "<li>{}</li>", ((_describe(entry),) for entry in report.get("invoices", []))
-        )
-        return format_html("<ul>{}</ul><ul>{}</ul>", setup, rows)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        if run is not None:
+            extra_context = {**(extra_context or {}), **_run_context(run)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         status = self.admin_site.admin_view(self.status_view)
+        dry_run_csv = self.admin_site.admin_view(self.dry_run_csv_view)
         return [
             path("<int:run_id>/status/", status, name="integration_exportrun_status"),
+            path("<int:run_id>/dry-run.csv", dry_run_csv, name="integration_exportrun_dry_run_csv"),
             *super().get_urls(),
         ]
 
@@ -241,36 +281,27 @@ class ExportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         return JsonResponse(export_run_status(run=run))
 
-
-def _describe(entry: dict) -> str:
-    if entry.get("blockers"):
-        return f"{entry['invoice']}: BLOCKED: " + " | ".join(entry["blockers"])
-    lines = "; ".join(
-        f"{line['description']} ×{line['quantity']} @ {line['unit_price']} as product "
-        f"{line['product_number']}"
-        for line in entry.get("lines", [])
-    )
-    return (
-        f"{entry['invoice']}: customer {entry['customer']}, layout {entry['layout']}, payment "
-        f"terms {entry['payment_terms']}, VAT zone {entry['vat_zone']}, net {entry['net']} + VAT "
-        f"{entry['vat']} = {entry['gross']} {entry['currency']}; lines: {lines}"
-        + _describe_totals(entry.get("totals"))
-    )
+    def dry_run_csv_view(self, request, run_id: int):
+        """The dry run's table as CSV, each cell safe to open in a spreadsheet."""
+        run = get_object_or_404(ExportRun, pk=run_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        if not run.dry_run:
+            raise Http404(_("Run %(number)s is not a dry run: it has no table of what would be "
+                            "sent.") % {"number": run.pk})  # fmt: skip
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dry-run-{run.pk}.csv"'
+        response.write("\ufeff")  # so that a spreadsheet reads the file as UTF-8
+        csv.writer(response).writerows(export_dry_run_csv_rows(run=run))
+        return response
 
 
-def _describe_totals(totals: dict | None) -> str:
-    """Ours beside what e-conomic will book, per VAT code, for each way it may round VAT."""
-    if not totals:
-        return ""
-    ours = ", ".join(f"{code} {vat}" for code, vat in totals["ours"]["vat_by_code"].items())
-    parts = [f"; VAT per code, ours: {ours or 'none'}"]
-    for rounding, figures in totals["economic"].items():
-        theirs = ", ".join(f"{code} {vat}" for code, vat in figures["vat_by_code"].items())
-        gaps = totals["differences"].get(rounding) or {}
-        gap = ", ".join(f"{code} {amount}" for code, amount in gaps.items()) or "none"
-        parts.append(f"; e-conomic rounding {rounding}: {theirs or 'none'} "
-                     f"(gross {figures['gross']}, difference {gap})")  # fmt: skip
-    return "".join(parts)
+def _run_context(run: ExportRun) -> dict:
+    context = {"left_out": export_run_left_out(run=run)}
+    if run.dry_run:
+        context["dry_run_invoices"] = export_dry_run_invoices(run=run)
+        context["dry_run_setup_blockers"] = export_dry_run_setup_blockers(run=run)
+    return context
 
 
 @admin.register(ExportJob)
@@ -283,13 +314,13 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display_links = ["subject"]
     list_filter = ["state", "kind", "error_kind", "connection"]
     search_fields = ["reference", "last_error", "=object_id"]
-    readonly_fields = ["subject", "customer", "in_economic", "run_link", "full_reason",
+    readonly_fields = ["subject", "customer", "in_economic", "run_link", "full_reason", "fix",
                        *(field.name for field in ExportJob._meta.fields)]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["subject", "customer", "kind", "method", "state", "attempts",
                            "in_economic", "run_link", "connection"]}),  # fmt: skip
-        ("Reason", {"fields": ["full_reason", "error_kind", "note"]}),
-        ("Internals", {"classes": ["collapse"], "fields": [
+        (gettext_lazy("Reason"), {"fields": ["full_reason", "fix", "error_kind", "note"]}),
+        (gettext_lazy("Internals"), {"classes": ["collapse"], "fields": [
             "key", "reference", "object_id", "revision", "not_before", "lease_until",
             "remote_number", "voucher_year", "voucher_booked", "pdf_attached", "created_at",
             "updated_at", "finished_at"]}),  # fmt: skip
@@ -305,48 +336,59 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             job.subject_text = export_job_subjects(jobs=[job])[job.pk]
         return job
 
-    @admin.display(description="What")
+    @admin.display(description=gettext_lazy("What"))
     def subject(self, job: ExportJob) -> str:
         return job.subject_text.label
 
-    @admin.display(description="Customer")
+    @admin.display(description=gettext_lazy("Customer"))
     def customer(self, job: ExportJob) -> str:
         return job.subject_text.customer
 
-    @admin.display(description="In e-conomic")
+    @admin.display(description=gettext_lazy("In e-conomic"))
     def in_economic(self, job: ExportJob) -> str:
         if job.voucher_number:
             year = f" ({job.voucher_year})" if job.voucher_year else ""
-            return f"voucher {job.voucher_number}{year}"
+            return _("voucher %(number)s") % {"number": job.voucher_number} + year
         if job.booked_number:
-            return f"booked {job.booked_number}"
+            return _("booked %(number)s") % {"number": job.booked_number}
         if job.draft_number:
-            return f"draft {job.draft_number}"
-        return f"number {job.remote_number}" if job.remote_number else "—"
+            return _("draft %(number)s") % {"number": job.draft_number}
+        if job.remote_number:
+            return _("number %(number)s") % {"number": job.remote_number}
+        return "—"
 
-    @admin.display(description="Run", ordering="run")
+    @admin.display(description=gettext_lazy("Run"), ordering="run")
     def run_link(self, job: ExportJob) -> str:
         if job.run_id is None:
             return "—"
         url = reverse("admin:integration_exportrun_change", args=[job.run_id])
-        return format_html('<a href="{}">Run {}</a>', url, job.run_id)
+        return format_html('<a href="{}">{}</a>', url, _("Run %(number)s") % {"number": job.run_id})
 
-    @admin.display(description="Reason")
+    @admin.display(description=gettext_lazy("Reason"))
     def reason(self, job: ExportJob) -> str:
         """The reason on one line, cut at a word; the whole of it on the job's page."""
         line = " ".join(job.last_error.split())
         if len(line) <= REASON_WIDTH:
             return line
-        return line[: REASON_WIDTH - 1].rsplit(" ", 1)[0] + "…"
+        return format_html(
+            '<span title="{}">{}</span>', line, line[: REASON_WIDTH - 1].rsplit(" ", 1)[0] + "…"
+        )
 
-    @admin.display(description="Reason")
+    @admin.display(description=gettext_lazy("Reason"))
     def full_reason(self, job: ExportJob) -> str:
         return job.last_error or "—"
 
-    @admin.action(description="Retry (looked up in e-conomic first)", permissions=["retry"])
+    @admin.display(description=gettext_lazy("What to do"))
+    def fix(self, job: ExportJob) -> str:
+        return export_job_fix(job=job) or "—"
+
+    @admin.action(description=gettext_lazy("Retry (looked up in e-conomic first)"),
+                  permissions=["retry"])  # fmt: skip
     def retry(self, request, queryset):
         retried = export_jobs_retry(jobs=queryset)
-        self.message_user(request, f"{len(retried)} jobs will be sent again.", messages.SUCCESS)
+        text = ngettext("%(count)s job will be sent again.", "%(count)s jobs will be sent again.",
+                        len(retried)) % {"count": len(retried)}  # fmt: skip
+        self.message_user(request, text, messages.SUCCESS)
 
     def has_retry_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts_app.models import Invoice
 from integration.models import ExportJob, InvoiceExport, JobKind, JobState
@@ -33,21 +35,24 @@ def _status_text(invoice: Invoice) -> str:
     if invoice.is_draft:
         return ""
     if invoice.economic_voucher_shown:
-        return f"voucher {invoice.economic_voucher_shown}"
+        return _("voucher %(number)s") % {"number": invoice.economic_voucher_shown}
     if invoice.economic_booked_shown:
-        return f"booked {invoice.economic_booked_shown}"
+        return _("booked %(number)s") % {"number": invoice.economic_booked_shown}
     if invoice.economic_draft_shown:
-        deleted = " (deleted: credited)" if invoice.economic_deleted_shown else ""
-        return f"draft {invoice.economic_draft_shown}{deleted}"
+        if invoice.economic_deleted_shown:
+            return _("draft %(number)s (deleted: credited)") % {
+                "number": invoice.economic_draft_shown
+            }
+        return _("draft %(number)s") % {"number": invoice.economic_draft_shown}
     state = invoice.economic_job_state_shown
     if state in NEEDS_PERSON:
-        return "failed"
+        return _("failed")
     if state is not None and state not in TERMINAL_STATES:
-        return "queued"
-    return "not exported"
+        return _("queued")
+    return _("not exported")
 
 
-@admin.display(description="e-conomic")
+@admin.display(description=gettext_lazy("e-conomic"))
 def economic_status(invoice: Invoice) -> str:
     text = _status_text(invoice)
     job = invoice.economic_job_shown
@@ -58,12 +63,13 @@ def economic_status(invoice: Invoice) -> str:
 
 
 class EconomicStatusFilter(admin.SimpleListFilter):
-    title = "e-conomic"
+    title = gettext_lazy("e-conomic")
     parameter_name = "economic"
 
     def lookups(self, request, model_admin):
-        return [("not_exported", "Not exported"), ("queued", "Queued"), ("draft", "Draft"),
-                ("booked", "Booked"), ("voucher", "Voucher"), ("failed", "Failed")]  # fmt: skip
+        return [("not_exported", _("Not exported")), ("queued", _("Queued")),
+                ("draft", _("Draft")), ("booked", _("Booked")), ("voucher", _("Voucher")),
+                ("failed", _("Failed"))]  # fmt: skip
 
     def queryset(self, request, queryset):
         exports = InvoiceExport.objects.filter(invoice=OuterRef("pk"))

@@ -1,5 +1,6 @@
 """The ledger's invoice admin with e-conomic on it: the "Export to e-conomic" action, the
-e-conomic number and rate columns and, on a finalized invoice, the payments seen in e-conomic.
+e-conomic status and rate columns and, on a finalized invoice, a panel with its life in
+e-conomic (documents, jobs, the last error and its fix, the payments seen there).
 
 The ledger app knows nothing of e-conomic, so this subclass of its invoice admin takes the
 invoice's place in the admin site (registered in integration/admin/__init__.py).
@@ -16,8 +17,8 @@ from integration.admin.invoice_status import (
     economic_status,
     economic_status_annotations,
 )
-from integration.admin.payments import SyncedPaymentInline
 from integration.models import InvoiceExport
+from integration.selectors import invoice_economic_life
 
 
 class EconomicInvoiceAdmin(InvoiceAdmin):
@@ -35,7 +36,10 @@ class EconomicInvoiceAdmin(InvoiceAdmin):
             **economic_status_annotations(),
         )
 
-    def get_inlines(self, request, obj):
-        # A draft has never been exported, so e-conomic has seen no payment of it.
-        inlines = list(super().get_inlines(request, obj))
-        return inlines if obj is None or obj.is_draft else [*inlines, SyncedPaymentInline]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A draft has never been exported: e-conomic holds nothing of it.
+        invoice = self.get_object(request, object_id) if request.method == "GET" else None
+        if invoice is not None and not invoice.is_draft:
+            extra_context = {**(extra_context or {}),
+                             "economic_life": invoice_economic_life(invoice=invoice)}  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)

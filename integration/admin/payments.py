@@ -146,18 +146,3 @@ class SyncedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return synced_payments_with_booked_rate(super().get_queryset(request))
 
-
-class SyncedPaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = SyncedPayment
-    fk_name = "invoice"
-    fields = [synced_payment_paid_on, "detected_at", "booked_number", synced_payment_amount,
-              "voucher_number",
-              "kind", "state", "connection"]  # fmt: skip
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return synced_payments_with_booked_rate(super().get_queryset(request))
-    extra = 0
-    verbose_name = "payment seen in e-conomic"
-    verbose_name_plural = "payments seen in e-conomic"
-

@@ -45,6 +45,10 @@ class ExportRun(models.Model):
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=list, blank=True, help_text="The dry run's findings.")
+    left_out = models.JSONField(
+        default=list, blank=True,
+        help_text="The selected invoices the run does not export, each with why, as of its start.",
+    )  # fmt: skip
     digest_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -176,8 +176,10 @@ def test_a_dry_run_from_the_dialog_shows_what_would_be_sent(client, clerk, expor
     run = ExportRun.objects.get()
     page = client.get(reverse("admin:integration_exportrun_change", args=[run.pk])).content.decode()
     assert sandbox.request_log(since) == []
-    assert f"{invoice}: customer new e-conomic customer for" in page
-    assert "as product 1" in page
+    assert f"<h2>{invoice}: new e-conomic customer for" in page
+    assert "<td>Consulting 1</td>" in page and "<td>1</td><td>1010</td><td>U25</td>" in page
+    csv_url = reverse("admin:integration_exportrun_dry_run_csv", args=[run.pk])
+    assert f'href="{csv_url}"' in page
 
 
 def test_the_jobs_list_names_the_invoice_and_customer_and_keeps_internals_on_the_job(
@@ -201,3 +203,4 @@ def test_the_jobs_list_names_the_invoice_and_customer_and_keeps_internals_on_the
     assert job.key not in listing  # the Idempotency-Key is an internal
     page = client.get(reverse("admin:integration_exportjob_change", args=[job.pk])).content.decode()
     assert job.key in page and "Internals" in page and ("word " * 59).strip() in page
+    assert "What to do" in page and "then select the job and Retry" in page

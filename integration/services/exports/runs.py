@@ -39,7 +39,8 @@ from integration.services.export_context import ExportContext, invoices_for_expo
 from integration.services.exports.dry_run import export_dry_run
 from integration.services.exports.job_alerts import export_run_alert
 from integration.services.exports.jobs import export_jobs_move
-from integration.services.exports.snapshots import invoice_blockers
+from integration.services.exports.left_out import exported_entry, left_out_entry
+from integration.services.exports.snapshots import invoice_blockers, label
 from integration.services.exports.worker import export_process, past, run_client
 from integration.services.installation import (
     installation_code,
@@ -56,9 +57,12 @@ OVERRIDE_KEYS = ("layout_number", "payment_terms_number", "vat_zone_number", "cu
 def export_run_start(
     *, connection: Connection, invoices: QuerySet[Invoice], method: str = "",
     overrides: dict | None = None, user=None, selection: str = "", dry_run: bool = False,
+    leave_out_blocked: bool = False,
 ) -> ExportRun:  # fmt: skip
     """Check, then queue the export of `invoices`. Raises SetupBlocked or Refused (with every
-    blocker) before anything is written; a dry run never raises for blockers, it reports them."""
+    blocker) before anything is written; a dry run never raises for blockers, it reports them.
+    Drafts are left out, and with `leave_out_blocked` the blocked invoices too: the run keeps
+    each with why (`left_out`); it is refused when nothing would be left to export."""
     overrides = {
         key: value for key, value in (overrides or {}).items() if key in OVERRIDE_KEYS and value
     }
@@ -69,19 +73,37 @@ def export_run_start(
             user=user, selection=selection,
         )  # fmt: skip
     context = ExportContext.load(connection=connection, overrides=overrides, method=method)
-    setup_require_ready(connection=connection, invoices=invoices, context=context)
+    finalized = invoices.exclude(state=Invoice.State.DRAFT)
+    setup_require_ready(connection=connection, invoices=finalized, context=context)
     chosen = list(invoices_for_export(invoices.values_list("pk", flat=True)))
     _apply_customer_override(chosen, context)
-    blockers = [blocker for invoice in chosen for blocker in invoice_blockers(invoice, context)]
-    if blockers:
-        raise Refused(blockers)
+    chosen, left_out = _leave_out(chosen, context, leave_out_blocked=leave_out_blocked)
     with transaction.atomic():
-        run = _create_run(connection, method, overrides, user, selection, chosen)
+        run = _create_run(connection, method, overrides, user, selection, chosen, left_out)
         _link_chosen_customer(chosen, context)
         left = _create_jobs(run, chosen, context)
         export_run_enqueue(run=run)
         transaction.on_commit(lambda: _ring_left(left))
     return run
+
+
+def _leave_out(
+    chosen: list[Invoice], context: ExportContext, *, leave_out_blocked: bool
+) -> tuple[list[Invoice], list[dict]]:
+    """The invoices to export, and those left out with why: drafts always; blocked ones only
+    when asked (else any blocker refuses the run), and never all of them."""
+    kept, left_out, refusing, every = [], [], [], []
+    for invoice in chosen:
+        blockers = invoice_blockers(invoice, context)
+        if not blockers:
+            kept.append(invoice)
+            continue
+        every += blockers
+        refusing += [] if invoice.is_draft or leave_out_blocked else blockers
+        left_out.append(left_out_entry(invoice, blockers, label(invoice)))
+    if refusing or (every and not kept):
+        raise Refused(refusing or every)
+    return kept, left_out
 
 
 def _apply_customer_override(chosen: list[Invoice], context: ExportContext) -> None:
@@ -104,11 +126,13 @@ def _link_chosen_customer(chosen: list[Invoice], context: ExportContext) -> None
                       remote_number=int(context.overrides["customer_number"]))  # fmt: skip
 
 
-def _create_run(connection, method, overrides, user, selection, chosen) -> ExportRun:
+def _create_run(
+    connection, method, overrides, user, selection, chosen, left_out=()
+) -> ExportRun:
     return ExportRun.objects.create(
         connection=connection, method=method, overrides=overrides, created_by=user,
         selection=selection or f"{len(chosen)} invoices", total=len(chosen),
-        state=RunState.QUEUED,
+        state=RunState.QUEUED, left_out=list(left_out),
     )  # fmt: skip
 
 
@@ -121,10 +145,15 @@ def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) 
         for kind, object_id, reference in wanted
     ]
     moves = export_jobs_move(jobs=[job for job, created in jobs if not created], run=run)
-    exported = sum(1 for job in moves.done if job.kind == JobKind.INVOICE)
+    exported = [job for job in moves.done if job.kind == JobKind.INVOICE]
     if exported:
-        # Exported before: not part of this run's work.
-        ExportRun.objects.filter(pk=run.pk).update(total=F("total") - exported)
+        # Exported before: not part of this run's work, and listed on it with its number.
+        invoices = {invoice.pk: invoice for invoice in chosen}
+        run.left_out += [exported_entry(job, invoices[job.object_id]) for job in exported]
+        ExportRun.objects.filter(pk=run.pk).update(
+            total=F("total") - len(exported), left_out=run.left_out
+        )
+        run.total -= len(exported)
     return moves.left_run_ids
 
 

@@ -72,7 +72,8 @@ def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
 def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
     if invoice.is_draft:
-        found.append(Blocker(name, "is a draft.", "Finalize it before exporting."))
+        found.append(Blocker(name, "is a draft.", "Finalize it before exporting.",
+                             code="not_finalized"))  # fmt: skip
     if not context.connection.base_currency:
         found.append(
             Blocker(
