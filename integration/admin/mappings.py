@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 
 from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.models import Customer
+from integration.admin.mapping_grids import MappingGridAdminMixin
 from integration.models import (
     Connection,
     CustomerLink,
@@ -32,7 +33,7 @@ from integration.services.mappings import (
 
 
 @admin.register(ServiceTypeMapping)
-class ServiceTypeMappingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
+class ServiceTypeMappingAdmin(MappingGridAdminMixin, KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["service_type", "product", "connection"]
     list_filter = ["connection"]
     search_fields = ["service_type__name", "product__name", "product__number"]
@@ -41,7 +42,7 @@ class ServiceTypeMappingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(VatCodePairing)
-class VatCodePairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
+class VatCodePairingAdmin(MappingGridAdminMixin, KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["vat_code", "vat_account", "connection"]
     list_filter = ["connection"]
     autocomplete_fields = ["vat_account"]
@@ -49,7 +50,9 @@ class VatCodePairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentConditionPairing)
-class PaymentConditionPairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
+class PaymentConditionPairingAdmin(
+    MappingGridAdminMixin, KeyBoundedAutocompleteMixin, admin.ModelAdmin
+):
     list_display = ["payment_condition", "payment_terms", "chosen_by_person", "connection"]
     list_filter = ["connection", "chosen_by_person"]
     autocomplete_fields = ["payment_terms"]
@@ -62,7 +65,7 @@ class PaymentConditionPairingAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin
 
 
 @admin.register(SalesAccountMapping)
-class SalesAccountMappingAdmin(admin.ModelAdmin):
+class SalesAccountMappingAdmin(MappingGridAdminMixin, admin.ModelAdmin):
     """Lists each mapping with whether its product group exists in e-conomic, so the groups to
     create there stand out."""
 
