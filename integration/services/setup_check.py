@@ -15,9 +15,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from integration.crypto import UnreadableSecret
-from integration.models import Connection, RemoteKind
+from integration.models import (
+    Connection,
+    PaymentConditionPairing,
+    RemoteKind,
+    SalesAccountMapping,
+    ServiceTypeMapping,
+    VatCodePairing,
+)
 from integration.models.connection import ExportMethod, VatRounding
 from integration.services.blockers import (
     Blocker,
@@ -44,6 +53,13 @@ class SetupReport:
     @property
     def ready(self) -> bool:
         return not self.blockers
+
+    @property
+    def fixes(self) -> list[tuple[Blocker, str]]:
+        """Each finding with the page its fix is made on (its row of a mapping grid, or the
+        connection's field); "" when the fix is made in e-conomic or the environment."""
+        return [(finding, fix_url(finding=finding, connection=self.connection))
+                for finding in self.findings]  # fmt: skip
 
     def summary(self) -> str:
         if self.ready:
@@ -94,6 +110,61 @@ def setup_require_ready(
     if not report.ready:
         raise SetupBlocked(report)
     return report
+
+
+# -- where each fix is made ------------------------------------------------------------------
+
+# The grid of each kind of ours a finding may be about (Blocker.about).
+GRIDS = {
+    "vat_code": VatCodePairing,
+    "service_type": ServiceTypeMapping,
+    "payment_condition": PaymentConditionPairing,
+    "sales_account": SalesAccountMapping,
+}
+# Findings about a kind as a whole, fixed on its grid.
+CODE_GRIDS = {
+    "service_type_unmapped": ServiceTypeMapping,
+    "mapped_product_unusable": ServiceTypeMapping,
+    "vat_code_unpaired": VatCodePairing,
+    "payment_condition_unpaired": PaymentConditionPairing,
+    "sales_account_unmapped": SalesAccountMapping,
+    "product_group_missing": SalesAccountMapping,
+    "sales_account_product_missing": SalesAccountMapping,
+    "revenue_account_differs": SalesAccountMapping,
+    "vat_code_differs": SalesAccountMapping,
+    "product_group_zone_missing": SalesAccountMapping,
+}
+# Findings fixed in a field of the connection's own page.
+CONNECTION_FIELDS = {
+    "grant_token_missing": "new_grant_token",
+    "grant_token_unreadable": "new_grant_token",
+    "tokens_refused": "new_grant_token",
+    "default_product_unknown": "default_product_number",
+    "private_customer_unknown": "private_customer_number",
+    "journal_missing": "voucher_journal_number",
+    "journal_full": "voucher_journal_number",
+    "projects_module_off": "sync_projects",
+}
+# Findings fixed by an action on the connection list.
+CONNECTION_ACTIONS = {"not_tested", "reference_not_loaded"}
+
+
+def fix_url(*, finding: Blocker, connection: Connection) -> str:
+    """The page a finding's fix is made on, at the row or field: "" when it is made elsewhere
+    (in e-conomic, or the environment)."""
+    model = GRIDS.get(finding.about[0]) if finding.about else CODE_GRIDS.get(finding.code)
+    if model is not None:
+        url = reverse(f"admin:integration_{model._meta.model_name}_grid")
+        anchor = f"#row-{finding.about[1]}" if finding.about else ""
+        return f"{url}?{urlencode({'connection': connection.pk})}{anchor}"
+    field = CONNECTION_FIELDS.get(finding.code)
+    if field is None and finding.code.startswith("default_"):
+        field = finding.code.removesuffix("_missing").removesuffix("_unknown")
+    if field is not None:
+        return reverse("admin:integration_connection_change", args=[connection.pk]) + f"#id_{field}"
+    if finding.code in CONNECTION_ACTIONS:
+        return reverse("admin:integration_connection_changelist")
+    return ""
 
 
 # -- the connection itself -------------------------------------------------------------------
