@@ -231,8 +231,9 @@ def customer_link(
     )
     if other is not None:
         raise LinkRefused(
-            f"e-conomic customer {remote_number} is already linked to {other.customer}; unlink it "
-            "there first, so that one card never stands for two customers."
+            _("e-conomic customer %(number)s is already linked to %(customer)s; unlink it there "
+              "first, so that one card never stands for two customers.")
+            % {"number": remote_number, "customer": other.customer}
         )
     if problem := remote_customer_problem(connection.pk, remote_number):
         raise LinkRefused(problem)
