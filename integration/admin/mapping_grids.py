@@ -27,6 +27,8 @@ from integration.services.mapping_grids import (
     mapping_grid_save,
 )
 
+SELECT_LIMIT = 100  # choices a row's own select holds; past it the rows share one datalist
+
 
 @dataclass
 class ShownRow:
@@ -42,17 +44,27 @@ class MappingGridForm(forms.Form):
     def __init__(self, *args, grid: Grid, rows: list[GridRow], choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.grid, self.rows = grid, rows
+        # A long list is offered once per column (a datalist the rows' inputs share), not once
+        # per row: a select of 1,000 products on each of 300 rows would be a page of 300,000.
+        self.datalists = {name: offered for name, offered in choices.items()
+                          if len(offered) > SELECT_LIMIT}  # fmt: skip
         for row in rows:
             for column in grid.columns:
-                offered = choices[column.name]
-                current = row.values[column.name]
-                if current and current not in {number for number, _label in offered}:
-                    offered = [(current, _("%(number)s (not usable: see the note)")
-                                % {"number": current}), *offered]  # fmt: skip
                 self.fields[self.field_name(row, column)] = forms.CharField(
-                    required=False, initial=current, label=column.label,
-                    widget=forms.Select(choices=[("", _("— not mapped —")), *offered]),
+                    required=False, initial=row.values[column.name], label=column.label,
+                    widget=self._widget(column, row.values[column.name], choices[column.name]),
                 )  # fmt: skip
+
+    def _widget(self, column, current: str, offered: list[tuple[str, str]]) -> forms.Widget:
+        if column.name in self.datalists:
+            return forms.TextInput(attrs={
+                "list": f"choices-{column.name}", "autocomplete": "off", "size": 14,
+                "placeholder": _("number, or empty"),
+            })  # fmt: skip
+        if current and current not in {number for number, _label in offered}:
+            offered = [(current, _("%(number)s (not usable: see the note)")
+                        % {"number": current}), *offered]  # fmt: skip
+        return forms.Select(choices=[("", _("— not mapped —")), *offered])
 
     @staticmethod
     def field_name(row: GridRow, column) -> str:

@@ -223,3 +223,18 @@ def test_a_user_who_may_only_look_sees_the_grid_but_cannot_save(client, django_u
 def test_an_unknown_connection_is_a_404_not_an_error(client, clerk, ready_connection):
     client.force_login(clerk)
     assert client.get(grid("vatcodepairing"), {"connection": "abc"}).status_code == 404
+
+
+def test_a_long_list_is_offered_once_for_all_rows_and_still_checked(client, clerk, products, monkeypatch):
+    from integration.admin import mapping_grids
+
+    monkeypatch.setattr(mapping_grids, "SELECT_LIMIT", 1)
+    first, second = ServiceTypeFactory(name="Consulting"), ServiceTypeFactory(name="Travel")
+    client.force_login(clerk)
+    html = client.get(grid("servicetypemapping")).content.decode()
+    assert html.count('<datalist id="choices-product">') == 1
+    assert f'name="row-{first.pk}-product"' in html and 'list="choices-product"' in html
+    answer = client.post(grid("servicetypemapping"), {"connection": products.pk, f"row-{first.pk}-product": "2", f"row-{second.pk}-product": "OLD-1"})
+    assert "The product OLD-1 is barred in e-conomic" in text(answer.content.decode())
+    client.post(grid("servicetypemapping"), {"connection": products.pk, f"row-{first.pk}-product": "2", f"row-{second.pk}-product": ""})
+    assert ServiceTypeMapping.objects.get().product.number == "2"
