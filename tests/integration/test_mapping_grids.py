@@ -238,3 +238,19 @@ def test_a_long_list_is_offered_once_for_all_rows_and_still_checked(client, cler
     assert "The product OLD-1 is barred in e-conomic" in text(answer.content.decode())
     client.post(grid("servicetypemapping"), {"connection": products.pk, f"row-{first.pk}-product": "2", f"row-{second.pk}-product": ""})
     assert ServiceTypeMapping.objects.get().product.number == "2"
+
+
+def test_the_grid_asks_the_same_number_of_queries_for_many_rows(client, clerk, products, django_assert_max_num_queries):
+    from django.db import connection as database
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(clerk)
+    ServiceTypeFactory()
+    with CaptureQueriesContext(database) as few:
+        client.get(grid("servicetypemapping"))
+    for number in range(20):
+        service = ServiceTypeFactory()
+        if number % 2:
+            ServiceTypeMapping.objects.create(connection=products, service_type=service, product=products.remote_records.get(number="1"))
+    with django_assert_max_num_queries(len(few)):
+        client.get(grid("servicetypemapping"))

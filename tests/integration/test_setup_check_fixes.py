@@ -56,3 +56,12 @@ def test_a_fix_made_in_the_environment_has_no_link(client, clerk, complete, sett
     settings.ECONOMIC_ENDPOINTS = {**settings.ECONOMIC_ENDPOINTS, "sandbox": {**settings.ECONOMIC_ENDPOINTS["sandbox"], "app_secret_token": ""}}
     client.force_login(clerk)
     assert fix_links(client, complete)["app_token_missing"] == ""
+
+
+def test_the_setup_check_links_to_every_mapping_grid_of_the_connection(client, clerk, complete):  # noqa: F811
+    client.force_login(clerk)
+    page = client.get(reverse("admin:integration_connection_setup_check", args=[complete.pk])).content.decode()
+    for model in ("servicetypemapping", "vatcodepairing", "paymentconditionpairing", "salesaccountmapping"):
+        url = f"{reverse(f'admin:integration_{model}_grid')}?connection={complete.pk}"
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200
