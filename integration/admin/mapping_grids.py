@@ -71,12 +71,15 @@ class MappingGridForm(forms.Form):
         return f"row-{row.local.pk}-{column.name}"
 
     def wanted(self) -> dict[int, dict[str, str]]:
+        """The rows the page sent; a row added since the page was opened is not among them
+        and is left as it is (its absent field is no wish to unmap it)."""
         return {
             row.local.pk: {
                 column.name: self.cleaned_data.get(self.field_name(row, column), "")
                 for column in self.grid.columns
             }
             for row in self.rows
+            if self.field_name(row, self.grid.columns[0]) in self.data
         }
 
     def refuse(self, errors: dict[int, str]) -> None:

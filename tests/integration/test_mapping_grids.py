@@ -254,3 +254,12 @@ def test_the_grid_asks_the_same_number_of_queries_for_many_rows(client, clerk, p
             ServiceTypeMapping.objects.create(connection=products, service_type=service, product=products.remote_records.get(number="1"))
     with django_assert_max_num_queries(len(few)):
         client.get(grid("servicetypemapping"))
+
+
+def test_a_row_the_page_did_not_send_is_left_as_it_is(client, clerk, products):
+    shown, added = ServiceTypeFactory(name="Consulting"), ServiceTypeFactory(name="Travel")
+    ServiceTypeMapping.objects.create(connection=products, service_type=added, product=products.remote_records.get(number="2"))
+    client.force_login(clerk)
+    client.post(grid("servicetypemapping"), {"connection": products.pk, f"row-{shown.pk}-product": "1"})
+    mapped = dict(ServiceTypeMapping.objects.values_list("service_type__name", "product__number"))
+    assert mapped == {"Consulting": "1", "Travel": "2"}
