@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from integration.models import Connection
 from integration.services.mapping_grids import (
@@ -170,9 +171,11 @@ class MappingGridAdminMixin:
             saved = mapping_grid_save(grid=grid, connection=connection, values=form.wanted())
         except GridRefused as refused:
             form.refuse(refused.errors)
-            self.message_user(request, _(
+            self.message_user(request, ngettext(
+                "Nothing was saved: %(count)s row cannot be mapped as chosen; it says why below.",
                 "Nothing was saved: %(count)s rows cannot be mapped as chosen; each says why "
-                "below.") % {"count": len(refused.errors)}, messages.ERROR)  # fmt: skip
+                "below.", len(refused.errors)) % {"count": len(refused.errors)},
+                messages.ERROR)  # fmt: skip
             return False
         self.message_user(request, _(
             "Saved: %(saved)s mapped, %(removed)s unmapped, %(unchanged)s unchanged."

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy
 
 from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from integration.admin.mapping_grids import MappingGridAdminMixin
@@ -66,6 +67,6 @@ class SalesAccountMappingAdmin(MappingGridAdminMixin, admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(group_exists=Exists(groups))
 
-    @admin.display(description="In e-conomic", boolean=True, ordering="group_exists")
+    @admin.display(description=gettext_lazy("In e-conomic"), boolean=True, ordering="group_exists")
     def group_in_economic(self, mapping) -> bool:
         return mapping.group_exists

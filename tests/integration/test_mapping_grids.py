@@ -85,7 +85,7 @@ def test_a_barred_product_is_refused_and_nothing_is_saved(client, clerk, product
     page = text(answer.content.decode())
     assert answer.status_code == 200 and not ServiceTypeMapping.objects.exists()
     assert "The product OLD-1 is barred in e-conomic: choose another" in page
-    assert "Nothing was saved: 1 rows cannot be mapped as chosen" in page
+    assert "Nothing was saved: 1 row cannot be mapped as chosen; it says why below." in page
 
 
 def test_an_unknown_product_is_refused_by_name(client, clerk, products):
