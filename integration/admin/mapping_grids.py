@@ -55,6 +55,9 @@ class MappingGridForm(forms.Form):
                     required=False, initial=row.values[column.name], label=column.label,
                     widget=self._widget(column, row.values[column.name], choices[column.name]),
                 )  # fmt: skip
+                self.fields[self.field_name(row, column)].widget.attrs["aria-label"] = (
+                    f"{row.local}: {column.label}"
+                )
 
     def _widget(self, column, current: str, offered: list[tuple[str, str]]) -> forms.Widget:
         if column.name in self.datalists:
