@@ -8,6 +8,7 @@ from integration.admin import (  # noqa: F401
     alerts,
     calls,
     connections,
+    customer_links,
     exports,
     mappings,
     payments,

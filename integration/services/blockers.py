@@ -37,6 +37,9 @@ class Blocker:
     fix: str
     code: str = ""  # stable, for tests and for links to the fix
     severity: str = BLOCKER
+    # The row of ours the fix is made on, as (kind, id), e.g. ("vat_code", 3): the setup check
+    # links the fix to that row of its mapping grid.
+    about: tuple[str, int] | None = None
 
     @property
     def blocks(self) -> bool:
@@ -50,8 +53,8 @@ class Blocker:
         return f"{self.message} Fix: {self.fix}"
 
 
-def warning(problem: str, fix: str, code: str) -> Blocker:
-    return Blocker("", problem, fix, code=code, severity=WARNING)
+def warning(problem: str, fix: str, code: str, about: tuple[str, int] | None = None) -> Blocker:
+    return Blocker("", problem, fix, code=code, severity=WARNING, about=about)
 
 
 class Refused(Exception):
@@ -78,7 +81,8 @@ def vat_code_blocker(
         else f"VAT code {vat_code} is used on invoices but not paired with an e-conomic VAT code."
     )
     return Blocker(
-        subject, problem, "Pair it on the VAT code pairing screen.", code="vat_code_unpaired"
+        subject, problem, "Pair it on the VAT code pairing screen.", code="vat_code_unpaired",
+        about=("vat_code", vat_code.pk),
     )
 
 
@@ -119,16 +123,20 @@ def product_blocker(
         return Blocker(
             subject, problem,
             "Map the service type to a product, or set a default product on the connection.",
-            code="service_type_unmapped",
+            code="service_type_unmapped", about=_service_type(service_type_id),
         )  # fmt: skip
     if not context.has(RemoteKind.PRODUCT, product) or context.barred(RemoteKind.PRODUCT, product):
         sold = f"{where} would be sold as" if where else f"{service} is mapped to"
         return Blocker(
             subject, f"{sold[0].upper()}{sold[1:]} product {product}, which is barred or gone in "
             "e-conomic.", "Map the service type to another product, or refresh reference data.",
-            code="mapped_product_unusable",
+            code="mapped_product_unusable", about=_service_type(service_type_id),
         )  # fmt: skip
     return None
+
+
+def _service_type(service_type_id: int | None) -> tuple[str, int] | None:
+    return ("service_type", service_type_id) if service_type_id else None
 
 
 def journal_blockers(context: ExportContext, *, vouchers: int, subject: str = "") -> list[Blocker]:
@@ -182,6 +190,7 @@ def line_booking_blockers(
             "group, so no product would sell it there.",
             f"Choose a product of group {group} for sales account {account.number} on the sales "
             "account screen.", code="sales_account_product_missing",
+            about=("sales_account", account.pk),
         )]  # fmt: skip
     service = f"service type '{line.service_type}'" if line.service_type_id else "no service type"
     found = product_blocker(context, service_type_id=line.service_type_id, service=service,
@@ -211,6 +220,7 @@ def _revenue_blockers(account, booked_account, zone_name, subject, where) -> lis
         f"{booked_account} (its product group's {zone_name} sales account).",
         f"Map sales account {account.number} to a product group whose {zone_name} sales account "
         f"is {account.number}, on the sales account screen.", code="revenue_account_differs",
+        about=("sales_account", account.pk),
     )]  # fmt: skip
 
 

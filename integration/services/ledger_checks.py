@@ -98,6 +98,7 @@ def check_payment_conditions(connection, context, invoices):
                 f"Payment condition '{condition}' has no e-conomic payment terms.",
                 "Run 'Pair payment conditions' or choose the terms by name.",
                 code="payment_condition_unpaired",
+                about=("payment_condition", condition.pk),
             )
         else:
             yield warning(
@@ -105,6 +106,7 @@ def check_payment_conditions(connection, context, invoices):
                 f"terms {connection.default_payment_terms_number} will be used.",
                 "Pair it if the invoices should carry their own terms.",
                 code="payment_condition_unpaired",
+                about=("payment_condition", condition.pk),
             )
 
 
@@ -123,6 +125,7 @@ def check_sales_accounts(connection, context, invoices):
                 "book to the product's own group.",
                 "Map it on the sales account screen if it should book elsewhere.",
                 code="sales_account_unmapped",
+                about=("sales_account", account.pk),
             )
         elif not context.has(RemoteKind.PRODUCT_GROUP, mapping.product_group_number):
             yield Blocker(
@@ -132,6 +135,7 @@ def check_sales_accounts(connection, context, invoices):
                 "Create the product group in e-conomic (Settings > Products), then "
                 "refresh reference data.",
                 code="product_group_missing",
+                about=("sales_account", account.pk),
             )
 
 

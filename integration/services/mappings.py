@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Customer, PaymentCondition
 from accounts_app.validators import remote_customer_number_validate
@@ -230,8 +231,9 @@ def customer_link(
     )
     if other is not None:
         raise LinkRefused(
-            f"e-conomic customer {remote_number} is already linked to {other.customer}; unlink it "
-            "there first, so that one card never stands for two customers."
+            _("e-conomic customer %(number)s is already linked to %(customer)s; unlink it there "
+              "first, so that one card never stands for two customers.")
+            % {"number": remote_number, "customer": other.customer}
         )
     if problem := remote_customer_problem(connection.pk, remote_number):
         raise LinkRefused(problem)
@@ -266,3 +268,92 @@ def remote_customers_search(
     return RemoteRecord.objects.filter(
         condition, connection=connection, kind=RemoteKind.CUSTOMER, present=True
     ).order_by("name")[:limit]
+
+
+@dataclass
+class SuggestedLinks:
+    """What "link suggested" did: who was linked to which card, and who was left and why."""
+
+    linked: list[tuple[Customer, int]] = field(default_factory=list)
+    ambiguous: list[tuple[Customer, list[int]]] = field(default_factory=list)
+    none: list[Customer] = field(default_factory=list)
+    taken: list[tuple[Customer, int]] = field(default_factory=list)
+    already: list[Customer] = field(default_factory=list)
+
+
+def customers_link_suggested(
+    *, connection: Connection, customers: Iterable[Customer]
+) -> SuggestedLinks:
+    """Link each of these customers that has exactly one suggestion (by CVR, then e-mail, then
+    exact name, from the cached e-conomic customers) to that card; leave the others as they are.
+    A card already linked to another of our customers is never given a second one."""
+    index = RemoteCustomers.load(connection)
+    links = CustomerLink.objects.filter(connection=connection)
+    taken = dict(links.exclude(remote_number=None).values_list("remote_number", "customer_id"))
+    linked = set(taken.values())
+    result = SuggestedLinks()
+    for customer in customers:
+        if customer.pk in linked:
+            result.already.append(customer)
+            continue
+        rule, candidates = _candidates(index, customer)
+        if not candidates:
+            result.none.append(customer)
+        elif len(candidates) > 1:
+            result.ambiguous.append((customer, candidates))
+        elif candidates[0] in taken:
+            result.taken.append((customer, candidates[0]))
+        else:
+            _link(connection, customer, candidates[0], matched_by=rule)
+            taken[candidates[0]] = customer.pk
+            linked.add(customer.pk)
+            result.linked.append((customer, candidates[0]))
+    return result
+
+
+SHOWN = 10  # names listed per kind in the summary; the rest are counted
+
+
+def _names(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN])
+    if len(items) > SHOWN:
+        shown += " " + _("and %(count)s more") % {"count": len(items) - SHOWN}
+    return shown
+
+
+def suggested_links_summary(result: SuggestedLinks) -> str:
+    """What "link suggested" did, in words: each linked customer with its card, each left one
+    with the reason."""
+    parts = []
+    if result.linked:
+        parts.append(_("Linked %(count)s: %(names)s.") % {"count": len(result.linked), "names":
+            _names([f"{customer} → {number}" for customer, number in result.linked])})  # fmt: skip
+    if result.ambiguous:
+        parts.append(_(
+            "Left %(count)s with several candidates, for a person to choose: %(names)s."
+        ) % {"count": len(result.ambiguous), "names": _names([
+            f"{customer} ({', '.join(str(n) for n in numbers)})"
+            for customer, numbers in result.ambiguous])})  # fmt: skip
+    if result.none:
+        parts.append(_("Left %(count)s with no suggestion in e-conomic: %(names)s.") % {
+            "count": len(result.none), "names": _names([str(c) for c in result.none])})  # fmt: skip
+    if result.taken:
+        parts.append(_(
+            "Left %(count)s whose only candidate is linked to another customer already: "
+            "%(names)s."
+        ) % {"count": len(result.taken), "names": _names([
+            f"{customer} ({number})" for customer, number in result.taken])})  # fmt: skip
+    if result.already:
+        parts.append(_("%(count)s were linked already.") % {"count": len(result.already)})
+    return " ".join(parts) or _("No customers were chosen.")
+
+
+def customers_search(*, query: str, limit: int = 20) -> list[Customer]:
+    """Our customers by number, name, CVR or e-mail: the first step of linking one by hand."""
+    query = query.strip()
+    condition = Q(name__icontains=query) | Q(email__icontains=query)
+    if query.isdigit():
+        condition |= Q(number=int(query))
+    if identification_key(query):
+        condition |= Q(vat_number__icontains=identification_key(query))
+    return list(Customer.objects.filter(condition).order_by("name")[:limit])

@@ -15,9 +15,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integration.crypto import UnreadableSecret
-from integration.models import Connection, RemoteKind
+from integration.models import (
+    Connection,
+    PaymentConditionPairing,
+    RemoteKind,
+    SalesAccountMapping,
+    ServiceTypeMapping,
+    VatCodePairing,
+)
 from integration.models.connection import ExportMethod, VatRounding
 from integration.services.blockers import (
     Blocker,
@@ -45,11 +56,20 @@ class SetupReport:
     def ready(self) -> bool:
         return not self.blockers
 
+    @property
+    def fixes(self) -> list[tuple[Blocker, str]]:
+        """Each finding with the page its fix is made on (its row of a mapping grid, or the
+        connection's field); "" when the fix is made in e-conomic or the environment."""
+        return [(finding, fix_url(finding=finding, connection=self.connection))
+                for finding in self.findings]  # fmt: skip
+
     def summary(self) -> str:
         if self.ready:
-            return f"{self.connection}: ready to export ({len(self.warnings)} warnings)."
+            return _("%(connection)s: ready to export (%(count)s warnings).") % {
+                "connection": self.connection, "count": len(self.warnings)}  # fmt: skip
         codes = ", ".join(finding.code for finding in self.blockers)
-        return f"{self.connection}: {len(self.blockers)} blockers stand ({codes})."
+        return _("%(connection)s: %(count)s blockers stand (%(codes)s).") % {
+            "connection": self.connection, "count": len(self.blockers), "codes": codes}  # fmt: skip
 
 
 class SetupBlocked(Exception):
@@ -57,10 +77,11 @@ class SetupBlocked(Exception):
 
     def __init__(self, report: SetupReport):
         self.report = report
-        lines = [f"- {finding.message} Fix: {finding.fix}" for finding in report.blockers]
+        lines = [_("- %(problem)s Fix: %(fix)s") % {"problem": finding.message, "fix": finding.fix}
+                 for finding in report.blockers]  # fmt: skip
         super().__init__(
-            f"Export to '{report.connection}' cannot start until the set-up is complete:\n"
-            + "\n".join(lines)
+            _("Export to '%(connection)s' cannot start until the set-up is complete:")
+            % {"connection": report.connection} + "\n" + "\n".join(lines)
         )
 
 
@@ -96,6 +117,61 @@ def setup_require_ready(
     return report
 
 
+# -- where each fix is made ------------------------------------------------------------------
+
+# The grid of each kind of ours a finding may be about (Blocker.about).
+GRIDS = {
+    "vat_code": VatCodePairing,
+    "service_type": ServiceTypeMapping,
+    "payment_condition": PaymentConditionPairing,
+    "sales_account": SalesAccountMapping,
+}
+# Findings about a kind as a whole, fixed on its grid.
+CODE_GRIDS = {
+    "service_type_unmapped": ServiceTypeMapping,
+    "mapped_product_unusable": ServiceTypeMapping,
+    "vat_code_unpaired": VatCodePairing,
+    "payment_condition_unpaired": PaymentConditionPairing,
+    "sales_account_unmapped": SalesAccountMapping,
+    "product_group_missing": SalesAccountMapping,
+    "sales_account_product_missing": SalesAccountMapping,
+    "revenue_account_differs": SalesAccountMapping,
+    "vat_code_differs": SalesAccountMapping,
+    "product_group_zone_missing": SalesAccountMapping,
+}
+# Findings fixed in a field of the connection's own page.
+CONNECTION_FIELDS = {
+    "grant_token_missing": "new_grant_token",
+    "grant_token_unreadable": "new_grant_token",
+    "tokens_refused": "new_grant_token",
+    "default_product_unknown": "default_product_number",
+    "private_customer_unknown": "private_customer_number",
+    "journal_missing": "voucher_journal_number",
+    "journal_full": "voucher_journal_number",
+    "projects_module_off": "sync_projects",
+}
+# Findings fixed by an action on the connection list.
+CONNECTION_ACTIONS = {"not_tested", "reference_not_loaded"}
+
+
+def fix_url(*, finding: Blocker, connection: Connection) -> str:
+    """The page a finding's fix is made on, at the row or field: "" when it is made elsewhere
+    (in e-conomic, or the environment)."""
+    model = GRIDS.get(finding.about[0]) if finding.about else CODE_GRIDS.get(finding.code)
+    if model is not None:
+        url = reverse(f"admin:integration_{model._meta.model_name}_grid")
+        anchor = f"#row-{finding.about[1]}" if finding.about else ""
+        return f"{url}?{urlencode({'connection': connection.pk})}{anchor}"
+    field = CONNECTION_FIELDS.get(finding.code)
+    if field is None and finding.code.startswith("default_"):
+        field = finding.code.removesuffix("_missing").removesuffix("_unknown")
+    if field is not None:
+        return reverse("admin:integration_connection_change", args=[connection.pk]) + f"#id_{field}"
+    if finding.code in CONNECTION_ACTIONS:
+        return reverse("admin:integration_connection_changelist")
+    return ""
+
+
 # -- the connection itself -------------------------------------------------------------------
 
 ROLES_FOR_METHOD = {
@@ -110,36 +186,37 @@ def check_tokens(connection, context, invoices):
     if not connection.grant_token:
         yield Blocker(
             "",
-            "The agreement grant token is not set.",
-            "Paste the grant token on the connection and save.",
+            _("The agreement grant token is not set."),
+            _("Paste the grant token on the connection and save."),
             code="grant_token_missing",
         )
     elif isinstance(connection.grant_token, UnreadableSecret):
         yield Blocker(
             "",
-            "The stored agreement grant token cannot be decrypted.",
+            _("The stored agreement grant token cannot be decrypted."),
             connection.grant_token.reason,
             code="grant_token_unreadable",
         )
     elif connection.test_error:
         yield Blocker(
             "",
-            f"The last connection test failed: {connection.test_error}",
-            "Correct the tokens, then run Test connection.",
+            _("The last connection test failed: %(error)s") % {"error": connection.test_error},
+            _("Correct the tokens, then run Test connection."),
             code="tokens_refused",
         )
     elif connection.tested_at is None:
         yield Blocker(
             "",
-            "The connection has not been tested yet.",
-            "Run the action Test connection.",
+            _("The connection has not been tested yet."),
+            _("Run the action Test connection."),
             code="not_tested",
         )
     if not connection.endpoint_config.get("app_secret_token"):
         yield Blocker(
             "",
-            f"No app secret token is configured for {connection.endpoint_config['label']}.",
-            "Set ECONOMIC_APP_SECRET_TOKEN in the environment and restart.",
+            _("No app secret token is configured for %(endpoint)s.")
+            % {"endpoint": connection.endpoint_config["label"]},
+            _("Set ECONOMIC_APP_SECRET_TOKEN in the environment and restart."),
             code="app_token_missing",
         )
 
@@ -152,9 +229,12 @@ def check_role(connection, context, invoices):
     if not allowed & set(connection.required_roles):
         yield Blocker(
             "",
-            f"The app has the role {', '.join(connection.required_roles)}, which cannot "
-            f"{ExportMethod(context.method).label.lower()}.",
-            f"Use an app with one of the roles {', '.join(sorted(allowed))}.",
+            _("The app has the role %(roles)s, which cannot %(method)s.") % {
+                "roles": ", ".join(connection.required_roles),
+                "method": str(ExportMethod(context.method).label).lower(),
+            },
+            _("Use an app with one of the roles %(roles)s.")
+            % {"roles": ", ".join(sorted(allowed))},
             code="role_insufficient",
         )
 
@@ -168,9 +248,9 @@ def check_projects_module(connection, context, invoices):
     ):
         yield Blocker(
             "",
-            "Project sync is on, but the agreement does not have e-conomic's projects module.",
-            "Turn the projects module on in e-conomic (Settings > Subscription), or turn "
-            "project sync off on the connection.",
+            _("Project sync is on, but the agreement does not have e-conomic's projects module."),
+            _("Turn the projects module on in e-conomic (Settings > Subscription), or turn "
+              "project sync off on the connection."),
             code="projects_module_off",
         )
 
@@ -180,17 +260,17 @@ def check_reference_data(connection, context, invoices):
     if connection.reference_refreshed_at is None:
         yield Blocker(
             "",
-            "e-conomic's reference data has not been read yet.",
-            "Run the action Refresh reference data.",
+            _("e-conomic's reference data has not been read yet."),
+            _("Run the action Refresh reference data."),
             code="reference_not_loaded",
         )
 
 
 DEFAULTS = [
-    ("default_layout_number", RemoteKind.LAYOUT, "layout"),
-    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, "payment terms"),
-    ("default_vat_zone_number", RemoteKind.VAT_ZONE, "VAT zone"),
-    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, "customer group"),
+    ("default_layout_number", RemoteKind.LAYOUT, gettext_lazy("layout")),
+    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, gettext_lazy("payment terms")),
+    ("default_vat_zone_number", RemoteKind.VAT_ZONE, gettext_lazy("VAT zone")),
+    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, gettext_lazy("customer group")),
 ]
 
 
@@ -203,15 +283,17 @@ def check_defaults(connection, context, invoices):
         if number in (None, ""):
             yield Blocker(
                 "",
-                f"No default {label} is set.",
-                f"Choose the default {label} on the connection.",
+                _("No default %(kind)s is set.") % {"kind": label},
+                _("Choose the default %(kind)s on the connection.") % {"kind": label},
                 code=f"{field}_missing",
             )
         elif not context.has(kind, number):
             yield Blocker(
                 "",
-                f"The default {label} {number} does not exist in e-conomic.",
-                f"Choose one of e-conomic's {label} records, or refresh reference data.",
+                _("The default %(kind)s %(number)s does not exist in e-conomic.")
+                % {"kind": label, "number": number},
+                _("Choose one of e-conomic's %(kind)s records, or refresh reference data.")
+                % {"kind": label},
                 code=f"{field}_unknown",
             )
 
@@ -224,10 +306,10 @@ def check_private_customer(connection, context, invoices):
     if not context.has(RemoteKind.CUSTOMER, number) or context.barred(RemoteKind.CUSTOMER, number):
         yield Blocker(
             "",
-            f"The customer card for private persons' invoices, {number}, is not an open "
-            "customer in e-conomic.",
-            "Enter the number of a card e-conomic has and has not barred (refresh reference "
-            "data if it is new), or empty the field.",
+            _("The customer card for private persons' invoices, %(number)s, is not an open "
+              "customer in e-conomic.") % {"number": number},
+            _("Enter the number of a card e-conomic has and has not barred (refresh reference "
+              "data if it is new), or empty the field."),
             code="private_customer_unknown",
         )
 
@@ -251,11 +333,13 @@ def check_vat_rounding(connection, context, invoices):
     if context.method == ExportMethod.VOUCHER or theirs in (VatRounding.UNKNOWN, ours):
         return
     yield warning(
-        f"e-conomic rounds VAT {VatRounding(theirs).label.lower()} on this agreement; the "
-        f"ledger rounds it {VatRounding(ours).label.lower()}, so an invoice may book a cent or "
-        "so of VAT otherwise in e-conomic (the dry run shows each, and each export keeps it).",
-        f"Set LEDGER_VAT_ROUNDING={theirs} so new invoices round as e-conomic does, or export "
-        "by journal voucher, which books our VAT to the cent.",
+        _("e-conomic rounds VAT %(theirs)s on this agreement; the ledger rounds it %(ours)s, so "
+          "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows "
+          "each, and each export keeps it).") % {
+            "theirs": str(VatRounding(theirs).label).lower(),
+            "ours": str(VatRounding(ours).label).lower()},
+        _("Set LEDGER_VAT_ROUNDING=%(setting)s so new invoices round as e-conomic does, or "
+          "export by journal voucher, which books our VAT to the cent.") % {"setting": theirs},
         code="vat_rounding_differs",
     )
 

@@ -14,5 +14,8 @@ def work_dashboard_panel(context):
     user = context["request"].user
     if not user.has_perms(WORK_PERMISSIONS):
         return {"work": None}
-    return {"work": work_overview(), "may_view_findings":
-            user.has_perm("integration.view_reconcilefinding")}  # fmt: skip
+    return {
+        "work": work_overview(),
+        "may_view_findings": user.has_perm("integration.view_reconcilefinding"),
+        "may_view_imports": user.has_perm("integration.view_paymentimport"),
+    }

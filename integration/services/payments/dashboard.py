@@ -3,6 +3,7 @@ amount per currency: DKK, EUR and SEK added together mean nothing."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from integration.services.payments.summary import payment_import_summary
 class PaymentsDashboard:
     open_amount: list[Money]
     paid_this_month: list[Money]
+    month_start: datetime.date
     last_import: PaymentImport | None
     last_import_summary: str
 
@@ -29,6 +31,7 @@ def payments_dashboard() -> PaymentsDashboard:
     return PaymentsDashboard(
         open_amount=amounts_by_currency(invoices_open(), amount=OPEN_AMOUNT),
         paid_this_month=amounts_by_currency(paid, amount="amount", currency="invoice__currency"),
+        month_start=month_start,
         last_import=last_import,
         last_import_summary=payment_import_summary(run=last_import) if last_import else "",
     )
