@@ -102,7 +102,7 @@ def test_the_last_payment_import_says_when_how_many_and_its_state(client, clerk,
 def test_the_days_budget_shows_calls_used_of_the_limit(client, clerk, exporting):
     client.force_login(clerk)
     html = client.get(reverse("admin:index")).content.decode()
-    assert re.fullmatch(r"\d[\d,]* / 50,000 calls", _cell(html, "budget"))
+    assert re.fullmatch(r"\d[\d,]* / 50,000 calls \(\d+%\)", _cell(html, "budget"))
     assert re.search(r'<progress value="\d+" max="50000">', html)
 
 
