@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import formats, translation
 
@@ -69,3 +70,12 @@ def test_each_language_has_its_own_date_time_and_number_formats(language, date, 
 def test_a_danish_date_field_reads_the_danish_way_of_writing_a_date():
     with translation.override("da"):
         assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d-%m-%Y"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("da", "1.234,56 kr. / 7,50 EUR"), ("en", "DKK 1,234.56 / EUR 7.50")]
+)
+def test_the_money_filter_writes_an_amount_with_its_currency_in_the_readers_language(language, shown):
+    page = Template("{% load ledger_admin %}{{ gross|money:'DKK' }} / {{ fee|money:'EUR' }}")
+    with translation.override(language):
+        assert page.render(Context({"gross": Decimal("1234.56"), "fee": Decimal("7.5")})) == shown
