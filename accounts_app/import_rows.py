@@ -33,6 +33,8 @@ class LedgerImportResource(FormulaEscapedExport, resources.ModelResource):
     (the widgets checked the references; the file's rules and the loader, the keys)."""
 
     unchecked_here = ()
+    # Columns of the file that are read from the row rather than as a field of their own.
+    row_columns = ()
 
     def __init__(self, *, progress=None, **kwargs):
         super().__init__(**kwargs)

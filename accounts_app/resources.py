@@ -261,6 +261,7 @@ class InvoiceImportResource(LedgerImportResource):
         widget=LookupWidget(ServiceType, "name", column="service_type"),
     )  # fmt: skip
     unchecked_here = ("invoice", "vat_code", "sales_account", "service_type")
+    row_columns = ("customer_number", "issue_date", "exchange_rate", "their_reference")
 
     class Meta:
         model = InvoiceLine

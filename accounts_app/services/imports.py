@@ -146,11 +146,13 @@ def import_messages(result, *, resource, ledger_import_id: int = 0) -> list[dict
         for error in row.errors:
             messages.append({"row": error.number, "message": _error_words(error, ledger_import_id)})
     columns = {name: field.column_name for name, field in resource.fields.items()}
+    # A message that begins with a column of the file names its column itself.
+    file_columns = (*columns.values(), *resource.row_columns)
     for invalid in result.invalid_rows:
         for attribute, texts in invalid.error_dict.items():
             column = columns.get(attribute, attribute)
             for text in texts:
-                named = text.startswith(column) or attribute == NON_FIELD_ERRORS
+                named = text.startswith(file_columns) or attribute == NON_FIELD_ERRORS
                 messages.append(
                     {"row": invalid.number, "message": text if named else f"{column}: {text}"}
                 )

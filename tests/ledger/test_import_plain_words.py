@@ -98,8 +98,8 @@ def refused_line(**cells) -> str:
 
 
 def test_a_date_that_is_no_date_says_how_to_write_one():
-    assert "issue_date “3/2/26” is not a date; write it as 2026-12-01 or 01-12-2026." in (
-        refused_line(issue_date="3/2/26")
+    assert refused_line(issue_date="3/2/26") == (
+        "issue_date “3/2/26” is not a date; write it as 2026-12-01 or 01-12-2026."
     )
 
 
