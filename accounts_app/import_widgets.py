@@ -68,11 +68,12 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """One of a field's choices, by its value or its label in any case."""
+    """One of a field's choices, by its value or its label in any case; an empty cell is
+    refused unless `blank` (then it is "")."""
 
-    def __init__(self, choices, *, column: str, **kwargs):
+    def __init__(self, choices, *, column: str, blank: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.column = column
+        self.column, self.blank = column, blank
         self.by_text = {}
         for value, label in choices:
             self.by_text[str(value).lower()] = value
@@ -81,6 +82,8 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else cell_text(value)
+        if not text and self.blank:
+            return ""
         found = self.by_text.get(text.lower())
         if found is None:
             allowed = allowed_values(self.values)

@@ -36,6 +36,7 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
+from accounts_app.models.customers import INVOICE_LANGUAGES
 from accounts_app.money import line_amounts
 from accounts_app.services import drafts_totals_recompute, invoice_create
 from accounts_app.signals import customers_imported
@@ -72,6 +73,9 @@ class CustomerResource(LedgerImportResource):
         column_name="payment_condition",
         widget=LookupWidget(PaymentCondition, "name", column="payment_condition", required=True),
     )
+    # Optional: a file without the column leaves the customers' language as it is.
+    language = fields.Field(attribute="language", column_name="language", widget=ChoiceWidget(
+        INVOICE_LANGUAGES, column="language", blank=True))  # fmt: skip
     unchecked_here = ("payment_condition", "country")
 
     class Meta:
@@ -79,7 +83,7 @@ class CustomerResource(LedgerImportResource):
         import_id_fields = ["number"]
         fields = [
             "number", "kind", "name", "email", "vat_number", "ean", "address", "zip_code",
-            "city", "country", "currency", "payment_condition", "vat_situation",
+            "city", "country", "currency", "payment_condition", "vat_situation", "language",
         ]  # fmt: skip
         # full_clean() validates CVR/VAT numbers, EAN and choices exactly as the admin form does.
         clean_model_instances = True

@@ -140,3 +140,18 @@ def test_a_background_import_reports_in_the_language_of_whoever_uploaded_it(cond
     assert finished.row_errors == [{"row": 1, "message": (
         "payment_condition “30 dage” findes ikke; tilladt er: “Netto 30 dage”, “Netto 8 dage”."
     )}]  # fmt: skip
+
+
+def test_a_customers_language_may_be_imported_by_code_or_name(conditions):
+    rows = [(*customer_row(number=number), language)
+            for number, language in ((611, "da"), (612, "English"), (613, ""))]  # fmt: skip
+    dataset = tablib.Dataset(*rows, headers=[*CUSTOMER_HEADERS, "language"])
+    assert not refusals(CustomerResource(), dataset)
+    languages = dict(Customer.objects.values_list("number", "language"))
+    assert languages == {611: "da", 612: "en", 613: ""}
+
+
+def test_an_unknown_language_names_the_languages_there_are(conditions):
+    dataset = tablib.Dataset((*customer_row(), "svensk"), headers=[*CUSTOMER_HEADERS, "language"])
+    [(row, message)] = refusals(CustomerResource(), dataset)
+    assert message == "language “svensk” is not allowed; allowed are: “da”, “en”."
