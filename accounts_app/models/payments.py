@@ -1,10 +1,12 @@
 """Payments received against invoices."""
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts_app.models.invoices import Invoice
+from accounts_app.money import Money
 
 
 class Payment(models.Model):
@@ -55,5 +57,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(amount)s on %(invoice)s (%(date)s)") % {
-            "amount": self.amount, "invoice": self.invoice, "date": f"{self.date:%Y-%m-%d}"
+            "amount": Money(self.amount, self.invoice.currency), "invoice": self.invoice,
+            "date": date_format(self.date, "SHORT_DATE_FORMAT"),
         }

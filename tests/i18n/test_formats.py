@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import formats, translation
 
-from accounts_app.models import Invoice
+from accounts_app.models import Invoice, Payment
 from accounts_app.services import payment_register
 from tests.exports.conftest import make_customer, make_invoice
 
@@ -79,3 +79,12 @@ def test_the_money_filter_writes_an_amount_with_its_currency_in_the_readers_lang
     page = Template("{% load ledger_admin %}{{ gross|money:'DKK' }} / {{ fee|money:'EUR' }}")
     with translation.override(language):
         assert page.render(Context({"gross": Decimal("1234.56"), "fee": Decimal("7.5")})) == shown
+
+
+def test_a_payment_names_its_money_invoice_and_date_in_the_readers_language(payments):
+    payment = Payment.objects.get(invoice__currency="DKK")
+    number = payment.invoice.number
+    with translation.override("en"):
+        assert str(payment) == f"DKK 1,234.56 on Invoice {number} (01 Mar 2026)"
+    with translation.override("da"):
+        assert str(payment) == f"1.234,56 kr. på Faktura {number} (01-03-2026)"
