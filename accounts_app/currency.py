@@ -7,6 +7,7 @@ foreign invoice at exactly 1 is almost always the old default left in place, nev
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 ONE = Decimal("1")
 
@@ -28,15 +29,16 @@ def exchange_rate_problem(*, currency: str, rate: Decimal | None) -> str:
     if rate is None:
         return ""
     if rate <= 0:
-        return f"{currency} at rate {rate} — a rate is above zero ({base} for one {currency})."
+        return _("%(currency)s at rate %(rate)s — a rate is above zero (%(base)s for one "
+                 "%(currency)s).") % {"currency": currency, "rate": rate, "base": base}
     if currency == base and rate != ONE:
-        return (
-            f"{currency} at rate {rate:.2f} — {base} is the ledger's base currency, so its rate "
+        return _(
+            "%(currency)s at rate %(rate)s — %(base)s is the ledger's base currency, so its rate "
             "is 1: enter 1, or leave it empty."
-        )
+        ) % {"currency": currency, "rate": f"{rate:.2f}", "base": base}
     if currency != base and rate == ONE:
-        return (
-            f"{currency} at rate {rate:.2f} — enter the rate ({base} for one {currency}), or "
+        return _(
+            "%(currency)s at rate %(rate)s — enter the rate (%(base)s for one %(currency)s), or "
             "leave it empty so e-conomic applies its own."
-        )
+        ) % {"currency": currency, "rate": f"{rate:.2f}", "base": base}
     return ""

@@ -4,6 +4,7 @@ key twice), a NUL refused in words on every database, the model's checks without
 row, and the rows' existing instances read in one query."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -32,6 +33,8 @@ class LedgerImportResource(FormulaEscapedExport, resources.ModelResource):
     (the widgets checked the references; the file's rules and the loader, the keys)."""
 
     unchecked_here = ()
+    # Columns of the file that are read from the row rather than as a field of their own.
+    row_columns = ()
 
     def __init__(self, *, progress=None, **kwargs):
         super().__init__(**kwargs)
@@ -48,18 +51,20 @@ class LedgerImportResource(FormulaEscapedExport, resources.ModelResource):
         for column, value in row.items():
             # PostgreSQL refuses a NUL in text and SQLite keeps it: refuse it on both, in words.
             if isinstance(value, str) and "\x00" in value:
-                raise ValueError(f"{column} holds a NUL character (\\x00), which the ledger "
-                                 "cannot store; remove it from the cell.")  # fmt: skip
+                raise ValueError(_("%(column)s holds a NUL character (\\x00), which the ledger "
+                                   "cannot store; remove it from the cell.")
+                                 % {"column": column})  # fmt: skip
         self.row_rules(row, row_number)
 
     def row_rules(self, row, row_number: int) -> None:
         """The file's own rules for a row (a key twice), raised as ValueError in words."""
 
-    def refuse_repeat(self, key, row_number: int, message: str) -> None:
-        """A key seen in an earlier row of the file is refused with `message` (given {first})."""
+    def refuse_repeat(self, key, row_number: int, message: str, **values) -> None:
+        """A key seen in an earlier row of the file is refused with `message`, given %(first)s
+        and the other named `values`."""
         first = self.first_rows.setdefault(key, row_number)
         if first != row_number:
-            raise ValueError(message.format(first=first))
+            raise ValueError(message % {**values, "first": first})
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)

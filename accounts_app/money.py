@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats, numberformat
+from django.conf import settings
+from django.utils import formats, translation
 
 PER_LINE, PER_DOCUMENT = "line", "document"
 
@@ -72,11 +73,6 @@ def totals_from_lines(lines: Iterable[LineAmounts], *, rounding: str = PER_LINE)
     return Totals(net=net, vat=vat)
 
 
-# Finance staff read amounts the Danish way, as e-conomic and the bank print them, whatever
-# language the admin is shown in.
-MONEY_LOCALE = "da"
-
-
 @dataclass(frozen=True)
 class Money:
     """An amount with its currency: never summed with another currency's, always shown with it."""
@@ -89,13 +85,17 @@ class Money:
 
 
 def money_display(amount: Decimal, currency: str) -> str:
-    """ "1.234,56 DKK". Rounded to cents first: Django's number format cuts further places off."""
-    number = numberformat.format(
-        money_round(amount),
-        formats.get_format("DECIMAL_SEPARATOR", lang=MONEY_LOCALE, use_l10n=True),
-        decimal_pos=2,
-        grouping=formats.get_format("NUMBER_GROUPING", lang=MONEY_LOCALE, use_l10n=True),
-        thousand_sep=formats.get_format("THOUSAND_SEPARATOR", lang=MONEY_LOCALE, use_l10n=True),
-        force_grouping=True,
-    )
-    return f"{number} {currency}"
+    """The amount with its currency, as the active language writes money: "1.234,56 kr." (a
+    Danish krone) or "1.234,56 EUR" in Danish, the currency's code after the amount as Danish
+    invoices and banks print it; "DKK 1,234.56" in English, the code first. Rounded to cents
+    first: Django's number format cuts further places off."""
+    number = formats.number_format(money_round(amount), decimal_pos=2, use_l10n=True,
+                                   force_grouping=True)  # fmt: skip
+    if language_bare() == "da":
+        return f"{number} kr." if currency == "DKK" else f"{number} {currency}"
+    return f"{currency} {number}"
+
+
+def language_bare() -> str:
+    """The active language without its region ("da" for "da-dk"), the fallback when none is."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()

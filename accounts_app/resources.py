@@ -5,6 +5,9 @@ customers and existing lines are read once per import, not once per row."""
 import datetime
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from accounts_app.currency import base_currency
@@ -19,6 +22,7 @@ from accounts_app.import_widgets import (
     AmountWidget,
     ChoiceWidget,
     CountryWidget,
+    CurrencyWidget,
     LookupWidget,
     WholeNumberWidget,
     cell_text,
@@ -32,6 +36,7 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
+from accounts_app.models.customers import INVOICE_LANGUAGES
 from accounts_app.money import line_amounts
 from accounts_app.services import drafts_totals_recompute, invoice_create
 from accounts_app.signals import customers_imported
@@ -42,6 +47,8 @@ LINE_NET_LIMIT = Decimal(10) ** 12
 # An invoice's exchange rate column: six decimals, twelve digits.
 RATE_READER = AmountWidget(column="exchange_rate", places=6)
 RATE_LIMIT = Decimal(10) ** 6
+# An issue date as ISO writes it (2026-12-01) or as Danish spreadsheets do (01-12-2026).
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 class CustomerResource(LedgerImportResource):
@@ -49,7 +56,8 @@ class CustomerResource(LedgerImportResource):
     the customers instead of duplicating them."""
 
     number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget(
-        column="number", hint="give each customer a number such as 1001"))  # fmt: skip
+        column="number", hint=gettext_lazy("give each customer a number such as 1001"),
+    ))  # fmt: skip
     kind = fields.Field(attribute="kind", column_name="kind",
                         widget=ChoiceWidget(Customer.Kind.choices, column="kind"))  # fmt: skip
     vat_situation = fields.Field(
@@ -58,11 +66,16 @@ class CustomerResource(LedgerImportResource):
     )  # fmt: skip
     country = fields.Field(attribute="country", column_name="country",
                            widget=CountryWidget(column="country"))  # fmt: skip
+    currency = fields.Field(attribute="currency", column_name="currency",
+                            widget=CurrencyWidget(column="currency"))  # fmt: skip
     payment_condition = fields.Field(
         attribute="payment_condition",
         column_name="payment_condition",
         widget=LookupWidget(PaymentCondition, "name", column="payment_condition", required=True),
     )
+    # Optional: a file without the column leaves the customers' language as it is.
+    language = fields.Field(attribute="language", column_name="language", widget=ChoiceWidget(
+        INVOICE_LANGUAGES, column="language", blank=True))  # fmt: skip
     unchecked_here = ("payment_condition", "country")
 
     class Meta:
@@ -70,7 +83,7 @@ class CustomerResource(LedgerImportResource):
         import_id_fields = ["number"]
         fields = [
             "number", "kind", "name", "email", "vat_number", "ean", "address", "zip_code",
-            "city", "country", "currency", "payment_condition", "vat_situation",
+            "city", "country", "currency", "payment_condition", "vat_situation", "language",
         ]  # fmt: skip
         # full_clean() validates CVR/VAT numbers, EAN and choices exactly as the admin form does.
         clean_model_instances = True
@@ -106,15 +119,16 @@ class CustomerResource(LedgerImportResource):
         if "payment_condition" in errors or instance.payment_condition_id is not None:
             return {}
         widget = self.fields["payment_condition"].widget
-        return {"payment_condition": f"payment_condition is empty; use one of: {widget.allowed()}."}
+        return {"payment_condition": _("%(column)s is empty; allowed are: %(allowed)s.")
+                % {"column": "payment_condition", "allowed": widget.allowed()}}  # fmt: skip
 
     def row_rules(self, row, row_number: int) -> None:
         number = whole_number(row.get("number"))
         if number is not None:
-            self.refuse_repeat(number, row_number, (
-                f"customer number {number} is in row {{first}} already; a file holds each "
+            self.refuse_repeat(number, row_number, _(
+                "customer number %(number)s is in row %(first)s already; a file holds each "
                 "customer once: merge the two rows or give one of them another number."
-            ))  # fmt: skip
+            ), number=number)  # fmt: skip
 
 
 class DraftInvoiceWidget(widgets.Widget):
@@ -134,25 +148,28 @@ class DraftInvoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         reference = cell_text(value or "")
         if not reference:
-            raise ValueError("invoice_reference is empty; give each invoice a reference.")
+            raise ValueError(_("invoice_reference is empty; give each invoice a reference."))
         invoice = self.invoices.get(reference)
         if invoice is None:
             invoice = self.invoices[reference] = _draft_from_row(reference, row, self.customers)
             self.created_at_row[reference] = kwargs.get("row_number")
         if not invoice.is_draft:
             raise ValueError(
-                f"Invoice {invoice.number} (reference {reference!r}) is finalized and cannot be "
-                "changed by an import; credit it and import a new reference."
-            )
+                _("%(invoice)s (reference “%(reference)s”) is finalized and cannot be changed by "
+                  "an import; credit it and import a new reference.")
+                % {"invoice": invoice, "reference": reference}
+            )  # fmt: skip
         number = whole_number(row.get("customer_number"))
         if number is not None and number != invoice.customer.number:
             first_row = self.created_at_row.get(reference)
-            where = f" (from row {first_row})" if first_row else ""
+            where = _(" (from row %(row)s)") % {"row": first_row} if first_row else ""
             raise ValueError(
-                f"invoice_reference {reference!r} is the invoice of customer "
-                f"{invoice.customer.number}{where}, not {number}; one reference is one invoice "
-                "for one customer: give this customer's invoice a reference of its own."
-            )
+                _("invoice_reference “%(reference)s” is the invoice of customer "
+                  "%(owner)s%(where)s, not %(number)s; one reference is one invoice for one "
+                  "customer: give this customer's invoice a reference of its own.")
+                % {"reference": reference, "owner": invoice.customer.number, "where": where,
+                   "number": number}
+            )  # fmt: skip
         return invoice
 
     def render(self, value, obj=None, **kwargs):
@@ -163,8 +180,9 @@ def _refuse_too_long(column: str, field: str, text: str) -> None:
     """invoice_create saves without full_clean: a text over its column is refused here."""
     limit = Invoice._meta.get_field(field).max_length
     if len(text) > limit:
-        raise ValueError(f"{column} has {len(text)} characters; the ledger keeps at most "
-                         f"{limit}: shorten it.")  # fmt: skip
+        raise ValueError(_("%(column)s has %(length)s characters; the ledger keeps at most "
+                           "%(limit)s: shorten it.")
+                         % {"column": column, "length": len(text), "limit": limit})  # fmt: skip
 
 
 def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
@@ -173,7 +191,8 @@ def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
     number = cell_text(row.get("customer_number") or "")
     customer = customers.get(whole_number(number))
     if customer is None:
-        raise ValueError(f"No customer with number {number!r}; import the customers first.")
+        raise ValueError(_("No customer with number “%(number)s”; import the customers first.")
+                         % {"number": number})  # fmt: skip
     try:
         return invoice_create(
             customer=customer,
@@ -183,7 +202,7 @@ def _draft_from_row(reference: str, row, customers: dict) -> Invoice:
             import_reference=reference,
         )
     except InvoiceExchangeRateError as error:
-        raise ValueError(f"exchange_rate: {error.message}") from error
+        raise ValueError(_("exchange_rate: %(problem)s") % {"problem": error.message}) from error
 
 
 def _exchange_rate(value) -> Decimal | None:
@@ -191,8 +210,11 @@ def _exchange_rate(value) -> Decimal | None:
         return None
     rate = RATE_READER.clean(value)
     if not Decimal(0) < rate < RATE_LIMIT:
-        raise ValueError(f"exchange_rate {rate} must be above zero and below {RATE_LIMIT:,} "
-                         f"({base_currency()} per unit).")  # fmt: skip
+        raise ValueError(_("exchange_rate %(rate)s must be above zero and below %(limit)s "
+                           "(%(base)s per unit).")
+                         % {"rate": rate, "base": base_currency(),
+                            "limit": number_format(RATE_LIMIT, 0, force_grouping=True),
+                            })  # fmt: skip
     return rate
 
 
@@ -203,10 +225,14 @@ def _date(value) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError as error:
-        raise ValueError(f"issue_date {value!r} is not a date; write it as YYYY-MM-DD.") from error
+    text = str(value).strip()
+    for written in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, written).date()
+        except ValueError:
+            continue
+    raise ValueError(_("issue_date “%(value)s” is not a date; write it as 2026-12-01 or "
+                       "01-12-2026.") % {"value": text})  # fmt: skip
 
 
 class InvoiceImportResource(LedgerImportResource):
@@ -218,7 +244,8 @@ class InvoiceImportResource(LedgerImportResource):
         attribute="invoice", column_name="invoice_reference", widget=DraftInvoiceWidget()
     )
     position = fields.Field(attribute="position", column_name="line", widget=WholeNumberWidget(
-        column="line", hint="number the lines of each invoice 1, 2, 3, ..."))  # fmt: skip
+        column="line", hint=gettext_lazy("number the lines of each invoice 1, 2, 3, ..."),
+    ))  # fmt: skip
     quantity = fields.Field(attribute="quantity", column_name="quantity",
                             widget=AmountWidget(column="quantity", default=Decimal(1)))  # fmt: skip
     unit_price = fields.Field(attribute="unit_price", column_name="unit_price",
@@ -238,10 +265,11 @@ class InvoiceImportResource(LedgerImportResource):
         widget=LookupWidget(ServiceType, "name", column="service_type"),
     )  # fmt: skip
     unchecked_here = ("invoice", "vat_code", "sales_account", "service_type")
+    row_columns = ("customer_number", "issue_date", "exchange_rate", "their_reference")
 
     class Meta:
         model = InvoiceLine
-        name = "Invoices (one row per line)"
+        name = gettext_lazy("Invoices (one row per line)")
         import_id_fields = ["invoice", "position"]
         fields = [
             "invoice", "position", "service_type", "description", "quantity", "unit_price",
@@ -276,24 +304,26 @@ class InvoiceImportResource(LedgerImportResource):
     def row_rules(self, row, row_number: int) -> None:
         reference, line = self.instance_key(row)
         if reference and line is not None:
-            self.refuse_repeat((reference, line), row_number, (
-                f"line {line} of invoice_reference {reference!r} is in row {{first}} already; "
+            self.refuse_repeat((reference, line), row_number, _(
+                "line %(line)s of invoice_reference “%(reference)s” is in row %(first)s already; "
                 "number the lines of each invoice 1, 2, 3, ... once each."
-            ))  # fmt: skip
+            ), line=line, reference=reference)  # fmt: skip
 
     def instance_errors(self, instance, errors: dict) -> dict:
         found = {}
         discount = instance.discount_percent
         if "discount_percent" not in errors and not Decimal(0) <= discount <= Decimal(100):
-            found["discount_percent"] = f"discount_percent {discount} is not between 0 and 100."
+            found["discount_percent"] = _(
+                "discount_percent %(discount)s is not between 0 and 100."
+            ) % {"discount": discount}
         if not ({"quantity", "unit_price", "discount_percent"} & (set(errors) | set(found))):
             net = line_amounts(quantity=instance.quantity, unit_price=instance.unit_price,
                                discount_percent=discount, vat_rate=Decimal(0)).net  # fmt: skip
             if abs(net) >= LINE_NET_LIMIT:
-                found["unit_price"] = (
-                    f"the line's net amount {net} is {LINE_NET_LIMIT:,} or more; split it over "
-                    "several lines or invoices."
-                )
+                found["unit_price"] = _(
+                    "the line's net amount %(net)s is %(limit)s or more; split it over several "
+                    "lines or invoices."
+                ) % {"net": net, "limit": number_format(LINE_NET_LIMIT, 0, force_grouping=True)}
         return found
 
     def before_save_instance(self, instance, row, **kwargs):
@@ -312,9 +342,10 @@ class InvoiceImportResource(LedgerImportResource):
         finalized = [str(invoice) for invoice in invoices if not invoice.is_draft]
         if finalized:
             raise InvoiceLockedError(
-                f"{', '.join(finalized)} was finalized while the file was imported; nothing was "
-                "imported. Import the file again with new references for those invoices."
-            )
+                _("%(invoices)s was finalized while the file was imported; nothing was imported. "
+                  "Import the file again with new references for those invoices.")
+                % {"invoices": ", ".join(finalized)}
+            )  # fmt: skip
         drafts_totals_recompute(invoices=invoices)
         super().after_import(dataset, result, **kwargs)
 
@@ -330,7 +361,7 @@ class InvoiceExportResource(FormulaEscapedExport, resources.ModelResource):
 
     class Meta:
         model = Invoice
-        name = "Invoices (one row per invoice)"
+        name = gettext_lazy("Invoices (one row per invoice)")
         fields = [
             "number", "state", "customer_number", "customer_name", "issue_date", "due_date",
             "currency", "exchange_rate", "net_total", "vat_total", "gross_total", "amount_paid",

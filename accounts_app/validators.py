@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from stdnum import ean
 from stdnum.dk import cvr
 from stdnum.eu import vat as eu_vat
@@ -34,10 +36,11 @@ def vat_number_normalize(*, number: str, country: str) -> str:
         return module.validate(number) if module else number.strip()
     except StdnumError as error:
         raise ValidationError(
-            f"{number!r} is not a valid VAT number for {country} ({error}). "
-            "Check the digits against the customer's registration.",
+            _("%(number)s is not a valid VAT number for %(country)s (%(reason)s). Check the "
+              "digits against the customer's registration.")
+            % {"number": repr(number), "country": country, "reason": error},
             code="invalid_vat_number",
-        ) from error
+        ) from error  # fmt: skip
 
 
 def _eu_vat_validate(number: str, country: str) -> str:
@@ -53,9 +56,10 @@ def ean_validate(value: str) -> None:
     """An EAN (GLN) location number for Danish public e-invoicing: 13 digits with check digit."""
     if len(value) != 13 or not ean.is_valid(value):
         raise ValidationError(
-            f"{value!r} is not a valid EAN number: it must be 13 digits with a valid check digit.",
+            _("%(value)s is not a valid EAN number: it must be 13 digits with a valid check "
+              "digit.") % {"value": repr(value)},
             code="invalid_ean",
-        )
+        )  # fmt: skip
 
 
 # The ledger's rules for dates and amounts. Each message names the value and the way out, since
@@ -78,10 +82,11 @@ def ledger_date_validate(value: datetime.date) -> None:
     latest = timezone.localdate() + LATEST_AHEAD
     if value < EARLIEST_DATE or value > latest:
         raise ValidationError(
-            f"{value:%Y-%m-%d} is outside the ledger's dates ({EARLIEST_DATE:%Y-%m-%d} to "
-            f"{latest:%Y-%m-%d}): check the year.",
+            _("%(date)s is outside the ledger's dates (%(earliest)s to %(latest)s): check the "
+              "year.") % {"date": f"{value:%Y-%m-%d}", "earliest": f"{EARLIEST_DATE:%Y-%m-%d}",
+                          "latest": f"{latest:%Y-%m-%d}"},
             code="date_out_of_range",
-        )
+        )  # fmt: skip
 
 
 def payment_date_validate(value: datetime.date) -> None:
@@ -89,13 +94,14 @@ def payment_date_validate(value: datetime.date) -> None:
     today = timezone.localdate()
     if value > today:
         raise ValidationError(
-            f"{value:%Y-%m-%d} is in the future: enter the date the money was received "
-            f"(today at the latest, {today:%Y-%m-%d}).",
+            _("%(date)s is in the future: enter the date the money was received (today at the "
+              "latest, %(today)s).") % {"date": f"{value:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"},
             code="payment_in_future",
-        )
+        )  # fmt: skip
     if value < EARLIEST_DATE:
         raise ValidationError(
-            f"{value:%Y-%m-%d} is before {EARLIEST_DATE:%Y-%m-%d}: check the year.",
+            _("%(date)s is before %(earliest)s: check the year.")
+            % {"date": f"{value:%Y-%m-%d}", "earliest": f"{EARLIEST_DATE:%Y-%m-%d}"},
             code="date_out_of_range",
         )
 
@@ -103,16 +109,18 @@ def payment_date_validate(value: datetime.date) -> None:
 def money_amount_problem(amount: Decimal, what: str) -> str:
     """What is wrong with an amount the ledger must store, with the fix; "" when it fits."""
     if abs(amount) >= MONEY_LIMIT:
-        return (
-            f"{what} of {amount:,.2f} is too large: the ledger and e-conomic hold amounts below "
-            f"{MONEY_LIMIT:,.0f}. Check the quantity and the price, or split the invoice."
-        )
+        return _(
+            "%(what)s of %(amount)s is too large: the ledger and e-conomic hold amounts below "
+            "%(limit)s. Check the quantity and the price, or split the invoice."
+        ) % {"what": what, "amount": number_format(amount, 2, force_grouping=True),
+             "limit": number_format(MONEY_LIMIT, 0, force_grouping=True)}  # fmt: skip
     return ""
 
 
 def remote_customer_number_validate(value: int) -> None:
     if value not in REMOTE_CUSTOMER_NUMBERS:
         raise ValidationError(
-            f"{value} is not an e-conomic customer number: they run from 1 to 999999999.",
+            _("%(value)s is not an e-conomic customer number: they run from 1 to 999999999.")
+            % {"value": value},
             code="remote_number_out_of_range",
         )

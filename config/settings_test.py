@@ -15,6 +15,8 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "x5bBfJmUf0JEoY3nLVvB1lZ2q7D1Qkxj
 from config.settings import *  # noqa: E402,F403
 from config.settings import BASE_DIR, DATABASES  # noqa: E402
 
+# The tests read English unless a test asks for Danish (Accept-Language or override).
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # TEST_DB_NAME lets two suites run side by side on one checkout without sharing a file.

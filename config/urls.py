@@ -15,6 +15,8 @@ admin.site.site_url = "/admin/"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    # Django's set_language: the admin header's language switch posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("integration/", include("integration.urls")),
     path("health/", LedgerHealthView.as_view(), name="health"),
 ]

@@ -3,7 +3,9 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
+from django.utils import translation
 
 # The e-conomic sandbox fixtures (`sandbox`, `sandbox_server`, `sandbox_process`).
 pytest_plugins = ["economic_sandbox.pytest_plugin"]
@@ -22,6 +24,15 @@ for name in ("0004_export_permissions", "0006_payment_permissions",
         GRANTS.setdefault(key, set()).update(groups)
     for codename in getattr(migration, "CODENAMES", ()):
         GRANTS.setdefault(("integration", codename), set()).update(migration.GROUPS)
+
+
+@pytest.fixture(autouse=True)
+def installation_language():
+    """Each test starts in the installation's language: a request in Danish leaves its language
+    active in the thread (LocaleMiddleware activates, nothing deactivates), which would turn a
+    later test's messages Danish."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Customers and projects."""
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
 from accounts_app.admin.imports import BackgroundImportMixin
@@ -25,23 +27,24 @@ class CustomerAdmin(BackgroundImportMixin, ImportExportModelAdmin):
     ledger_import_kind = LedgerImport.Kind.CUSTOMERS
     list_display = [
         "number", "name", "kind", "vat_number", "country_name", "currency", "vat_situation",
-        "email", "balance",
+        "email", "language", "balance",
     ]  # fmt: skip
     list_filter = ["kind", "vat_situation", "currency", "country"]
     search_fields = ["=number", "name", "vat_number", "email", "ean"]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["number", "kind", "name", "email"]}),
-        ("Registration", {"fields": ["vat_number", "ean", "vat_situation"]}),
-        ("Address", {"fields": ["address", "zip_code", "city", "country"]}),
-        ("Invoicing", {"fields": ["currency", "payment_condition", "balance"]}),
+        (gettext_lazy("Registration"), {"fields": ["vat_number", "ean", "vat_situation"]}),
+        (gettext_lazy("Address"), {"fields": ["address", "zip_code", "city", "country"]}),
+        (gettext_lazy("Invoicing"),
+         {"fields": ["currency", "payment_condition", "language", "balance"]}),
     ]
     readonly_fields = ["balance"]
 
     def get_changelist(self, request, **kwargs):
         return CustomerChangeList
 
-    @admin.display(description="balance")
+    @admin.display(description=gettext_lazy("balance"))
     def balance(self, customer: Customer) -> str:
         """What the customer owes on open invoices, per currency: never one sum across them."""
         if customer.pk is None:
@@ -49,9 +52,9 @@ class CustomerAdmin(BackgroundImportMixin, ImportExportModelAdmin):
         balances = getattr(customer, "open_balances", None)
         if balances is None:
             balances = customer_balances(customer_ids=[customer.pk]).get(customer.pk, [])
-        return ", ".join(str(money) for money in balances) or "nothing open"
+        return ", ".join(str(money) for money in balances) or _("nothing open")
 
-    @admin.display(description="country", ordering="country")
+    @admin.display(description=gettext_lazy("country"), ordering="country")
     def country_name(self, customer: Customer) -> str:
         # The stock column looks the name up in all 250 country choices, twice per row: a third
         # of a second per page of 100 customers.

@@ -7,6 +7,8 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
 from accounts_app.models import LedgerImport
@@ -57,14 +59,16 @@ class BackgroundImportMixin:
     def _start(self, request, form) -> LedgerImport | None:
         upload = form.cleaned_data["import_file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("import_file", f"The file is over {MAX_UPLOAD_BYTES // 2**20} MB; "
-                                          "split it into several files.")  # fmt: skip
+            form.add_error("import_file", _(
+                "The file is over %(size)s MB; split it into several files."
+            ) % {"size": MAX_UPLOAD_BYTES // 2**20})
             return None
         data_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
         try:
             return ledger_import_start(
                 kind=self.ledger_import_kind, file_name=upload.name, content=upload.read(),
                 file_format=LedgerImport.FileFormat(data_format.get_title()), user=request.user,
+                language=get_language() or "",
             )  # fmt: skip
         except LedgerImportFileError as error:
             form.add_error("import_file", error.message)
@@ -73,7 +77,7 @@ class BackgroundImportMixin:
     def _form_page(self, request, form):
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import",
+            "title": _("Import"),
             "form": form,
             "opts": self.opts,
             "media": self.media + form.media,
@@ -90,7 +94,7 @@ class BackgroundImportMixin:
         ledger_import = self._ledger_import(request, import_id)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import of {ledger_import.file_name}",
+            "title": _("Import of %(file)s") % {"file": ledger_import.file_name},
             "opts": self.opts,
             "ledger_import": ledger_import,
             "status": ledger_import_status(ledger_import=ledger_import),

@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import PaymentError
@@ -48,11 +49,11 @@ class PaymentAdmin(KeyBoundedAutocompleteMixin, admin.ModelAdmin):
     # A filtered list says "n results" without a second count of every payment.
     show_full_result_count = False
 
-    @admin.display(ordering="invoice__customer__name")
+    @admin.display(description=_("customer"), ordering="invoice__customer__name")
     def customer(self, payment: Payment):
         return payment.invoice.customer
 
-    @admin.display(description="amount", ordering="amount")
+    @admin.display(description=_("amount"), ordering="amount")
     def amount_shown(self, payment: Payment) -> str:
         return str(Money(payment.amount, payment.invoice.currency))
 

@@ -31,8 +31,8 @@ TRIGGERS = ("invoice_issued_unchanged", "invoice_line_of_issued_unchanged",
             "invoice_line_of_issued_not_added")  # fmt: skip
 
 
-def _changed(compare: str) -> str:
-    return " OR ".join(f"NEW.{column} {compare} OLD.{column}" for column in LOCKED_COLUMNS)
+def _changed(compare: str, columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"NEW.{column} {compare} OLD.{column}" for column in columns)
 
 
 def _issued(invoice_id: str) -> str:
@@ -41,9 +41,12 @@ def _issued(invoice_id: str) -> str:
     )
 
 
-SQLITE_CREATE = [
+# The statements take the locked columns: a later migration that locks one more column
+# (0013: the buyer's language) creates the triggers again with it.
+def sqlite_create(columns: tuple[str, ...]) -> list[str]:
+    return [
     f"""CREATE TRIGGER invoice_issued_unchanged BEFORE UPDATE ON accounts_app_invoice
-    FOR EACH ROW WHEN OLD.state <> 'draft' AND (NEW.state = 'draft' OR {_changed("IS NOT")})
+    FOR EACH ROW WHEN OLD.state <> 'draft' AND (NEW.state = 'draft' OR {_changed("IS NOT", columns)})
     BEGIN SELECT RAISE(ABORT, '{INVOICE_MESSAGE}'); END""",
     f"""CREATE TRIGGER invoice_line_of_issued_unchanged BEFORE UPDATE ON accounts_app_invoiceline
     FOR EACH ROW WHEN {_issued("OLD.invoice_id")} OR {_issued("NEW.invoice_id")}
@@ -51,16 +54,19 @@ SQLITE_CREATE = [
     f"""CREATE TRIGGER invoice_line_of_issued_not_added BEFORE INSERT ON accounts_app_invoiceline
     FOR EACH ROW WHEN {_issued("NEW.invoice_id")}
     BEGIN SELECT RAISE(ABORT, '{LINE_MESSAGE}'); END""",
-]
+    ]  # fmt: skip
+
+
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
 
 # SQLSTATE 23000 (integrity_constraint_violation): Django raises it as IntegrityError, as it
 # does SQLite's RAISE(ABORT) and every other broken invariant.
-POSTGRESQL_CREATE = [
+def postgresql_create(columns: tuple[str, ...]) -> list[str]:
+    return [
     f"""CREATE FUNCTION invoice_issued_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF OLD.state <> 'draft' AND (TG_OP = 'DELETE' OR NEW.state = 'draft'
-                                     OR {_changed("IS DISTINCT FROM")}) THEN
+                                     OR {_changed("IS DISTINCT FROM", columns)}) THEN
             RAISE EXCEPTION '{INVOICE_MESSAGE}' USING ERRCODE = '23000';
         END IF;
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -78,7 +84,9 @@ POSTGRESQL_CREATE = [
     """CREATE TRIGGER invoice_line_of_issued_unchanged
     BEFORE INSERT OR UPDATE OR DELETE ON accounts_app_invoiceline
     FOR EACH ROW EXECUTE FUNCTION invoice_line_of_issued_unchanged()""",
-]
+    ]  # fmt: skip
+
+
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS invoice_issued_unchanged ON accounts_app_invoice",
     "DROP TRIGGER IF EXISTS invoice_line_of_issued_unchanged ON accounts_app_invoiceline",
@@ -86,17 +94,18 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS invoice_line_of_issued_unchanged()",
 ]
 STATEMENTS = {
-    "sqlite": (SQLITE_CREATE, SQLITE_DROP),
-    "postgresql": (POSTGRESQL_CREATE, POSTGRESQL_DROP),
+    "sqlite": (sqlite_create, SQLITE_DROP),
+    "postgresql": (postgresql_create, POSTGRESQL_DROP),
 }
 
 
-def triggers_run(connection, *, create: bool) -> None:
+def triggers_run(connection, *, create: bool, columns: tuple[str, ...] = LOCKED_COLUMNS) -> None:
     if connection.vendor not in STATEMENTS:
         raise NotImplementedError(
             f"No issued-invoice triggers for {connection.vendor}: write them before using it."
         )
-    statements = STATEMENTS[connection.vendor][0 if create else 1]
+    creating, dropping = STATEMENTS[connection.vendor]
+    statements = creating(columns) if create else dropping
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

@@ -20,11 +20,14 @@ class Buyer:
     ean: str
     vat_situation: str
     kind: str
+    # The language of the invoice's PDF: "da" or "en".
+    language: str = ""
 
     @classmethod
     def of_customer(cls, customer: Customer) -> "Buyer":
         values = {name: getattr(customer, name) for name in BUYER_FIELDS}
-        return cls(**{**values, "country": str(customer.country)})
+        return cls(**{**values, "country": str(customer.country),
+                      "language": customer.invoice_language})  # fmt: skip
 
 
 BUYER_FIELDS = tuple(field.name for field in fields(Buyer))

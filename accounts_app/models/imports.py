@@ -4,11 +4,13 @@ written nothing, and its row errors are kept here for the result page."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerImportKind(models.TextChoices):
-    CUSTOMERS = "customers", "Customers"
-    INVOICE_LINES = "invoice_lines", "Invoices (one row per line)"
+    CUSTOMERS = "customers", _("Customers")
+    INVOICE_LINES = "invoice_lines", _("Invoices (one row per line)")
 
 
 class LedgerImportFormat(models.TextChoices):
@@ -17,10 +19,10 @@ class LedgerImportFormat(models.TextChoices):
 
 
 class LedgerImportState(models.TextChoices):
-    PENDING = "pending", "Waiting for a worker"
-    RUNNING = "running", "Importing"
-    DONE = "done", "Imported"
-    REFUSED = "refused", "Refused: nothing was imported"
+    PENDING = "pending", _("Waiting for a worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", pgettext_lazy("import state", "Imported")
+    REFUSED = "refused", _("Refused: nothing was imported")
 
 
 class LedgerImport(models.Model):
@@ -28,13 +30,16 @@ class LedgerImport(models.Model):
     FileFormat = LedgerImportFormat
     State = LedgerImportState
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    file_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=10, choices=FileFormat.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=10, choices=FileFormat.choices)
     # The file itself, so that a worker on another machine can read it.
     content = models.BinaryField()
-    total_rows = models.PositiveIntegerField()
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    total_rows = models.PositiveIntegerField(_("total rows"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices,
+                             default=State.PENDING)  # fmt: skip
+    # The language of the person who uploaded it: its row errors are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
     # {"new": n, "update": n, "skip": n} once done.
     totals = models.JSONField(default=dict, blank=True)
     # [{"row": n, "message": "..."}], the row counted from the first row under the header;
@@ -49,6 +54,8 @@ class LedgerImport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
         # No screen of its own: an import is seen through the list it imports into, with that
         # list's permissions.
         default_permissions = ()
@@ -74,7 +81,9 @@ class LedgerImport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.file_name}"
+        return gettext("%(kind)s from %(file)s") % {
+            "kind": self.get_kind_display(), "file": self.file_name
+        }
 
     @property
     def finished(self) -> bool:

@@ -6,11 +6,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts_app.currency import exchange_rate_normalize, exchange_rate_problem
 from accounts_app.errors import InvoiceLockedError
 from accounts_app.models.buyer import BUYER_FIELDS, Buyer, buyer_field
-from accounts_app.models.customers import Customer, Project, currency_code_validator
+from accounts_app.models.customers import (
+    INVOICE_LANGUAGES,
+    Customer,
+    Project,
+    currency_code_validator,
+)
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
 from accounts_app.money import PER_DOCUMENT, PER_LINE, line_amounts, money_round
 from accounts_app.validators import ledger_date_validate, money_amount_problem
@@ -29,7 +36,7 @@ class InvoiceQuerySet(models.QuerySet):
     def delete(self):
         if self.exclude(state=Invoice.State.DRAFT).exists():
             raise InvoiceLockedError(
-                "Only draft invoices can be deleted; credit a finalized invoice instead."
+                gettext("Only draft invoices can be deleted; credit a finalized invoice instead.")
             )
         return super().delete()
 
@@ -41,11 +48,11 @@ def ledger_vat_rounding() -> str:
 
 class Invoice(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        FINALIZED = "finalized", "Finalized"
-        PARTLY_PAID = "partly_paid", "Partly paid"
-        PAID = "paid", "Paid"
-        CREDITED = "credited", "Credited"
+        DRAFT = "draft", _("Draft")
+        FINALIZED = "finalized", _("Finalized")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
+        PAID = "paid", _("Paid")
+        CREDITED = "credited", _("Credited")
 
     # What a finalized invoice may no longer change; state and amount_paid move with payments.
     # `external_number` is left out on purpose: the accounting system numbers the invoice only
@@ -57,35 +64,46 @@ class Invoice(models.Model):
         "import_reference", *(f"buyer_{name}" for name in BUYER_FIELDS), "vat_rounding",
     )  # fmt: skip
 
-    number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
+    number = models.PositiveIntegerField(
+        _("number"), null=True, blank=True, unique=True, editable=False
+    )
     state = models.CharField(
-        max_length=20, choices=State.choices, default=State.DRAFT, editable=False
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
     )
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices",
+                                 verbose_name=_("customer"))  # fmt: skip
     project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
-    )
-    issue_date = models.DateField(default=timezone.localdate)
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
+        verbose_name=_("project"),
+    )  # fmt: skip
+    issue_date = models.DateField(_("issue date"), default=timezone.localdate)
     payment_condition = models.ForeignKey(
-        PaymentCondition, on_delete=models.PROTECT, related_name="invoices"
-    )
+        PaymentCondition, on_delete=models.PROTECT, related_name="invoices",
+        verbose_name=_("payment condition"),
+    )  # fmt: skip
     due_date = models.DateField(
+        _("due date"),
         null=True,
         blank=True,
-        help_text="Computed from the payment condition; give it only for a 'due date' condition.",
+        help_text=_(
+            "Computed from the payment condition; give it only for a 'due date' condition."
+        ),
     )
-    currency = models.CharField(max_length=3, default="DKK", validators=[currency_code_validator])
+    currency = models.CharField(_("currency"), max_length=3, default="DKK",
+                                validators=[currency_code_validator])  # fmt: skip
     exchange_rate = models.DecimalField(
+        _("exchange rate"),
         max_digits=12,
         decimal_places=6,
         null=True,
         blank=True,
-        help_text="The ledger's base currency for one unit of the invoice currency (1 for the "
-        "base currency). Empty for a foreign currency: e-conomic applies its own rate.",
-    )
-    our_reference = models.CharField(max_length=255, blank=True)
-    their_reference = models.CharField(max_length=255, blank=True)
-    notes = models.TextField(blank=True)
+        help_text=_("The ledger's base currency for one unit of the invoice currency (1 for the "
+                    "base currency). Empty for a foreign currency: e-conomic applies its own "
+                    "rate."),
+    )  # fmt: skip
+    our_reference = models.CharField(_("our reference"), max_length=255, blank=True)
+    their_reference = models.CharField(_("their reference"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     credited_invoice = models.ForeignKey(
         "self",
         null=True,
@@ -93,58 +111,66 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="credit_notes",
         editable=False,
-        help_text="Set on a credit note: the invoice it credits.",
+        verbose_name=_("credited invoice"),
+        help_text=_("Set on a credit note: the invoice it credits."),
     )
     corrects = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by",
-        editable=False,
-        help_text="Set on a correction: the invoice it replaces, which its credit note cancels.",
+        editable=False, verbose_name=_("corrects"),
+        help_text=_("Set on a correction: the invoice it replaces, which its credit note "
+                    "cancels."),
     )  # fmt: skip
     import_reference = models.CharField(
+        _("import reference"),
         max_length=100,
         blank=True,
-        help_text="The key an imported invoice came with, so a second import does not "
-        "create it again.",
-    )
+        help_text=_("The key an imported invoice came with, so a second import does not "
+                    "create it again."),
+    )  # fmt: skip
     # The buyer as issued, copied from the customer by invoice_finalize: an issued invoice keeps
     # its recipient and VAT treatment when the customer is edited later. Empty on a draft.
-    buyer_name = buyer_field("buyer's name", 255)
-    buyer_address = buyer_field("buyer's address", 255)
-    buyer_zip_code = buyer_field("buyer's zip code", 20)
-    buyer_city = buyer_field("buyer's city", 100)
-    buyer_country = buyer_field("buyer's country", 2)
-    buyer_vat_number = buyer_field("buyer's CVR / VAT number", 20)
-    buyer_ean = buyer_field("buyer's EAN", 13)
+    buyer_name = buyer_field(_("buyer's name"), 255)
+    buyer_address = buyer_field(_("buyer's address"), 255)
+    buyer_zip_code = buyer_field(_("buyer's zip code"), 20)
+    buyer_city = buyer_field(_("buyer's city"), 100)
+    buyer_country = buyer_field(_("buyer's country"), 2)
+    buyer_vat_number = buyer_field(_("buyer's CVR / VAT number"), 20)
+    buyer_ean = buyer_field(_("buyer's EAN"), 13)
     buyer_vat_situation = buyer_field(
-        "buyer's VAT situation", 20, choices=Customer.VatSituation.choices
+        _("buyer's VAT situation"), 20, choices=Customer.VatSituation.choices
     )
-    buyer_kind = buyer_field("buyer's kind", 10, choices=Customer.Kind.choices)
+    buyer_kind = buyer_field(_("buyer's kind"), 10, choices=Customer.Kind.choices)
+    # The language its PDF is written in, fixed at issue like the rest of the buyer.
+    buyer_language = buyer_field(_("buyer's language"), 2, choices=INVOICE_LANGUAGES)
     external_number = models.CharField(
+        _("external number"),
         max_length=30,
         blank=True,
         editable=False,
-        help_text="The number the accounting system gave it, when that number is copied back "
-        "(our own number stays the invoice's number).",
-    )
+        help_text=_("The number the accounting system gave it, when that number is copied back "
+                    "(our own number stays the invoice's number)."),
+    )  # fmt: skip
     # How its VAT is rounded, as the ledger was set when it was made (LEDGER_VAT_ROUNDING):
     # fixed with it at issue, so its totals and PDF never change with the setting.
     vat_rounding = models.CharField(
-        "VAT rounding", max_length=10, editable=False, default=ledger_vat_rounding,
-        choices=[(PER_LINE, "Per line"), (PER_DOCUMENT, "Per document and rate")],
+        _("VAT rounding"), max_length=10, editable=False, default=ledger_vat_rounding,
+        choices=[(PER_LINE, _("Per line")), (PER_DOCUMENT, _("Per document and rate"))],
     )  # fmt: skip
-    net_total = money_field(editable=False)
-    vat_total = money_field("VAT total", editable=False)
-    gross_total = money_field(editable=False)
-    amount_paid = money_field(editable=False)
-    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    net_total = money_field(_("net total"), editable=False)
+    vat_total = money_field(_("VAT total"), editable=False)
+    gross_total = money_field(_("gross total"), editable=False)
+    amount_paid = money_field(_("amount paid"), editable=False)
+    finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = [F("number").desc(nulls_first=True), "-id"]
-        permissions = [("finalize_invoice", "Can finalize invoices and create credit notes")]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        permissions = [("finalize_invoice", _("Can finalize invoices and create credit notes"))]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(state="draft") & Q(number__isnull=True))
@@ -224,8 +250,13 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        kind = "Credit note" if self.is_credit_note else "Invoice"
-        return f"{kind} {self.number}" if self.number else f"{kind} draft #{self.pk}"
+        if self.number:
+            template = gettext("Credit note %(number)s") if self.is_credit_note else gettext(
+                "Invoice %(number)s")
+            return template % {"number": self.number}
+        template = gettext("Credit note draft #%(id)s") if self.is_credit_note else gettext(
+            "Invoice draft #%(id)s")
+        return template % {"id": self.pk}
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
@@ -239,8 +270,9 @@ class Invoice(models.Model):
         stored_state = Invoice.objects.filter(pk=self.pk).values_list("state", flat=True).first()
         if stored_state not in (None, self.State.DRAFT):
             raise InvoiceLockedError(
-                f"{self} is finalized and cannot be deleted; create a credit note instead."
-            )
+                gettext("%(invoice)s is finalized and cannot be deleted; create a credit note "
+                        "instead.") % {"invoice": self}
+            )  # fmt: skip
         return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
@@ -258,12 +290,14 @@ class Invoice(models.Model):
             except ValidationError as error:
                 problems["issue_date"] = error.messages[0]
         if self.due_date and self.issue_date and self.due_date < self.issue_date:
-            problems["due_date"] = "The due date is before the issue date: enter a later one."
-        if self.project_id and self.customer_id and self.project.customer_id != self.customer_id:
-            problems["project"] = (
-                f"Project {self.project} belongs to {self.project.customer}, not to "
-                f"{self.customer}: choose one of this customer's projects, or none."
+            problems["due_date"] = gettext(
+                "The due date is before the issue date: enter a later one."
             )
+        if self.project_id and self.customer_id and self.project.customer_id != self.customer_id:
+            problems["project"] = gettext(
+                "Project %(project)s belongs to %(owner)s, not to %(customer)s: choose one of "
+                "this customer's projects, or none."
+            ) % {"project": self.project, "owner": self.project.customer, "customer": self.customer}
         if problem := exchange_rate_problem(currency=self.currency, rate=self.exchange_rate):
             problems["exchange_rate"] = problem
         return problems
@@ -295,42 +329,49 @@ class Invoice(models.Model):
         changed = [name for name in self.LOCKED_FIELDS if getattr(self, name) != stored[name]]
         if changed:
             raise InvoiceLockedError(
-                f"{self} is finalized; {', '.join(changed)} cannot change. "
-                "Create a credit note and issue a new invoice instead."
-            )
+                gettext("%(invoice)s is finalized; %(fields)s cannot change. Create a credit "
+                        "note and issue a new invoice instead.")
+                % {"invoice": self, "fields": ", ".join(changed)}
+            )  # fmt: skip
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField(default=0)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines",
+                                verbose_name=_("invoice"))  # fmt: skip
+    position = models.PositiveIntegerField(_("position"), default=0)
     service_type = models.ForeignKey(
-        ServiceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    description = models.CharField(max_length=500)
-    quantity = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+        ServiceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("service type"),
+    )  # fmt: skip
+    description = models.CharField(_("description"), max_length=500)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2,
+                                   default=Decimal("1"))  # fmt: skip
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
     discount_percent = models.DecimalField(
-        "discount %", max_digits=5, decimal_places=2, default=Decimal("0")
+        _("discount %"), max_digits=5, decimal_places=2, default=Decimal("0")
     )
     vat_code = models.ForeignKey(
         VatCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name="VAT code",
+        verbose_name=_("VAT code"),
     )  # fmt: skip
     sales_account = models.ForeignKey(
-        SalesAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        SalesAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("sales account"),
+    )  # fmt: skip
     # The VAT code and rate as issued, copied by invoice_finalize: a later edit of the VAT code
     # changes no issued line. Empty on a draft's line.
-    issued_vat_code = models.CharField("VAT code as issued", max_length=20, blank=True,
+    issued_vat_code = models.CharField(_("VAT code as issued"), max_length=20, blank=True,
                                        editable=False)  # fmt: skip
     issued_vat_rate = models.DecimalField(
-        "VAT % as issued", max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+        _("VAT % as issued"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
-    net_amount = money_field(editable=False)
-    vat_amount = money_field("VAT amount", editable=False)
+    net_amount = money_field(_("net amount"), editable=False)
+    vat_amount = money_field(_("VAT amount"), editable=False)
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
@@ -360,7 +401,7 @@ class InvoiceLine(models.Model):
         if None in (self.quantity, self.unit_price, self.discount_percent):
             return  # the form names the missing field
         net, vat = self.amounts()
-        if problem := money_amount_problem(net + vat, "The line's amount"):
+        if problem := money_amount_problem(net + vat, gettext("The line's amount")):
             raise ValidationError(problem, code="amount_too_large")
 
     def amounts(self) -> tuple[Decimal, Decimal]:
@@ -395,6 +436,6 @@ class InvoiceLine(models.Model):
         state = Invoice.objects.filter(pk=self.invoice_id).values_list("state", flat=True).first()
         if state not in (None, Invoice.State.DRAFT):
             raise InvoiceLockedError(
-                f"The lines of {self.invoice} cannot change because it is finalized; "
-                "create a credit note instead."
-            )
+                gettext("The lines of %(invoice)s cannot change because it is finalized; "
+                        "create a credit note instead.") % {"invoice": self.invoice}
+            )  # fmt: skip

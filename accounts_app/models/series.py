@@ -1,6 +1,8 @@
 """The counter that numbers invoices gap-free."""
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class InvoiceNumberSeries(models.Model):
@@ -9,11 +11,12 @@ class InvoiceNumberSeries(models.Model):
     PostgreSQL the row lock serialises concurrent finalizations, on SQLite the IMMEDIATE
     transaction does; a rollback gives the number back, so the series has no gaps."""
 
-    name = models.CharField(max_length=50, unique=True)
-    next_number = models.PositiveIntegerField(default=1)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    next_number = models.PositiveIntegerField(_("next number"), default=1)
 
     class Meta:
-        verbose_name_plural = "invoice number series"
+        verbose_name = _("invoice number series")
+        verbose_name_plural = _("invoice number series")
         constraints = [
             models.CheckConstraint(
                 condition=Q(next_number__gte=1), name="invoice_number_series_starts_at_one"
@@ -21,4 +24,6 @@ class InvoiceNumberSeries(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (next {self.next_number})"
+        return gettext("%(name)s (next %(number)s)") % {
+            "name": self.name, "number": self.next_number
+        }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.errors import InvoiceCorrectError
 from accounts_app.models import Invoice
@@ -66,20 +67,22 @@ def _draft_copy(original: Invoice) -> Invoice:
 def invoice_correct_problem(*, invoice: Invoice) -> str | None:
     """Why the invoice cannot be corrected, with the way out; None when it can."""
     if invoice.is_draft:
-        return f"{invoice} is a draft; edit it instead of correcting it."
+        return _("%(invoice)s is a draft; edit it instead of correcting it.") % {"invoice": invoice}
     if invoice.is_credit_note:
-        return (
-            f"{invoice} is a credit note and cannot be corrected; it cancels "
-            f"{invoice.credited_invoice}. Issue a new invoice instead."
-        )
+        return _(
+            "%(invoice)s is a credit note and cannot be corrected; it cancels %(credited)s. Issue "
+            "a new invoice instead."
+        ) % {"invoice": invoice, "credited": invoice.credited_invoice}
     correction = Invoice.objects.filter(corrects=invoice).first()
     if correction is not None:
-        return f"{invoice} has already been corrected by {correction}; edit or finalize that one."
+        return _(
+            "%(invoice)s has already been corrected by %(correction)s; edit or finalize that one."
+        ) % {"invoice": invoice, "correction": correction}
     if invoice.state == Invoice.State.CREDITED or invoice.credit_notes.exists():
-        return (
-            f"{invoice} has already been credited, so it cannot be corrected; "
-            "issue a new invoice instead."
-        )
+        return _(
+            "%(invoice)s has already been credited, so it cannot be corrected; issue a new "
+            "invoice instead."
+        ) % {"invoice": invoice}
     return None
 
 

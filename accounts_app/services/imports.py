@@ -16,7 +16,9 @@ from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.formats import base_formats
 
 from accounts_app.enqueue import ledger_import_task_enqueue
@@ -34,11 +36,11 @@ FORMATS = {
     LedgerImport.FileFormat.CSV: base_formats.CSV,
     LedgerImport.FileFormat.XLSX: base_formats.XLSX,
 }
-UNEXPECTED = (
-    "The import stopped on an unexpected error (logged as ledger import {id}); nothing was "
+UNEXPECTED = gettext_lazy(
+    "The import stopped on an unexpected error (logged as ledger import %(id)s); nothing was "
     "imported. Try again, or ask the administrator to look the error up in the log."
 )
-STOPPED = "Stopped before the end: nothing was imported. Import the file again."
+STOPPED = gettext_lazy("Stopped before the end: nothing was imported. Import the file again.")
 # Messages that are written for finance staff; any other exception is logged, not shown.
 PLAIN_ERRORS = (ValueError, LedgerError, ValidationError)
 
@@ -56,26 +58,29 @@ def import_dataset(*, content: bytes, file_format: str) -> tablib.Dataset:
         dataset = data_format.create_dataset(data)
     except UnicodeDecodeError as error:
         raise LedgerImportFileError(
-            "The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again."
+            _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
         ) from error
     except Exception as error:  # each format's reader raises its own kinds for a damaged file
         raise LedgerImportFileError(
-            f"The file cannot be read as {file_format.upper()} ({type(error).__name__}); "
-            "check that the format chosen is the file's."
-        ) from error
+            _("The file cannot be read as %(format)s (%(error)s); check that the format chosen "
+              "is the file's.") % {"format": file_format.upper(), "error": type(error).__name__}
+        ) from error  # fmt: skip
     if not len(dataset):
-        raise LedgerImportFileError("The file has no rows under its header row; nothing to import.")
+        raise LedgerImportFileError(
+            _("The file has no rows under its header row; nothing to import.")
+        )
     return dataset
 
 
 def ledger_import_start(
-    *, kind: str, file_name: str, content: bytes, file_format: str, user
+    *, kind: str, file_name: str, content: bytes, file_format: str, user, language: str = ""
 ) -> LedgerImport:
-    """Keep an uploaded file and queue its import. Raises LedgerImportFileError, keeping nothing."""
+    """Keep an uploaded file and queue its import, to report in `language` (the uploader's;
+    empty: the installation's). Raises LedgerImportFileError, keeping nothing."""
     dataset = import_dataset(content=content, file_format=file_format)
     ledger_import = LedgerImport.objects.create(
         kind=kind, file_name=file_name[:255], file_format=file_format, content=content,
-        total_rows=len(dataset), created_by=user,
+        total_rows=len(dataset), created_by=user, language=language,
     )  # fmt: skip
     ledger_import_task_enqueue(ledger_import_id=ledger_import.pk)
     return ledger_import
@@ -93,17 +98,23 @@ def ledger_import_run(*, ledger_import_id: int) -> LedgerImport | None:
     if not claimed:
         return None
     ledger_import = LedgerImport.objects.get(pk=ledger_import_id)
-    try:
-        totals, row_errors = _import_rows(ledger_import)
-    except Exception:  # the task must record an outcome; the traceback goes to the log only
-        logger.exception("ledger import %s stopped", ledger_import.pk)
-        totals, row_errors = {}, [{"row": 0, "message": UNEXPECTED.format(id=ledger_import.pk)}]
+    # The row errors are kept as words, in the language of whoever uploaded the file.
+    with translation.override(ledger_import.language or settings.LANGUAGE_CODE):
+        totals, row_errors = _import_outcome(ledger_import)
     ledger_import.state = LedgerImport.State.REFUSED if row_errors else LedgerImport.State.DONE
     ledger_import.totals, ledger_import.row_errors = totals, row_errors
     ledger_import.finished_at = timezone.now()
     ledger_import.save(update_fields=["state", "totals", "row_errors", "finished_at"])
     caches["progress"].delete(progress_key(ledger_import.pk))
     return ledger_import
+
+
+def _import_outcome(ledger_import: LedgerImport) -> tuple[dict, list[dict]]:
+    try:
+        return _import_rows(ledger_import)
+    except Exception:  # the task must record an outcome; the traceback goes to the log only
+        logger.exception("ledger import %s stopped", ledger_import.pk)
+        return {}, [{"row": 0, "message": UNEXPECTED % {"id": ledger_import.pk}}]
 
 
 def _import_rows(ledger_import: LedgerImport) -> tuple[dict, list[dict]]:
@@ -135,11 +146,13 @@ def import_messages(result, *, resource, ledger_import_id: int = 0) -> list[dict
         for error in row.errors:
             messages.append({"row": error.number, "message": _error_words(error, ledger_import_id)})
     columns = {name: field.column_name for name, field in resource.fields.items()}
+    # A message that begins with a column of the file names its column itself.
+    file_columns = (*columns.values(), *resource.row_columns)
     for invalid in result.invalid_rows:
         for attribute, texts in invalid.error_dict.items():
             column = columns.get(attribute, attribute)
             for text in texts:
-                named = text.startswith(column) or attribute == NON_FIELD_ERRORS
+                named = text.startswith(file_columns) or attribute == NON_FIELD_ERRORS
                 messages.append(
                     {"row": invalid.number, "message": text if named else f"{column}: {text}"}
                 )
@@ -151,7 +164,7 @@ def _error_words(error, ledger_import_id: int) -> str:
     if isinstance(error.error, PLAIN_ERRORS):
         return error.error.message if isinstance(error.error, LedgerError) else _text(error.error)
     logger.error("ledger import %s: %s", ledger_import_id, error.traceback)
-    return UNEXPECTED.format(id=ledger_import_id)
+    return UNEXPECTED % {"id": ledger_import_id}
 
 
 def _text(error) -> str:
@@ -172,7 +185,7 @@ def ledger_import_stopped(ledger_import: LedgerImport) -> bool:
 def ledger_import_status(*, ledger_import: LedgerImport) -> dict:
     """What the progress page shows: the state and how many rows are through."""
     if ledger_import_stopped(ledger_import):
-        return {"state": "stopped", "state_label": STOPPED, "finished": True, "done": 0,
+        return {"state": "stopped", "state_label": str(STOPPED), "finished": True, "done": 0,
                 "total": ledger_import.total_rows}  # fmt: skip
     if ledger_import.finished:
         done = ledger_import.total_rows
@@ -182,7 +195,7 @@ def ledger_import_status(*, ledger_import: LedgerImport) -> dict:
         done = 0
     return {
         "state": ledger_import.state,
-        "state_label": ledger_import.get_state_display(),
+        "state_label": str(ledger_import.get_state_display()),
         "finished": ledger_import.finished,
         "done": done,
         "total": ledger_import.total_rows,

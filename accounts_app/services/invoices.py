@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts_app.currency import exchange_rate_problem
 from accounts_app.errors import (
@@ -30,7 +31,7 @@ from accounts_app.models import (
     ServiceType,
     VatCode,
 )
-from accounts_app.money import LineAmounts, totals_from_lines
+from accounts_app.money import LineAmounts, Money, totals_from_lines
 from accounts_app.signals import invoice_finalized
 from accounts_app.validators import money_amount_problem
 
@@ -56,9 +57,9 @@ def invoice_due_date(
             return issue_date.replace(day=last_day) + datetime.timedelta(days=condition.days)
     except OverflowError as error:
         raise InvoiceInvalidError(
-            f"{issue_date:%Y-%m-%d} with {condition.days} days of credit has no due date: "
-            "check the issue date's year."
-        ) from error
+            _("%(date)s with %(days)s days of credit has no due date: check the issue date's "
+              "year.") % {"date": f"{issue_date:%Y-%m-%d}", "days": condition.days}
+        ) from error  # fmt: skip
     if condition.kind in (Kind.CASH, Kind.PREPAID):
         return issue_date
     return given
@@ -96,7 +97,8 @@ def invoice_draft_save(*, invoice: Invoice) -> Invoice:
     InvoiceExchangeRateError, saving nothing, when the rate does not fit the currency."""
     if invoice.pk is not None and not _stored_state_is_draft(invoice):
         raise InvoiceLockedError(
-            f"{invoice} is finalized and cannot be edited; create a credit note instead."
+            _("%(invoice)s is finalized and cannot be edited; create a credit note instead.")
+            % {"invoice": invoice}
         )
     _refuse_unfitting_exchange_rate(invoice)
     _refuse_header_problems(invoice)
@@ -145,7 +147,9 @@ def invoice_line_add(
 def invoice_totals_recompute(*, invoice: Invoice) -> Invoice:
     """Store the sums of the rounded lines on the invoice, so lists never aggregate per row."""
     totals = totals_from_lines(invoice_line_amounts(invoice=invoice), rounding=invoice.vat_rounding)
-    if problem := money_amount_problem(totals.gross, f"The gross of {invoice}"):
+    if problem := money_amount_problem(
+        totals.gross, _("The gross of %(invoice)s") % {"invoice": invoice}
+    ):
         raise InvoiceInvalidError(problem)
     if (invoice.net_total, invoice.vat_total) != (totals.net, totals.vat):
         invoice.net_total, invoice.vat_total = totals.net, totals.vat
@@ -262,7 +266,7 @@ def _credit_note_draft(original: Invoice, issue_date: datetime.date) -> Invoice:
         due_date=issue_date,
         currency=original.currency,
         exchange_rate=original.exchange_rate,
-        our_reference=f"Credits invoice {original.number}",
+        our_reference=_credits_reference(original),
         their_reference=original.their_reference,
         credited_invoice=original,
         vat_rounding=original.vat_rounding,  # the exact negative of what was issued
@@ -273,6 +277,12 @@ def _credit_note_draft(original: Invoice, issue_date: datetime.date) -> Invoice:
         line.quantity = -line.quantity
         line.save()
     return credit_note
+
+
+def _credits_reference(original: Invoice) -> str:
+    # Printed on the credit note's PDF, which is written in the credited invoice's language.
+    with translation.override(original.buyer.language or None):
+        return _("Credits invoice %(number)s") % {"number": original.number}
 
 
 def _series() -> InvoiceNumberSeries:
@@ -290,31 +300,34 @@ def _series_take_number(series: InvoiceNumberSeries) -> int:
 
 def _refuse_unless_finalizable(invoice: Invoice) -> None:
     if invoice.state != Invoice.State.DRAFT:
-        raise InvoiceFinalizeError(f"{invoice} is already finalized.")
+        raise InvoiceFinalizeError(_("%(invoice)s is already finalized.") % {"invoice": invoice})
     lines = list(invoice.lines.all())
     if not lines:
         raise InvoiceFinalizeError(
-            f"{invoice} has no lines. Add at least one line before finalizing."
+            _("%(invoice)s has no lines. Add at least one line before finalizing.")
+            % {"invoice": invoice}
         )
     without_vat = [line.description for line in lines if line.vat_code_id is None]
     if without_vat:
         raise InvoiceFinalizeError(
-            f"{invoice} cannot be finalized: these lines have no VAT code: "
-            f"{', '.join(without_vat)}. Choose a VAT code on each line."
-        )
+            _("%(invoice)s cannot be finalized: these lines have no VAT code: %(lines)s. Choose a "
+              "VAT code on each line.") % {"invoice": invoice, "lines": ", ".join(without_vat)}
+        )  # fmt: skip
     _refuse_header_problems(invoice)
     if invoice.payment_condition.kind == Kind.DUE_DATE and invoice.due_date is None:
         raise InvoiceFinalizeError(
-            f"{invoice} uses a 'due date' payment condition but has no due date. Enter one."
+            _("%(invoice)s uses a 'due date' payment condition but has no due date. Enter one.")
+            % {"invoice": invoice}
         )
 
 
 def _refuse_negative_total(invoice: Invoice) -> None:
     if not invoice.is_credit_note and invoice.gross_total < 0:
         raise InvoiceFinalizeError(
-            f"{invoice} totals {invoice.gross_total}, less than nothing: only a credit note pays "
-            "money back. Correct the lines, or credit the invoice the amount belongs to."
-        )
+            _("%(invoice)s totals %(total)s, less than nothing: only a credit note pays money "
+              "back. Correct the lines, or credit the invoice the amount belongs to.")
+            % {"invoice": invoice, "total": Money(invoice.gross_total, invoice.currency)}
+        )  # fmt: skip
 
 
 def _refuse_header_problems(invoice: Invoice) -> None:
@@ -329,11 +342,18 @@ def _refuse_unfitting_exchange_rate(invoice: Invoice) -> None:
 
 def _refuse_unless_creditable(invoice: Invoice) -> None:
     if invoice.state == Invoice.State.DRAFT:
-        raise InvoiceCreditError(f"{invoice} is a draft; delete or edit it instead of crediting.")
+        raise InvoiceCreditError(
+            _("%(invoice)s is a draft; delete or edit it instead of crediting.")
+            % {"invoice": invoice}
+        )
     if invoice.is_credit_note:
-        raise InvoiceCreditError(f"{invoice} is a credit note and cannot itself be credited.")
+        raise InvoiceCreditError(
+            _("%(invoice)s is a credit note and cannot itself be credited.") % {"invoice": invoice}
+        )
     if invoice.state == Invoice.State.CREDITED or invoice.credit_notes.exists():
-        raise InvoiceCreditError(f"{invoice} has already been credited.")
+        raise InvoiceCreditError(
+            _("%(invoice)s has already been credited.") % {"invoice": invoice}
+        )
 
 
 def _stored_state_is_draft(invoice: Invoice) -> bool:

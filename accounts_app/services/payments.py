@@ -5,9 +5,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts_app.errors import PaymentError
 from accounts_app.models import Invoice, Payment
+from accounts_app.money import Money
 from accounts_app.signals import payment_registered
 from accounts_app.validators import payment_date_validate
 
@@ -51,12 +53,14 @@ def payment_correct(
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
         if amount == 0:
-            raise PaymentError("A payment of 0 changes nothing; delete it instead.")
+            raise PaymentError(_("A payment of 0 changes nothing; delete it instead."))
         if invoice.amount_paid - payment.amount + amount < 0:
             raise PaymentError(
-                f"Changing {payment.amount} to {amount} would leave {invoice} with less than "
-                f"nothing paid (paid so far: {invoice.amount_paid})."
-            )
+                _("Changing %(before)s to %(after)s would leave %(invoice)s with less than "
+                  "nothing paid (paid so far: %(paid)s).")
+                % {"before": _money(payment.amount, invoice), "after": _money(amount, invoice),
+                   "invoice": invoice, "paid": _money(invoice.amount_paid, invoice)}
+            )  # fmt: skip
         payment.amount, payment.date = amount, date
         payment.external_reference = external_reference or payment.external_reference
         payment.save(update_fields=["amount", "date", "external_reference"])
@@ -101,22 +105,31 @@ def payment_check(
     e-conomic recorded is taken with its own date and amount: the accounting system is the record
     of what came in, and what it disagrees on is the reconciliation's to show."""
     if invoice.state == State.DRAFT:
-        raise PaymentError(f"{invoice} is a draft; finalize it before registering payments.")
+        raise PaymentError(
+            _("%(invoice)s is a draft; finalize it before registering payments.")
+            % {"invoice": invoice}
+        )
     if invoice.is_credit_note:
-        raise PaymentError(f"{invoice} is a credit note; it takes no payments.")
+        raise PaymentError(
+            _("%(invoice)s is a credit note; it takes no payments.") % {"invoice": invoice}
+        )
     if amount == 0:
-        raise PaymentError("A payment of 0 changes nothing; enter the amount received.")
+        raise PaymentError(_("A payment of 0 changes nothing; enter the amount received."))
     if invoice.amount_paid + amount < 0:
         raise PaymentError(
-            f"Reversing {-amount} would leave {invoice} with less than nothing paid "
-            f"(paid so far: {invoice.amount_paid})."
-        )
+            _("Reversing %(amount)s would leave %(invoice)s with less than nothing paid (paid so "
+              "far: %(paid)s).") % {"amount": _money(-amount, invoice), "invoice": invoice,
+                                    "paid": _money(invoice.amount_paid, invoice)}
+        )  # fmt: skip
     if source != Payment.Source.ECONOMIC:
         _refuse_implausible(invoice=invoice, amount=amount, date=date)
     if external_reference and Payment.objects.filter(
         source=source, external_reference=external_reference
     ).exists():
-        raise PaymentError(f"Payment {external_reference!r} from {source} is already recorded.")
+        raise PaymentError(
+            _("Payment %(reference)s from %(source)s is already recorded.")
+            % {"reference": repr(external_reference), "source": source}
+        )
 
 
 def _refuse_implausible(*, invoice: Invoice, amount: Decimal, date: datetime.date | None) -> None:
@@ -129,6 +142,13 @@ def _refuse_implausible(*, invoice: Invoice, amount: Decimal, date: datetime.dat
     overpaid = invoice.amount_paid + amount - invoice.gross_total
     if amount > 0 and overpaid > invoice.gross_total:
         raise PaymentError(
-            f"{amount} would overpay {invoice} by {overpaid}, more than its gross of "
-            f"{invoice.gross_total} (paid so far: {invoice.amount_paid}): check the amount."
-        )
+            _("%(amount)s would overpay %(invoice)s by %(overpaid)s, more than its gross of "
+              "%(gross)s (paid so far: %(paid)s): check the amount.")
+            % {"amount": _money(amount, invoice), "invoice": invoice,
+               "overpaid": _money(overpaid, invoice), "gross": _money(invoice.gross_total, invoice),
+               "paid": _money(invoice.amount_paid, invoice)}
+        )  # fmt: skip
+
+
+def _money(amount: Decimal, invoice: Invoice) -> Money:
+    return Money(amount, invoice.currency)

@@ -11,6 +11,9 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,8 +26,12 @@ from accounts_app.money import vat_by_rate
 from accounts_app.services.invoices import invoice_line_amounts
 
 STYLES = getSampleStyleSheet()
-LINE_HEADER = ["Description", "Quantity", "Unit price", "Discount %", "VAT %", "Amount"]
-# The wording SKAT asks for when the buyer, not the seller, accounts for the VAT.
+LINE_HEADER = [
+    gettext_lazy("Description"), gettext_lazy("Quantity"), gettext_lazy("Unit price"),
+    gettext_lazy("Discount %"), gettext_lazy("VAT %"), gettext_lazy("Amount"),
+]  # fmt: skip
+# The wording SKAT asks for when the buyer, not the seller, accounts for the VAT: in Danish on
+# every invoice, with its meaning beside it in English.
 REVERSE_CHARGE = "Omvendt betalingspligt"
 
 
@@ -64,7 +71,18 @@ def seller_missing_settings() -> list[str]:
 
 
 def invoice_render_pdf(*, invoice: Invoice) -> bytes:
-    """An A4 PDF with the number, dates, customer, lines, VAT and totals of the invoice."""
+    """An A4 PDF with the number, dates, customer, lines, VAT and totals of the invoice, in the
+    invoice's language: its buyer's, fixed when it was issued, so the PDF never changes."""
+    with translation.override(invoice_language(invoice=invoice)):
+        return _pdf(invoice)
+
+
+def invoice_language(*, invoice: Invoice) -> str:
+    """The language of the invoice's PDF: as issued, or its customer's while a draft."""
+    return invoice.buyer.language or invoice.customer.invoice_language
+
+
+def _pdf(invoice: Invoice) -> bytes:
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -96,8 +114,11 @@ def _seller_name() -> str:
 
 
 def _title(invoice: Invoice) -> str:
-    kind = "Credit note" if invoice.is_credit_note else "Invoice"
-    return f"{kind} {invoice.number}" if invoice.number else f"{kind} (draft, not numbered)"
+    if invoice.number:
+        return str(invoice)
+    if invoice.is_credit_note:
+        return _("Credit note (draft, not numbered)")
+    return _("Invoice (draft, not numbered)")
 
 
 def _paragraph(text: str, style: str = "Normal") -> Paragraph:
@@ -107,7 +128,8 @@ def _paragraph(text: str, style: str = "Normal") -> Paragraph:
 
 def _heading(invoice: Invoice) -> list:
     seller = Seller.from_settings()
-    lines = [_seller_name(), seller.address, f"CVR: {seller.cvr}" if seller.cvr else ""]
+    lines = [_seller_name(), seller.address,
+             _("CVR: %(cvr)s") % {"cvr": seller.cvr} if seller.cvr else ""]  # fmt: skip
     return [
         _paragraph("\n".join(line for line in lines if line), "Normal"),
         _paragraph(_title(invoice), "Title"),
@@ -119,24 +141,24 @@ def _customer_lines(invoice: Invoice) -> str:
     lines = [buyer.name, buyer.address, f"{buyer.zip_code} {buyer.city}".strip()]
     lines.append(str(countries.name(buyer.country)))
     if buyer.vat_number:
-        lines.append(f"CVR / VAT: {buyer.vat_number}")
+        lines.append(_("CVR / VAT: %(number)s") % {"number": buyer.vat_number})
     if buyer.ean:
-        lines.append(f"EAN: {buyer.ean}")
+        lines.append(_("EAN: %(ean)s") % {"ean": buyer.ean})
     return "\n".join(line for line in lines if line)
 
 
 def _facts_table(invoice: Invoice) -> Table:
     facts = [
-        ("Number", str(invoice.number) if invoice.number else "Draft"),
-        ("Issue date", invoice.issue_date.isoformat()),
-        ("Due date", invoice.due_date.isoformat() if invoice.due_date else "-"),
-        ("Customer no.", str(invoice.customer.number)),
-        ("Currency", invoice.currency),
+        (_("Number"), str(invoice.number) if invoice.number else _("Draft")),
+        (_("Issue date"), _date(invoice.issue_date)),
+        (_("Due date"), _date(invoice.due_date) if invoice.due_date else "-"),
+        (_("Customer no."), str(invoice.customer.number)),
+        (_("Currency"), invoice.currency),
     ]
     if invoice.credited_invoice_id:
-        facts.append(("Credits invoice", str(invoice.credited_invoice.number)))
-    for label, value in (("Our reference", invoice.our_reference),
-                         ("Your reference", invoice.their_reference)):  # fmt: skip
+        facts.append((_("Credits invoice"), str(invoice.credited_invoice.number)))
+    for label, value in ((_("Our reference"), invoice.our_reference),
+                         (_("Your reference"), invoice.their_reference)):  # fmt: skip
         if value:
             facts.append((label, value))
     facts_cell = Table([[label, _paragraph(value)] for label, value in facts])
@@ -145,19 +167,24 @@ def _facts_table(invoice: Invoice) -> Table:
     return table
 
 
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
 def _amount(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    """Two decimals, grouped, as the invoice's language writes numbers (1.234,56 or 1,234.56)."""
+    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 def _lines_table(invoice: Invoice) -> Table:
-    rows = [LINE_HEADER]
+    rows = [[str(label) for label in LINE_HEADER]]
     for line in invoice.lines.select_related("vat_code"):
         rows.append([
             _paragraph(line.description),
-            f"{line.quantity:,.2f}",
+            _amount(line.quantity),
             _amount(line.unit_price),
-            f"{line.discount_percent:.2f}",
-            f"{line.vat_rate:.2f}" if line.vat_rate is not None else "-",
+            _amount(line.discount_percent),
+            _amount(line.vat_rate) if line.vat_rate is not None else "-",
             _amount(line.net_amount),
         ])  # fmt: skip
     table = Table(rows, colWidths=[70 * mm, 20 * mm, 25 * mm, 20 * mm, 15 * mm, 24 * mm],
@@ -175,16 +202,17 @@ def _vat_by_rate(invoice: Invoice) -> list[tuple[str, str]]:
     """One row per VAT rate, with the net it is charged on and its VAT, rounded as the
     invoice's VAT is (the lines' own summed, or once per rate)."""
     by_rate = vat_by_rate(invoice_line_amounts(invoice=invoice), rounding=invoice.vat_rounding)
-    return [(f"VAT {rate:.2f} % of {_amount(base)}", _amount(vat))
+    return [(_("VAT %(rate)s %% of %(base)s") % {"rate": _amount(rate), "base": _amount(base)},
+             _amount(vat))
             for rate, (base, vat) in sorted(by_rate.items(), reverse=True)]  # fmt: skip
 
 
 def _totals_table(invoice: Invoice) -> Table:
     rows = [
-        ("Net total", _amount(invoice.net_total)),
+        (_("Net total"), _amount(invoice.net_total)),
         *_vat_by_rate(invoice),
-        ("VAT total", _amount(invoice.vat_total)),
-        (f"Total {invoice.currency}", _amount(invoice.gross_total)),
+        (_("VAT total"), _amount(invoice.vat_total)),
+        (_("Total %(currency)s") % {"currency": invoice.currency}, _amount(invoice.gross_total)),
     ]
     table = Table(rows, colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
     table.setStyle(TableStyle([
@@ -198,7 +226,8 @@ def _totals_table(invoice: Invoice) -> Table:
 def _reverse_charge(invoice: Invoice) -> list:
     if invoice.buyer.vat_situation != Customer.VatSituation.EU_REVERSE_CHARGE:
         return []
-    note = f"{REVERSE_CHARGE} (reverse charge): the buyer accounts for the VAT."
+    note = _("%(words)s (reverse charge): the buyer accounts for the VAT.") % {
+        "words": REVERSE_CHARGE}  # fmt: skip
     return [Spacer(1, 6 * mm), _paragraph(note)]
 
 
@@ -206,12 +235,13 @@ def _payment_details() -> list:
     seller = Seller.from_settings()
     ways = []
     if seller.pays_domestically:
-        ways.append(f"Reg. no. {seller.bank_reg}, account no. {seller.bank_account}")
+        ways.append(_("Reg. no. %(reg)s, account no. %(account)s")
+                    % {"reg": seller.bank_reg, "account": seller.bank_account})  # fmt: skip
     if seller.iban:
         ways.append(f"IBAN {seller.iban}" + (f", BIC {seller.bic}" if seller.bic else ""))
     if not ways:
         return []
-    return [Spacer(1, 6 * mm), _paragraph("Payment: " + "\n".join(ways))]
+    return [Spacer(1, 6 * mm), _paragraph(_("Payment: %(ways)s") % {"ways": "\n".join(ways)})]
 
 
 def _notes(invoice: Invoice) -> list:

@@ -1,4 +1,5 @@
-"""Template tags for the ledger's admin lists, which grow to hundreds of thousands of rows."""
+"""Template tags for the ledger's admin lists, which grow to hundreds of thousands of rows, and
+for amounts shown with their currency in the reader's language."""
 import copy
 import datetime
 
@@ -7,7 +8,16 @@ from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.db.models import Max, Min
 
+from accounts_app.money import money_display
+
 register = template.Library()
+
+
+@register.filter
+def money(amount, currency: str) -> str:
+    """`{{ invoice.gross_total|money:invoice.currency }}`: "1.234,56 kr." in Danish, "DKK
+    1,234.56" in English; empty for no amount."""
+    return "" if amount in (None, "") else money_display(amount, currency)
 
 
 def ledger_date_hierarchy(cl):

@@ -58,6 +58,8 @@ class CustomerFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: 1 + n)
     name = factory.Sequence(lambda n: f"Customer {n} ApS")
     payment_condition = factory.SubFactory(PaymentConditionFactory)
+    # Its invoices in English, as the tests read; a Danish customer's are set in its own tests.
+    language = "en"
 
 
 class ProjectFactory(DjangoModelFactory):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
 
@@ -155,3 +155,23 @@ def test_an_import_whose_worker_was_stopped_says_so_and_asks_for_the_file_again(
     status = client.get(f"{page_url}status/").json()
     assert (status["state"], status["finished"]) == ("stopped", True)
     assert "nothing was imported" in client.get(page_url).content.decode()
+
+
+def test_a_danish_clerk_reads_the_import_and_its_refusals_in_danish(
+    client, clerk, django_capture_on_commit_callbacks
+):
+    PaymentConditionFactory(name="Netto 30 dage", days=30)
+    client.force_login(clerk)
+    client.post(reverse("set_language"), {"language": "da"})
+    file = SimpleUploadedFile("kunder.csv", (
+        ",".join(HEADER) + "\n604,company,Nordlys ApS,,DK,DKK,30 dage,domestic\n"
+    ).encode())  # fmt: skip
+    answer = upload(client, CUSTOMER_IMPORT_URL, file, "csv", django_capture_on_commit_callbacks)
+    assert LedgerImport.objects.get().language == "da"
+    with translation.override("en"):  # a worker, in the installation's language
+        run_queued_tasks()
+
+    page = client.get(answer.url).content.decode()
+    assert "1 afvisning: intet blev importeret" in page
+    assert "payment_condition “30 dage” findes ikke; tilladt er: “Netto 30 dage”." in page
+    assert client.get(f"{answer.url}status/").json()["state_label"] == "Afvist: intet blev importeret"

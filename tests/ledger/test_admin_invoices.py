@@ -140,7 +140,7 @@ def test_a_payment_entered_in_the_admin_goes_through_the_service(client, clerk):
     invoice.refresh_from_db()
     assert (invoice.state, invoice.amount_paid) == (Invoice.State.PAID, Decimal("125.00"))
     page = client.get(reverse("admin:accounts_app_invoice_change", args=[invoice.pk]))
-    assert "March 20, 2026" in page.content.decode()
+    assert "20 Mar 2026" in page.content.decode()
 
 
 def test_a_payment_on_a_draft_is_a_form_error(client, clerk):

@@ -22,7 +22,7 @@ def _company(**fields) -> Customer:
 
 AS_ISSUED = Buyer(name="Møller ApS", address="Åboulevarden 1", zip_code="8000", city="Aarhus C",
                   country="DK", vat_number="13585628", ean="5790001234567",
-                  vat_situation="domestic", kind="company")  # fmt: skip
+                  vat_situation="domestic", kind="company", language="en")  # fmt: skip
 
 
 def test_finalizing_copies_the_buyer_and_each_lines_vat_code_and_rate_onto_the_invoice():

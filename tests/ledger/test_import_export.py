@@ -105,7 +105,7 @@ def test_an_import_cannot_change_a_finalized_invoice(invoice_file):
 def test_an_import_row_for_an_unknown_customer_says_to_import_customers_first(invoice_file):
     invoice_file.append(("A-3", 999, "2026-02-05", 1, "X", "1", "1.00", "0", "S25", ""))
     result = InvoiceImportResource().import_data(invoice_file, dry_run=True)
-    assert "No customer with number '999'; import the customers first." in row_errors(result)
+    assert "No customer with number “999”; import the customers first." in row_errors(result)
 
 
 def test_a_dry_run_creates_nothing(invoice_file):
@@ -143,7 +143,7 @@ def test_an_exchange_rate_that_is_not_a_number_is_a_row_error():
     rows = tablib.Dataset(("E-2", 711, "2026-02-03", 1, "Consulting", "1", "150.00", "0", "S25",
                            "", "seven"), headers=LINE_HEADERS + ["exchange_rate"])  # fmt: skip
     result = InvoiceImportResource().import_data(rows, dry_run=False)
-    assert "exchange_rate 'seven' is not a number" in row_errors(result)
+    assert "exchange_rate “seven” is not a number" in row_errors(result)
     assert not Invoice.objects.exists()
 
 
@@ -157,17 +157,17 @@ def refusals(resource, dataset) -> list[tuple[int, str]]:
     ("rows", "row", "words"),
     [
         ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10.005", "0", "S25", "")],
-         1, "unit_price '10.005' has more than 2 decimals; round it to 2"),
+         1, 'unit_price “10.005” has more than 2 decimals; round it to 2'),
         ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S25", ""),
           ("A-1", 700, "2026-02-03", 1, "Travel", "1", "20", "0", "S25", "")],
-         2, "line 1 of invoice_reference 'A-1' is in row 1 already; number the lines"),
+         2, 'line 1 of invoice_reference “A-1” is in row 1 already; number the lines'),
         ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S25", ""),
           ("A-1", 701, "2026-02-03", 2, "Travel", "1", "20", "0", "S25", "")],
-         2, "invoice_reference 'A-1' is the invoice of customer 700 (from row 1), not 701"),
+         2, 'invoice_reference “A-1” is the invoice of customer 700 (from row 1), not 701'),
         ([("A-1", 700, "2026-02-03", 1, "x" * 501, "1", "10", "0", "S25", "")],
          1, "description: Ensure this value has at most 500 characters (it has 501)."),
         ([("A-1", 700, "2026-02-03", 1, "Consulting", "1", "10", "0", "S99", "")],
-         1, "vat_code 'S99' does not exist; use one of: S25."),
+         1, 'vat_code “S99” is unknown; allowed are: “S25”.'),
         ([("A-1", 700, "2026-02-03", 1, "Consulting", "1000", "1000000000", "0", "S25", "")],
          1, "the line's net amount"),
     ],
@@ -190,13 +190,13 @@ def test_a_refused_invoice_row_names_row_and_fix_and_nothing_is_imported(rows, r
           (501, "company", "Göta AB", "", "SE", "SEK", "Net 30", "domestic")],
          2, "customer number 501 is in row 1 already; a file holds each customer once"),
         ([(502, "company", "Nordlys A/S", "", "DK", "DKK", "Net 31", "domestic")],
-         1, "payment_condition 'Net 31' does not exist; use one of: Net 30, Net 8."),
+         1, 'payment_condition “Net 31” is unknown; allowed are: “Net 30”, “Net 8”.'),
         ([(503, "firma", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic")],
-         1, "kind 'firma' is not allowed; use one of: company, person."),
+         1, 'kind “firma” is not allowed; allowed are: “company”, “person”.'),
         ([(504, "company", "Nordlys A/S", "", "Danmark", "DKK", "Net 30", "domestic")],
-         1, "country 'DANMARK' is not a country code; use a two-letter ISO 3166 code"),
+         1, 'country “DANMARK” is not a country code; use a two-letter ISO 3166 code'),
         ([("5O5", "company", "Nordlys A/S", "", "DK", "DKK", "Net 30", "domestic")],
-         1, "number '5O5' is not a whole number from 1 to 999999999; give each customer a number"),
+         1, 'number “5O5” is not a whole number from 1 to 999999999; give each customer a number'),
     ],
     ids=["number-twice", "unknown-payment-condition", "unknown-kind", "unknown-country",
          "number-not-a-number"],

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,7 +69,15 @@ def test_a_negated_line_is_the_exact_negative_of_the_line(raw_lines):
         assert (minus.net, minus.vat) == (-plus.net, -plus.vat)
 
 
-def test_money_is_shown_the_danish_way_with_its_currency():
-    assert str(Money(Decimal("3793245.24000000"), "DKK")) == "3.793.245,24 DKK"
-    assert money_display(Decimal("-1234.5"), "EUR") == "-1.234,50 EUR"
-    assert money_display(Decimal("0.125"), "SEK") == "0,13 SEK"  # rounded, not cut off
+def test_money_is_shown_the_danish_way_in_danish_with_kroner_as_kr():
+    with translation.override("da"):
+        assert str(Money(Decimal("3793245.24000000"), "DKK")) == "3.793.245,24 kr."
+        assert money_display(Decimal("-1234.5"), "EUR") == "-1.234,50 EUR"
+        assert money_display(Decimal("0.125"), "SEK") == "0,13 SEK"  # rounded, not cut off
+
+
+def test_money_is_shown_the_english_way_in_english_with_the_code_first():
+    with translation.override("en"):
+        assert str(Money(Decimal("3793245.24000000"), "DKK")) == "DKK 3,793,245.24"
+        assert money_display(Decimal("-1234.5"), "EUR") == "EUR -1,234.50"
+        assert money_display(Decimal("0.125"), "SEK") == "SEK 0.13"

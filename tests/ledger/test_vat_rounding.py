@@ -22,7 +22,7 @@ def test_per_document_the_vat_is_rounded_once_per_rate(db, settings):
     assert (invoice.vat_rounding, invoice.vat_total, invoice.gross_total) == (
         "document", Decimal("0.02"), Decimal("0.08"),
     )  # fmt: skip
-    assert "VAT 25.00 % of 0.06" in pdf_text(invoice_render_pdf(invoice=invoice))
+    assert "Moms 25,00 % af 0,06" in pdf_text(invoice_render_pdf(invoice=invoice))
 
 
 def test_an_issued_invoice_keeps_its_rounding_when_the_setting_changes(db, settings):

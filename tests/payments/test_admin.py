@@ -63,9 +63,9 @@ def test_the_index_shows_the_open_amount_paid_this_month_and_the_last_import(
 
     page = staff.get(reverse("admin:index")).content.decode()
 
-    assert "400,00 DKK" in page
-    assert "100,00 DKK" in page
-    assert "Paid 0, partly paid 1, reversed 0, changed 0 — received 100,00 DKK." in page
+    assert "DKK 400.00" in page
+    assert "DKK 100.00" in page
+    assert "Paid 0, partly paid 1, reversed 0, changed 0 — received DKK 100.00." in page
 
 
 def test_synced_payments_are_read_only(staff, paying, sandbox):

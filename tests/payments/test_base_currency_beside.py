@@ -34,7 +34,7 @@ def euro_invoice(db):
 def test_a_euro_payment_shows_its_worth_at_our_rate(admin_client, paying, euro_invoice):
     synced(paying, euro_invoice)
 
-    assert "100,00 EUR (≈ 746,00 DKK at the invoice&#x27;s rate)" in listed(admin_client)
+    assert "EUR 100.00 (≈ DKK 746.00 at the invoice&#x27;s rate)" in listed(admin_client)
 
 
 def test_the_rate_e_conomic_applied_comes_before_ours(admin_client, paying, euro_invoice):
@@ -44,7 +44,7 @@ def test_the_rate_e_conomic_applied_comes_before_ours(admin_client, paying, euro
     )  # fmt: skip
     synced(paying, euro_invoice)
 
-    assert "(≈ 745,12 DKK at the invoice&#x27;s rate)" in listed(admin_client)
+    assert "(≈ DKK 745.12 at the invoice&#x27;s rate)" in listed(admin_client)
 
 
 def test_e_conomic_s_base_amount_is_shown_with_the_exchange_difference(
@@ -53,7 +53,7 @@ def test_e_conomic_s_base_amount_is_shown_with_the_exchange_difference(
     synced(paying, euro_invoice, amount_in_base_currency=Decimal("748.00"),
            exchange_difference=Decimal("2.00"))  # fmt: skip
 
-    assert "100,00 EUR (748,00 DKK, exchange difference 2,00 DKK)" in listed(admin_client)
+    assert "EUR 100.00 (DKK 748.00, exchange difference DKK 2.00)" in listed(admin_client)
 
 
 def test_a_base_currency_payment_shows_its_amount_alone(admin_client, paying):
@@ -62,5 +62,5 @@ def test_a_base_currency_payment_shows_its_amount_alone(admin_client, paying):
 
     page = admin_client.get(reverse("admin:accounts_app_invoice_change", args=[invoice.pk]))
 
-    assert "100,00 DKK" in page.content.decode()
+    assert "DKK 100.00" in page.content.decode()
     assert "at the invoice" not in page.content.decode()

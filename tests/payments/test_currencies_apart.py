@@ -12,15 +12,15 @@ from tests.exports.conftest import make_customer, make_invoice
 
 
 def eur_invoice(customer=None):
-    """250,00 EUR gross, at our rate of 7,46 DKK."""
+    """EUR 250.00 gross, at our rate of DKK 7.46."""
     return make_invoice(
         customer=customer or make_customer(currency="EUR"), exchange_rate=Decimal("7.46")
     )
 
 
 def test_the_index_shows_each_currency_apart_and_formatted(admin_client):
-    make_invoice(prices=["500000.00"])  # 1.250.000,00 DKK gross
-    make_invoice()  # 250,00 DKK
+    make_invoice(prices=["500000.00"])  # DKK 1,250,000.00 gross
+    make_invoice()  # DKK 250.00
     paid_in_eur = eur_invoice()
     eur_invoice()
     payment_register(invoice=paid_in_eur, date=timezone.localdate(), amount=Decimal("100.00"))
@@ -29,10 +29,10 @@ def test_the_index_shows_each_currency_apart_and_formatted(admin_client):
     open_amount = response.context["dashboard"].open_amount
     page = response.content.decode()
 
-    assert [str(money) for money in open_amount] == ["1.250.250,00 DKK", "400,00 EUR"]
-    assert "1.250.250,00 DKK" in page and "400,00 EUR" in page
+    assert [str(money) for money in open_amount] == ["DKK 1,250,250.00", "EUR 400.00"]
+    assert "DKK 1,250,250.00" in page and "EUR 400.00" in page
     assert "1.250.650" not in page  # the two currencies summed
-    assert "100,00 EUR" in page  # paid this month, in the invoice's currency
+    assert "EUR 100.00" in page  # paid this month, in the invoice's currency
 
 
 def test_paid_this_month_leaves_out_earlier_payments_and_keeps_currencies_apart(admin_client):
@@ -46,7 +46,7 @@ def test_paid_this_month_leaves_out_earlier_payments_and_keeps_currencies_apart(
 
     paid = admin_client.get(reverse("admin:index")).context["dashboard"].paid_this_month
 
-    assert [str(money) for money in paid] == ["20,00 DKK", "30,00 EUR"]
+    assert [str(money) for money in paid] == ["DKK 20.00", "EUR 30.00"]
 
 
 def test_a_customer_invoiced_in_two_currencies_has_a_balance_in_each(admin_client):
@@ -61,6 +61,6 @@ def test_a_customer_invoiced_in_two_currencies_has_a_balance_in_each(admin_clien
     page = admin_client.get(reverse("admin:accounts_app_customer_change", args=[customer.pk]))
 
     balances = {row.pk: row.open_balances for row in listing.context["cl"].result_list}
-    assert [str(money) for money in balances[customer.pk]] == ["250,00 DKK", "250,00 EUR"]
+    assert [str(money) for money in balances[customer.pk]] == ["DKK 250.00", "EUR 250.00"]
     assert balances[settled.pk] == []
-    assert "250,00 DKK, 250,00 EUR" in page.content.decode()
+    assert "DKK 250.00, EUR 250.00" in page.content.decode()

@@ -34,7 +34,7 @@ def test_a_run_sums_what_it_received_per_currency(paying, sandbox):
         )  # fmt: skip
 
     assert payment_import_summary(run=run) == (
-        "Paid 1, partly paid 1, reversed 0, changed 0 — received 373,45 DKK, 200,00 EUR."
+        "Paid 1, partly paid 1, reversed 0, changed 0 — received DKK 373.45, EUR 200.00."
     )
 
 
@@ -67,7 +67,7 @@ def test_a_payment_on_an_invoice_never_exported_from_here_waits_for_a_person(pay
 
     assert set(Invoice.objects.values_list("pk", "amount_paid")) == untouched
     assert run.needs_person == (
-        f"e-conomic invoice {foreign}: 50,00 DKK paid on an invoice never exported from here."
+        f"e-conomic invoice {foreign}: DKK 50.00 paid on an invoice never exported from here."
     )
     assert "1 invoice needs a person" in payment_import_summary(run=run)
 
@@ -105,6 +105,6 @@ def test_a_clerk_reads_the_summary_on_the_import_page_and_the_index(client, cler
     page = client.get(reverse("admin:integration_paymentimport_change", args=[run.pk]))
     index = client.get(reverse("admin:index"))
 
-    sentence = "Paid 1, partly paid 0, reversed 0, changed 0 — received 250,00 DKK."
+    sentence = "Paid 1, partly paid 0, reversed 0, changed 0 — received DKK 250.00."
     assert page.status_code == 200 and sentence in page.content.decode()
     assert sentence in index.content.decode()

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 PASSWORD_VARIABLE = "DEMO_ADMIN_PASSWORD"
 
@@ -33,8 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, reset: bool, allow_without_debug: bool, **options):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
-                "demo_admin prints a superuser password and is meant for the demo (DEBUG=true). "
-                "Use createsuperuser for a real installation, or pass --allow-without-debug."
+                _("demo_admin prints a superuser password and is meant for the demo (DEBUG=true). "
+                  "Use createsuperuser for a real installation, or pass --allow-without-debug.")
             )
         password = _demo_password()
         user, created = get_user_model().objects.get_or_create(username=username)
@@ -46,12 +47,15 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}/admin/"
         if user.check_password(password):
             self.stdout.write(self.style.SUCCESS(
-                f"\nLog in at {url}\n    Username: {username}\n    Password: {password}\n"
+                "\n" + _("Log in at %(url)s") % {"url": url}
+                + "\n    " + _("Username: %(username)s") % {"username": username}
+                + "\n    " + _("Password: %(password)s") % {"password": password} + "\n"
             ))  # fmt: skip
             return
-        self.stdout.write(self.style.WARNING(
-            f"\nLog in at {url} as {username} with the password you set; "
-            "`manage.py demo_admin --reset` sets it back to the one in .env.\n"
+        self.stdout.write(self.style.WARNING("\n" + _(
+            "Log in at %(url)s as %(username)s with the password you set; `manage.py demo_admin "
+            "--reset` sets it back to the one in .env.") % {"url": url, "username": username}
+            + "\n"
         ))  # fmt: skip
 
 

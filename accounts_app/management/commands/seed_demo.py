@@ -3,6 +3,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.services.demo import demo_seed
 
@@ -23,10 +24,11 @@ class Command(BaseCommand):
         result = demo_seed(anchor=self._anchor(anchor))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ledger ready: {result.created_invoices} invoices created, "
-                f"{result.skipped_invoices} already there, {result.credit_notes} credit notes "
-                "created."
-            )
+                _("Demo ledger ready: %(created)s invoices created, %(skipped)s already there, "
+                  "%(credit_notes)s credit notes created.")
+                % {"created": result.created_invoices, "skipped": result.skipped_invoices,
+                   "credit_notes": result.credit_notes}
+            )  # fmt: skip
         )
 
     def _anchor(self, value: str | None) -> datetime.date:
@@ -36,5 +38,6 @@ class Command(BaseCommand):
             return datetime.date.fromisoformat(value)
         except ValueError as error:
             raise CommandError(
-                f"--anchor {value!r} is not a date; write it as YYYY-MM-DD."
+                _("--anchor %(value)s is not a date; write it as YYYY-MM-DD.")
+                % {"value": repr(value)}
             ) from error

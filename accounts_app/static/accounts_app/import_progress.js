@@ -9,7 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
   function poll() {
     fetch(box.dataset.statusUrl, {credentials: "same-origin"}).then(r => r.json()).then(s => {
       bar.max = Math.max(s.total, 1); bar.value = s.done;
-      text.textContent = `${s.state_label}: ${s.done} of ${s.total} rows.`;
+      // The sentence comes translated from the page, with {state}, {done} and {total} to fill.
+      text.textContent = box.dataset.rowsText.replace("{state}", s.state_label)
+        .replace("{done}", s.done).replace("{total}", s.total);
       if (s.finished) { location.reload(); } else { setTimeout(poll, 1000); }
     }).catch(() => setTimeout(poll, 5000));  // the server restarting, say: keep following
   }
