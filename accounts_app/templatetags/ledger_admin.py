@@ -16,8 +16,8 @@ register = template.Library()
 @register.filter
 def money(amount, currency: str) -> str:
     """`{{ invoice.gross_total|money:invoice.currency }}`: "1.234,56 kr." in Danish, "DKK
-    1,234.56" in English; empty for no amount."""
-    return "" if amount in (None, "") else money_display(amount, currency)
+    1,234.56" in English; a dash for no amount."""
+    return "—" if amount in (None, "") else money_display(amount, currency)
 
 
 def ledger_date_hierarchy(cl):

@@ -146,7 +146,7 @@ def _import_payments(admin: Admin, sandbox, connection, invoices: list[Invoice])
 
     _see_state(admin, paid, "Paid", "250.00")
     seen = admin.inline("payments seen in e-conomic")
-    for cell in ("250,00 DKK", "Cash payment", "Active", connection.name):
+    for cell in ("DKK 250.00", "Cash payment", "Active", connection.name):
         assert cell in seen, seen
     _see_state(admin, partly_paid, "Partly paid", "100.00")
     _see_state(admin, open_one, "Finalized", "0.00")

@@ -38,8 +38,8 @@ def test_it_shows_the_booked_document_and_a_euro_payment_in_kroner_with_its_diff
     page = _page(admin_client, invoice)
 
     assert f"<td>Sandbox</td><td>booked {number}</td><td>Booked</td>" in page
-    assert '<td class="amount">100,00 EUR</td><td class="amount">750,00 DKK</td>' in page
-    assert '<td class="amount">4,50 DKK</td><td>Cash payment</td><td>Active</td>' in page
+    assert '<td class="amount">EUR 100.00</td><td class="amount">DKK 750.00</td>' in page
+    assert '<td class="amount">DKK 4.50</td><td>Cash payment</td><td>Active</td>' in page
 
 
 def test_it_shows_the_last_error_with_its_fix_and_links_the_job_and_the_run(

@@ -54,11 +54,11 @@ def test_a_dry_run_is_a_table_per_invoice_with_ours_beside_economics_totals(
     assert f"<h2>{invoice}: new e-conomic customer for" in page
     assert "layout 19, payment terms 2, VAT zone 1" in page
     assert ('<tr><td>1</td><td>Consulting, March</td><td class="amount">3</td>'
-            '<td class="amount">153,44 DKK</td><td class="amount">10 %</td><td>1</td>'
-            '<td>1010</td><td>U25</td><td class="amount">414,29 DKK</td>'
-            '<td class="amount">103,57 DKK</td></tr>') in page  # fmt: skip
-    assert ('<tr><th>Ours</th><td class="amount">414,29 DKK</td><td class="amount">103,57 DKK'
-            '</td><td>U25 103,57 DKK</td><td class="amount">517,86 DKK</td>') in page  # fmt: skip
+            '<td class="amount">DKK 153.44</td><td class="amount">10 %</td><td>1</td>'
+            '<td>1010</td><td>U25</td><td class="amount">DKK 414.29</td>'
+            '<td class="amount">DKK 103.57</td></tr>') in page  # fmt: skip
+    assert ('<tr><th>Ours</th><td class="amount">DKK 414.29</td><td class="amount">DKK 103.57'
+            '</td><td>U25 DKK 103.57</td><td class="amount">DKK 517.86</td>') in page  # fmt: skip
     assert "<th>e-conomic, VAT rounded per line</th>" in page
     assert "Nothing was sent to e-conomic." in page and "&quot;vat_by_code&quot;" not in page
 
