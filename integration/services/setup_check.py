@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from integration.crypto import UnreadableSecret
 from integration.models import Connection, RemoteKind
@@ -47,9 +49,21 @@ class SetupReport:
 
     def summary(self) -> str:
         if self.ready:
-            return f"{self.connection}: ready to export ({len(self.warnings)} warnings)."
+            count = len(self.warnings)
+            said = ngettext(
+                "%(connection)s: ready to export (%(count)d warning).",
+                "%(connection)s: ready to export (%(count)d warnings).",
+                count,
+            )
+            return said % {"connection": self.connection, "count": count}
         codes = ", ".join(finding.code for finding in self.blockers)
-        return f"{self.connection}: {len(self.blockers)} blockers stand ({codes})."
+        count = len(self.blockers)
+        said = ngettext(
+            "%(connection)s: %(count)d blocker stands (%(codes)s).",
+            "%(connection)s: %(count)d blockers stand (%(codes)s).",
+            count,
+        )
+        return said % {"connection": self.connection, "count": count, "codes": codes}
 
 
 class SetupBlocked(Exception):
@@ -57,11 +71,11 @@ class SetupBlocked(Exception):
 
     def __init__(self, report: SetupReport):
         self.report = report
-        lines = [f"- {finding.message} Fix: {finding.fix}" for finding in report.blockers]
-        super().__init__(
-            f"Export to '{report.connection}' cannot start until the set-up is complete:\n"
-            + "\n".join(lines)
-        )
+        lines = [f"- {finding}" for finding in report.blockers]
+        opening = _("Export to '%(connection)s' cannot start until the set-up is complete:") % {
+            "connection": report.connection
+        }
+        super().__init__("\n".join([opening, *lines]))
 
 
 Check = Callable[[Connection, ExportContext, "QuerySet | None"], Iterable[Blocker]]
@@ -110,36 +124,37 @@ def check_tokens(connection, context, invoices):
     if not connection.grant_token:
         yield Blocker(
             "",
-            "The agreement grant token is not set.",
-            "Paste the grant token on the connection and save.",
+            _("The agreement grant token is not set."),
+            _("Paste the grant token on the connection and save."),
             code="grant_token_missing",
         )
     elif isinstance(connection.grant_token, UnreadableSecret):
         yield Blocker(
             "",
-            "The stored agreement grant token cannot be decrypted.",
+            _("The stored agreement grant token cannot be decrypted."),
             connection.grant_token.reason,
             code="grant_token_unreadable",
         )
     elif connection.test_error:
         yield Blocker(
             "",
-            f"The last connection test failed: {connection.test_error}",
-            "Correct the tokens, then run Test connection.",
+            _("The last connection test failed: %(error)s") % {"error": connection.test_error},
+            _("Correct the tokens, then run Test connection."),
             code="tokens_refused",
         )
     elif connection.tested_at is None:
         yield Blocker(
             "",
-            "The connection has not been tested yet.",
-            "Run the action Test connection.",
+            _("The connection has not been tested yet."),
+            _("Run the action Test connection."),
             code="not_tested",
         )
     if not connection.endpoint_config.get("app_secret_token"):
         yield Blocker(
             "",
-            f"No app secret token is configured for {connection.endpoint_config['label']}.",
-            "Set ECONOMIC_APP_SECRET_TOKEN in the environment and restart.",
+            _("No app secret token is configured for %(endpoint)s.")
+            % {"endpoint": connection.endpoint_config["label"]},
+            _("Set ECONOMIC_APP_SECRET_TOKEN in the environment and restart."),
             code="app_token_missing",
         )
 
@@ -152,9 +167,13 @@ def check_role(connection, context, invoices):
     if not allowed & set(connection.required_roles):
         yield Blocker(
             "",
-            f"The app has the role {', '.join(connection.required_roles)}, which cannot "
-            f"{ExportMethod(context.method).label.lower()}.",
-            f"Use an app with one of the roles {', '.join(sorted(allowed))}.",
+            _("The app has the role %(roles)s, which cannot export as: %(method)s.")
+            % {
+                "roles": ", ".join(connection.required_roles),
+                "method": ExportMethod(context.method).label,
+            },
+            _("Use an app with one of the roles %(roles)s.")
+            % {"roles": ", ".join(sorted(allowed))},
             code="role_insufficient",
         )
 
@@ -168,9 +187,11 @@ def check_projects_module(connection, context, invoices):
     ):
         yield Blocker(
             "",
-            "Project sync is on, but the agreement does not have e-conomic's projects module.",
-            "Turn the projects module on in e-conomic (Settings > Subscription), or turn "
-            "project sync off on the connection.",
+            _("Project sync is on, but the agreement does not have e-conomic's projects module."),
+            _(
+                "Turn the projects module on in e-conomic (Settings > Subscription), or turn "
+                "project sync off on the connection."
+            ),
             code="projects_module_off",
         )
 
@@ -180,17 +201,17 @@ def check_reference_data(connection, context, invoices):
     if connection.reference_refreshed_at is None:
         yield Blocker(
             "",
-            "e-conomic's reference data has not been read yet.",
-            "Run the action Refresh reference data.",
+            _("e-conomic's reference data has not been read yet."),
+            _("Run the action Refresh reference data."),
             code="reference_not_loaded",
         )
 
 
 DEFAULTS = [
-    ("default_layout_number", RemoteKind.LAYOUT, "layout"),
-    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, "payment terms"),
-    ("default_vat_zone_number", RemoteKind.VAT_ZONE, "VAT zone"),
-    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, "customer group"),
+    ("default_layout_number", RemoteKind.LAYOUT, gettext_lazy("layout")),
+    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, gettext_lazy("payment terms")),
+    ("default_vat_zone_number", RemoteKind.VAT_ZONE, gettext_lazy("VAT zone")),
+    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, gettext_lazy("customer group")),
 ]
 
 
@@ -203,15 +224,17 @@ def check_defaults(connection, context, invoices):
         if number in (None, ""):
             yield Blocker(
                 "",
-                f"No default {label} is set.",
-                f"Choose the default {label} on the connection.",
+                _("No default %(kind)s is set.") % {"kind": label},
+                _("Choose the default %(kind)s on the connection.") % {"kind": label},
                 code=f"{field}_missing",
             )
         elif not context.has(kind, number):
             yield Blocker(
                 "",
-                f"The default {label} {number} does not exist in e-conomic.",
-                f"Choose one of e-conomic's {label} records, or refresh reference data.",
+                _("The default %(kind)s %(number)s does not exist in e-conomic.")
+                % {"kind": label, "number": number},
+                _("Choose one of e-conomic's %(kind)s records, or refresh reference data.")
+                % {"kind": label},
                 code=f"{field}_unknown",
             )
 
@@ -224,10 +247,15 @@ def check_private_customer(connection, context, invoices):
     if not context.has(RemoteKind.CUSTOMER, number) or context.barred(RemoteKind.CUSTOMER, number):
         yield Blocker(
             "",
-            f"The customer card for private persons' invoices, {number}, is not an open "
-            "customer in e-conomic.",
-            "Enter the number of a card e-conomic has and has not barred (refresh reference "
-            "data if it is new), or empty the field.",
+            _(
+                "The customer card for private persons' invoices, %(number)s, is not an open "
+                "customer in e-conomic."
+            )
+            % {"number": number},
+            _(
+                "Enter the number of a card e-conomic has and has not barred (refresh reference "
+                "data if it is new), or empty the field."
+            ),
             code="private_customer_unknown",
         )
 
@@ -251,11 +279,20 @@ def check_vat_rounding(connection, context, invoices):
     if context.method == ExportMethod.VOUCHER or theirs in (VatRounding.UNKNOWN, ours):
         return
     yield warning(
-        f"e-conomic rounds VAT {VatRounding(theirs).label.lower()} on this agreement; the "
-        f"ledger rounds it {VatRounding(ours).label.lower()}, so an invoice may book a cent or "
-        "so of VAT otherwise in e-conomic (the dry run shows each, and each export keeps it).",
-        f"Set LEDGER_VAT_ROUNDING={theirs} so new invoices round as e-conomic does, or export "
-        "by journal voucher, which books our VAT to the cent.",
+        _(
+            "e-conomic rounds VAT %(theirs)s on this agreement; the ledger rounds it %(ours)s, so "
+            "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows "
+            "each, and each export keeps it)."
+        )
+        % {
+            "theirs": VatRounding(theirs).label.lower(),
+            "ours": VatRounding(ours).label.lower(),
+        },
+        _(
+            "Set LEDGER_VAT_ROUNDING=%(setting)s so new invoices round as e-conomic does, or "
+            "export by journal voucher, which books our VAT to the cent."
+        )
+        % {"setting": theirs},
         code="vat_rounding_differs",
     )
 
