@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertKind(models.TextChoices):
-    RUN = "run", "Export run"
-    AUTOMATIC_EXPORT = "automatic_export", "Automatic export"
-    PUSH = "push", "Customer or project push"
-    PAYMENT_IMPORT = "payment_import", "Payment import"
-    RECONCILIATION = "reconciliation", "Reconciliation finding"
-    BUDGET = "budget", "Daily API budget"
-    REVOKED_GRANT = "revoked_grant", "Agreement grant revoked"
-    WORKER_NOT_SEEN = "worker_not_seen", "No worker seen"
+    RUN = "run", _("Export run")
+    AUTOMATIC_EXPORT = "automatic_export", _("Automatic export")
+    PUSH = "push", _("Customer or project push")
+    PAYMENT_IMPORT = "payment_import", _("Payment import")
+    RECONCILIATION = "reconciliation", _("Reconciliation finding")
+    BUDGET = "budget", _("Daily API budget")
+    REVOKED_GRANT = "revoked_grant", _("Agreement grant revoked")
+    WORKER_NOT_SEEN = "worker_not_seen", _("No worker seen")
 
 
 class Alert(models.Model):
@@ -29,13 +30,13 @@ class Alert(models.Model):
     )
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     key = models.CharField(
-        max_length=200, help_text="Names the problem, so that raising it again adds no item."
+        max_length=200, help_text=_("Names the problem, so that raising it again adds no item.")
     )
-    text = models.TextField(help_text="What went wrong.")
-    fix = models.TextField(help_text="What a person does about it.")
-    url = models.CharField(max_length=500, blank=True, help_text="Where to do it.")
+    text = models.TextField(help_text=_("What went wrong."))
+    fix = models.TextField(help_text=_("What a person does about it."))
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where to do it."))
     created = models.DateTimeField(auto_now_add=True)
-    sent = models.DateTimeField(null=True, blank=True, help_text="When a digest carried it.")
+    sent = models.DateTimeField(null=True, blank=True, help_text=_("When a digest carried it."))
     resolved = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiCall(models.Model):
@@ -17,14 +18,16 @@ class ApiCall(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True)
     from_cache = models.BooleanField(default=False)
     error = models.TextField(blank=True)
-    purpose = models.CharField(max_length=100, blank=True, help_text="What the call was part of.")
+    purpose = models.CharField(max_length=100, blank=True, help_text=_(
+        "What the call was part of."
+    ))
     export_run = models.ForeignKey(
         "integration.ExportRun",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="api_calls",
-        help_text="The export run the call was made for, so calls are counted per run.",
+        help_text=_("The export run the call was made for, so calls are counted per run."),
     )
     payment_import = models.ForeignKey(
         "integration.PaymentImport",
@@ -32,17 +35,17 @@ class ApiCall(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="calls",
-        help_text="The payment import the call was made for, so calls are counted per run.",
+        help_text=_("The payment import the call was made for, so calls are counted per run."),
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "API call"
-        verbose_name_plural = "API calls"
+        verbose_name = _("API call")
+        verbose_name_plural = _("API calls")
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path} → {self.status or 'no answer'}"
+        return f"{self.method} {self.path} → {self.status or _('no answer')}"
 
     @property
     def ok(self) -> bool:
@@ -55,15 +58,17 @@ class RateLimitBucket(models.Model):
 
     key = models.CharField(max_length=100, unique=True)
     tokens = models.FloatField()
-    updated = models.FloatField(help_text="Seconds since the epoch of the last take.")
+    updated = models.FloatField(help_text=_("Seconds since the epoch of the last take."))
     version = models.PositiveBigIntegerField(default=0)
-    day = models.IntegerField(default=0, help_text="The UTC day `calls` counts (days since 1970).")
-    calls = models.IntegerField(default=0, help_text="Calls made on that day.")
+    day = models.IntegerField(default=0, help_text=_(
+        "The UTC day `calls` counts (days since 1970)."
+    ))
+    calls = models.IntegerField(default=0, help_text=_("Calls made on that day."))
     closed_until = models.FloatField(
-        default=0, help_text="e-conomic said the day's calls are used up: nothing goes until "
-        "then (seconds since the epoch; 0: open).",
+        default=0, help_text=_("e-conomic said the day's calls are used up: nothing goes until "
+        "then (seconds since the epoch; 0: open)."),
     )  # fmt: skip
-    refused = models.BooleanField(default=False, help_text="Whether the last take was refused.")
+    refused = models.BooleanField(default=False, help_text=_("Whether the last take was refused."))
 
     def __str__(self) -> str:
         return self.key
@@ -75,7 +80,7 @@ class BudgetWarning(models.Model):
 
     agreement_key = models.CharField(max_length=100)
     day = models.DateField()
-    calls = models.PositiveIntegerField(help_text="The calls counted when it was sent.")
+    calls = models.PositiveIntegerField(help_text=_("The calls counted when it was sent."))
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from integration.crypto import EncryptedTextField
 
@@ -12,33 +13,33 @@ def endpoint_choices() -> list[tuple[str, str]]:
 
 
 class ExportMethod(models.TextChoices):
-    DRAFT = "draft", "Draft invoice (a person books it in e-conomic)"
-    BOOKED = "booked", "Booked invoice (booked at once)"
-    VOUCHER = "voucher", "Journal voucher (customer invoice entry with the PDF)"
+    DRAFT = "draft", _("Draft invoice (a person books it in e-conomic)")
+    BOOKED = "booked", _("Booked invoice (booked at once)")
+    VOUCHER = "voucher", _("Journal voucher (customer invoice entry with the PDF)")
 
 
 class NumberPolicy(models.TextChoices):
-    KEEP_BOTH = "keep_both", "Keep both numberings"
-    COPY_BACK = "copy_back", "Copy e-conomic's number back"
-    OURS = "ours", "Book with our number (we are master)"
+    KEEP_BOTH = "keep_both", _("Keep both numberings")
+    COPY_BACK = "copy_back", _("Copy e-conomic's number back")
+    OURS = "ours", _("Book with our number (we are master)")
 
 
 class VatRounding(models.TextChoices):
     # e-conomic does not document how it rounds VAT (ADDENDUM §1): learned from its answers.
-    UNKNOWN = "unknown", "Not known yet"
-    LINE = "line", "Per line"
-    DOCUMENT = "document", "Per document and rate"
+    UNKNOWN = "unknown", _("Not known yet")
+    LINE = "line", _("Per line")
+    DOCUMENT = "document", _("Per document and rate")
 
 
 class FieldPolicy(models.TextChoices):
-    OVERWRITE = "overwrite", "Overwrite fields in e-conomic"
-    FILL_EMPTY = "fill_empty", "Only fill fields that are empty in e-conomic"
+    OVERWRITE = "overwrite", _("Overwrite fields in e-conomic")
+    FILL_EMPTY = "fill_empty", _("Only fill fields that are empty in e-conomic")
 
 
 class PaymentSync(models.TextChoices):
-    OFF = "off", "Off"
-    FULL = "full", "Full payments only"
-    PARTIAL = "partial", "Full and partial payments"
+    OFF = "off", _("Off")
+    FULL = "full", _("Full payments only")
+    PARTIAL = "partial", _("Full and partial payments")
 
 
 class Connection(models.Model):
@@ -47,10 +48,12 @@ class Connection(models.Model):
     name = models.CharField(max_length=100, unique=True)
     endpoint = models.CharField(
         max_length=30,
-        help_text="Where e-conomic is: only the endpoints allowed in the settings can be chosen.",
+        help_text=_(
+            "Where e-conomic is: only the endpoints allowed in the settings can be chosen."
+        ),
     )
     grant_token = EncryptedTextField(
-        blank=True, help_text="The agreement grant token; stored encrypted, never shown again."
+        blank=True, help_text=_("The agreement grant token; stored encrypted, never shown again.")
     )
     active = models.BooleanField(default=True)
 
@@ -67,30 +70,32 @@ class Connection(models.Model):
         max_length=10, choices=ExportMethod.choices, default=ExportMethod.DRAFT
     )
     voucher_journal_number = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The journal that receives vouchers (voucher method)."
+        null=True, blank=True, help_text=_("The journal that receives vouchers (voucher method).")
     )
     number_policy = models.CharField(
         max_length=10, choices=NumberPolicy.choices, default=NumberPolicy.KEEP_BOTH
     )
     auto_export = models.BooleanField(
         default=False,
-        help_text="Export each invoice as soon as it is finalized (otherwise: export runs only).",
+        help_text=_(
+            "Export each invoice as soon as it is finalized (otherwise: export runs only)."
+        ),
     )
-    include_pdf = models.BooleanField(default=False, help_text="Attach our invoice PDF.")
+    include_pdf = models.BooleanField(default=False, help_text=_("Attach our invoice PDF."))
     book_vouchers = models.BooleanField(
         default=False,
-        help_text="Book each voucher at once through e-conomic's Journals API (voucher method); "
-        "otherwise they wait in the journal for a person.",
+        help_text=_("Book each voucher at once through e-conomic's Journals API (voucher method); "
+        "otherwise they wait in the journal for a person."),
     )
     vat_rounding = models.CharField(
         max_length=10, choices=VatRounding.choices, default=VatRounding.UNKNOWN,
-        help_text="How e-conomic rounds VAT on this agreement, learned from its answers.",
+        help_text=_("How e-conomic rounds VAT on this agreement, learned from its answers."),
     )  # fmt: skip
     push_on_change = models.BooleanField(
-        default=False, help_text="Create and update customers and projects as they change here."
+        default=False, help_text=_("Create and update customers and projects as they change here.")
     )
     sync_projects = models.BooleanField(
-        default=False, help_text="Send projects (needs e-conomic's projects module)."
+        default=False, help_text=_("Send projects (needs e-conomic's projects module).")
     )
     field_policy = models.CharField(
         max_length=10, choices=FieldPolicy.choices, default=FieldPolicy.FILL_EMPTY
@@ -99,21 +104,23 @@ class Connection(models.Model):
         max_length=10, choices=PaymentSync.choices, default=PaymentSync.FULL
     )
     payments_since = models.DateField(
-        default=timezone.localdate, help_text="Only payments detected after this date are imported."
+        default=timezone.localdate, help_text=_(
+            "Only payments detected after this date are imported."
+        )
     )
     payment_entries_seen = models.PositiveIntegerField(
         default=0, editable=False,
-        help_text="The newest customer-payment entry an import has read: later ones name the "
+        help_text=_("The newest customer-payment entry an import has read: later ones name the "
         "invoices to look at even where the remainder did not move (a payment reversed and "
-        "paid again).",
+        "paid again)."),
     )  # fmt: skip
     error_email = models.EmailField(
         blank=True,
-        help_text="Receives what a person must act on (failed runs, automatic exports, pushes, "
-        "payment imports, ...): at most one digest an hour.",
+        help_text=_("Receives what a person must act on (failed runs, automatic exports, pushes, "
+        "payment imports, ...): at most one digest an hour."),
     )
     alerts_sent_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the last alert digest went out."
+        null=True, blank=True, editable=False, help_text=_("When the last alert digest went out.")
     )
 
     default_product_number = models.CharField(max_length=25, blank=True)
@@ -122,12 +129,14 @@ class Connection(models.Model):
     default_vat_zone_number = models.PositiveIntegerField(null=True, blank=True)
     default_customer_group_number = models.PositiveIntegerField(null=True, blank=True)
     private_customer_number = models.PositiveIntegerField(
-        "e-conomic customer card for private persons' invoices",
+        _("e-conomic customer card for private persons' invoices"),
         null=True,
         blank=True,
-        help_text="Invoices of private persons (not linked to a card of their own) go to this one "
-        "card, each naming the person as its recipient; no card is made per person. Empty: each "
-        "person gets a card.",
+        help_text=_(
+            "Invoices of private persons (not linked to a card of their own) go to this one "
+            "card, each naming the person as its recipient; no card is made per person. Empty: "
+            "each person gets a card."
+        ),
     )
 
     reference_refreshed_at = models.DateTimeField(null=True, blank=True)
@@ -140,7 +149,7 @@ class Connection(models.Model):
                 condition=~models.Q(export_method="voucher")
                 | models.Q(voucher_journal_number__isnull=False),
                 name="connection_voucher_method_has_journal",
-                violation_error_message="The voucher method needs a journal number.",
+                violation_error_message=_("The voucher method needs a journal number."),
             ),
             models.CheckConstraint(
                 condition=models.Q(vat_rounding__in=VatRounding.values),
@@ -159,7 +168,8 @@ class Connection(models.Model):
         if allowed is not None:
             return allowed
         return {
-            "label": f"'{self.endpoint}', an endpoint this installation does not allow",
+            "label": _("'%(endpoint)s', an endpoint this installation does not allow")
+            % {"endpoint": self.endpoint},
             "rest_url": "",
             "openapi_url": "",
             "app_secret_token": "",

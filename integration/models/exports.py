@@ -16,15 +16,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from integration.models.connection import ExportMethod
 
 
 class RunState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    DONE_WITH_ERRORS = "done_with_errors", "Done, with invoices that need attention"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    DONE_WITH_ERRORS = "done_with_errors", _("Done, with invoices that need attention")
 
 
 class ExportRun(models.Model):
@@ -32,19 +33,19 @@ class ExportRun(models.Model):
         "integration.Connection", on_delete=models.PROTECT, related_name="export_runs"
     )
     method = models.CharField(max_length=10, choices=ExportMethod.choices)
-    selection = models.CharField(max_length=255, help_text="What was chosen, in words.")
+    selection = models.CharField(max_length=255, help_text=_("What was chosen, in words."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     state = models.CharField(max_length=20, choices=RunState.choices, default=RunState.QUEUED)
     dry_run = models.BooleanField(default=False)
     overrides = models.JSONField(
-        default=dict, blank=True, help_text="Layout, payment terms, VAT zone, customer chosen."
+        default=dict, blank=True, help_text=_("Layout, payment terms, VAT zone, customer chosen.")
     )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=list, blank=True, help_text="The dry run's findings.")
+    report = models.JSONField(default=list, blank=True, help_text=_("The dry run's findings."))
     digest_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -60,22 +61,24 @@ class ExportRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Export {self.pk} to {self.connection} ({self.get_method_display()})"
+        return _("Export %(id)s to %(connection)s (%(method)s)") % {
+            "id": self.pk, "connection": self.connection, "method": self.get_method_display()
+        }
 
 
 class JobKind(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    PROJECT = "project", "Project"
-    INVOICE = "invoice", "Invoice"
+    CUSTOMER = "customer", _("Customer")
+    PROJECT = "project", _("Project")
+    INVOICE = "invoice", _("Invoice")
 
 
 class JobState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_FLIGHT = "in_flight", "Being sent"
-    DONE = "done", "Done"
-    NEEDS_RECONCILE = "needs_reconcile", "Answer lost: to be looked up"
-    FAILED = "failed", "Failed: a person must act"
-    DEAD = "dead", "Gave up after repeated errors"
+    PENDING = "pending", _("Pending")
+    IN_FLIGHT = "in_flight", _("Being sent")
+    DONE = "done", _("Done")
+    NEEDS_RECONCILE = "needs_reconcile", _("Answer lost: to be looked up")
+    FAILED = "failed", _("Failed: a person must act")
+    DEAD = "dead", _("Gave up after repeated errors")
 
 
 TERMINAL_STATES = (JobState.DONE, JobState.FAILED, JobState.DEAD)
@@ -85,18 +88,18 @@ class ErrorKind(models.TextChoices):
     """The kinds of integration.economic.errors, which keeps them as strings (it imports no
     model): the values must be the same."""
 
-    TRANSIENT = "transient", "Transient: tried again later"
-    PERMANENT = "permanent", "Permanent: e-conomic refused the document"
-    CONFIGURATION = "configuration", "Configuration: the connection's set-up must be fixed"
-    BUDGET = "budget", "Waiting for e-conomic's rate limit or the day's calls"
+    TRANSIENT = "transient", _("Transient: tried again later")
+    PERMANENT = "permanent", _("Permanent: e-conomic refused the document")
+    CONFIGURATION = "configuration", _("Configuration: the connection's set-up must be fixed")
+    BUDGET = "budget", _("Waiting for e-conomic's rate limit or the day's calls")
 
 
 def vat_difference_field() -> models.DecimalField:
     """e-conomic's VAT less ours, as its answer showed (kept on the job and on the export)."""
     return models.DecimalField(
         max_digits=12, decimal_places=2, null=True, blank=True,
-        help_text="e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
-        "more (a larger one stops the export).",
+        help_text=_("e-conomic's VAT less ours, as its answer showed: a rounding difference, never "
+        "more (a larger one stops the export)."),
     )  # fmt: skip
 
 
@@ -104,7 +107,7 @@ def exchange_rate_applied_field() -> models.DecimalField:
     # e-conomic's rate is per 100 units with 6 decimals: per one unit it needs 8 to stay exact.
     return models.DecimalField(
         max_digits=18, decimal_places=8, null=True, blank=True,
-        help_text="The rate e-conomic applied: base currency for one unit of the invoice's.",
+        help_text=_("The rate e-conomic applied: base currency for one unit of the invoice's."),
     )  # fmt: skip
 
 
@@ -116,12 +119,12 @@ class ExportJob(models.Model):
         ExportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
     kind = models.CharField(max_length=10, choices=JobKind.choices)
-    object_id = models.PositiveBigIntegerField(help_text="Our customer, project or invoice id.")
+    object_id = models.PositiveBigIntegerField(help_text=_("Our customer, project or invoice id."))
     revision = models.PositiveIntegerField(default=1)
     method = models.CharField(max_length=10, choices=ExportMethod.choices, blank=True)
-    key = models.CharField(max_length=100, unique=True, help_text="The Idempotency-Key.")
+    key = models.CharField(max_length=100, unique=True, help_text=_("The Idempotency-Key."))
     reference = models.CharField(
-        max_length=100, help_text="Ours, inside the document: how a lost answer is looked up."
+        max_length=100, help_text=_("Ours, inside the document: how a lost answer is looked up.")
     )
     state = models.CharField(max_length=20, choices=JobState.choices, default=JobState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -132,14 +135,14 @@ class ExportJob(models.Model):
     voucher_number = models.PositiveIntegerField(null=True, blank=True)
     voucher_year = models.CharField(max_length=9, blank=True)
     remote_number = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The customer's or project's number in e-conomic."
+        null=True, blank=True, help_text=_("The customer's or project's number in e-conomic.")
     )
     pdf_attached = models.BooleanField(default=False)
     voucher_booked = models.BooleanField(
-        default=False, help_text="Its voucher was booked through the Journals API."
+        default=False, help_text=_("Its voucher was booked through the Journals API.")
     )
     note = models.TextField(
-        blank=True, help_text="How it ended, when not as its kind says (what was done instead)."
+        blank=True, help_text=_("How it ended, when not as its kind says (what was done instead).")
     )
     exchange_rate = exchange_rate_applied_field()
     vat_difference = vat_difference_field()
@@ -204,12 +207,12 @@ class InvoiceExport(models.Model):
     economic_number = models.CharField(
         max_length=30,
         blank=True,
-        help_text="e-conomic's number, shown beside ours (never replaces our gap-free number).",
+        help_text=_("e-conomic's number, shown beside ours (never replaces our gap-free number)."),
     )
     draft_deleted_at = models.DateTimeField(
         null=True, blank=True,
-        help_text="When its draft was deleted in e-conomic: the invoice was credited before "
-        "anyone booked the draft, so no credit note was sent.",
+        help_text=_("When its draft was deleted in e-conomic: the invoice was credited before "
+        "anyone booked the draft, so no credit note was sent."),
     )  # fmt: skip
     exchange_rate = exchange_rate_applied_field()
     vat_difference = vat_difference_field()

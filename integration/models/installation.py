@@ -9,11 +9,12 @@ here, and puts it in every reference and key it sends. There is one row.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Installation(models.Model):
     code = models.CharField(
-        max_length=8, unique=True, help_text="Part of every reference and Idempotency-Key sent."
+        max_length=8, unique=True, help_text=_("Part of every reference and Idempotency-Key sent.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -24,4 +25,4 @@ class Installation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Installation {self.code}"
+        return _("Installation %(code)s") % {"code": self.code}

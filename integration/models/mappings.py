@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts_app.validators import remote_customer_number_validate
 from integration.models.reference import RemoteKind, RemoteRecord
@@ -22,8 +23,15 @@ class RemoteMapping(models.Model):
             if record and self.connection_id and record.connection_id != self.connection_id:
                 raise ValidationError(
                     {
-                        name: f"{record} belongs to connection {record.connection}; pick one of "
-                        f"{self.connection}'s."
+                        name: _(
+                            "%(record)s belongs to connection %(other)s; pick one of "
+                            "%(connection)s's."
+                        )
+                        % {
+                            "record": record,
+                            "other": record.connection,
+                            "connection": self.connection,
+                        }
                     }
                 )
 
@@ -50,7 +58,9 @@ class ServiceTypeMapping(RemoteMapping):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service_type} → product {self.product}"
+        return _("%(service_type)s → product %(product)s") % {
+            "service_type": self.service_type, "product": self.product
+        }
 
 
 class VatCodePairing(RemoteMapping):
@@ -68,7 +78,7 @@ class VatCodePairing(RemoteMapping):
     )
 
     class Meta:
-        verbose_name = "VAT code pairing"
+        verbose_name = _("VAT code pairing")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "vat_code"], name="vat_code_pairing_unique"
@@ -123,7 +133,7 @@ class SalesAccountMapping(RemoteMapping):
     product = models.ForeignKey(
         "integration.RemoteRecord", null=True, blank=True, on_delete=models.PROTECT,
         limit_choices_to={"kind": "product"}, related_name="+",
-        help_text="The product this account's lines are sold as (a product of the group).",
+        help_text=_("The product this account's lines are sold as (a product of the group)."),
     )  # fmt: skip
 
     class Meta:
@@ -134,13 +144,15 @@ class SalesAccountMapping(RemoteMapping):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sales_account} → product group {self.product_group_number}"
+        return _("%(account)s → product group %(group)s") % {
+            "account": self.sales_account, "group": self.product_group_number
+        }
 
 
 class CustomerLinkState(models.TextChoices):
-    LINKED = "linked", "Linked to an e-conomic customer"
-    CREATE = "create", "Create in e-conomic on export"
-    AMBIGUOUS = "ambiguous", "Several candidates: a person decides"
+    LINKED = "linked", _("Linked to an e-conomic customer")
+    CREATE = "create", _("Create in e-conomic on export")
+    AMBIGUOUS = "ambiguous", _("Several candidates: a person decides")
 
 
 class CustomerLink(models.Model):
@@ -155,7 +167,7 @@ class CustomerLink(models.Model):
     remote_number = models.PositiveIntegerField(
         null=True, blank=True, validators=[remote_customer_number_validate]
     )
-    candidates = models.JSONField(default=list, blank=True, help_text="Numbers when ambiguous.")
+    candidates = models.JSONField(default=list, blank=True, help_text=_("Numbers when ambiguous."))
     matched_by = models.CharField(max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,13 +178,13 @@ class CustomerLink(models.Model):
                 fields=["connection", "remote_number"],
                 condition=models.Q(remote_number__isnull=False),
                 name="customer_link_one_card_one_customer",
-                violation_error_message="This e-conomic customer is already linked to another "
-                "customer; unlink it there first, so one card never stands for two customers.",
+                violation_error_message=_("This e-conomic customer is already linked to another "
+                "customer; unlink it there first, so one card never stands for two customers."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(state="linked") | models.Q(remote_number__isnull=False),
                 name="customer_link_linked_has_number",
-                violation_error_message="A linked customer needs the e-conomic customer number.",
+                violation_error_message=_("A linked customer needs the e-conomic customer number."),
             ),
         ]
 
@@ -197,7 +209,7 @@ def remote_customer_problem(connection_id: int, number: int) -> str:
     customers = RemoteRecord.objects.filter(connection_id=connection_id, kind=RemoteKind.CUSTOMER)
     if customers.filter(number=str(number), present=True).exists():
         return ""
-    return (
-        f"e-conomic has no customer {number} (as last fetched): choose one through "
+    return _(
+        "e-conomic has no customer %(number)s (as last fetched): choose one through "
         "\"Find in e-conomic\", or refresh the reference data if it was made there since."
-    )
+    ) % {"number": number}

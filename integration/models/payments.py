@@ -16,19 +16,20 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportTrigger(models.TextChoices):
-    DAILY = "daily", "Daily schedule"
-    MANUAL = "manual", "On demand"
-    WEBHOOK = "webhook", "Webhook"
+    DAILY = "daily", _("Daily schedule")
+    MANUAL = "manual", _("On demand")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class ImportState(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped: another import of this connection was running"
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped: another import of this connection was running")
 
 
 class PaymentImport(models.Model):
@@ -46,7 +47,7 @@ class PaymentImport(models.Model):
     partial = models.PositiveIntegerField(default=0)
     reversed = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(
-        default=0, help_text="Payments edited in e-conomic since the last look (amount or date)."
+        default=0, help_text=_("Payments edited in e-conomic since the last look (amount or date).")
     )
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
@@ -55,9 +56,11 @@ class PaymentImport(models.Model):
     warnings = models.TextField(blank=True)
     needs_person = models.TextField(
         blank=True,
-        help_text="The invoices only a person can sort out, one a line (also among the warnings): "
-        "a payment in another currency than the invoice's, a payment on an invoice never "
-        "exported from here. Nothing was changed for them.",
+        help_text=_(
+            "The invoices only a person can sort out, one a line (also among the warnings): "
+            "a payment in another currency than the invoice's, a payment on an invoice never "
+            "exported from here. Nothing was changed for them."
+        ),
     )
 
     class Meta:
@@ -72,7 +75,9 @@ class PaymentImport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payment import {self.pk} ({self.get_state_display()})"
+        return _("Payment import %(id)s (%(state)s)") % {
+            "id": self.pk, "state": self.get_state_display()
+        }
 
     @property
     def ok(self) -> bool:
@@ -80,13 +85,13 @@ class PaymentImport(models.Model):
 
 
 class SyncedPaymentState(models.TextChoices):
-    ACTIVE = "active", "Active"
-    REVERSED = "reversed", "Reversed"
+    ACTIVE = "active", _("Active")
+    REVERSED = "reversed", _("Reversed")
 
 
 class SyncedPaymentKind(models.TextChoices):
-    CASH = "cash", "Cash payment"
-    CREDIT_NOTE = "credit_note", "Settled by a credit note"
+    CASH = "cash", _("Cash payment")
+    CREDIT_NOTE = "credit_note", _("Settled by a credit note")
 
 
 class SyncedPayment(models.Model):
@@ -102,7 +107,7 @@ class SyncedPayment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="synced",
-        help_text="The ledger payment (none for a credit-note settlement, which is not cash).",
+        help_text=_("The ledger payment (none for a credit-note settlement, which is not cash)."),
     )
     payment_import = models.ForeignKey(
         PaymentImport, null=True, on_delete=models.SET_NULL, related_name="synced_payments"
@@ -121,20 +126,20 @@ class SyncedPayment(models.Model):
     reversed_at = models.DateTimeField(null=True, blank=True)
     entry_number = models.PositiveIntegerField(
         null=True, blank=True,
-        help_text="The customer-payment entry in e-conomic (none where only a remainder told).",
+        help_text=_("The customer-payment entry in e-conomic (none where only a remainder told)."),
     )  # fmt: skip
-    paid_on = models.DateField(null=True, blank=True, help_text="The entry's date in e-conomic.")
+    paid_on = models.DateField(null=True, blank=True, help_text=_("The entry's date in e-conomic."))
     voucher_number = models.PositiveIntegerField(null=True, blank=True)
     # From e-conomic's payment entry (its amountInBaseCurrency), when the import reads entries:
     # empty until then, never estimated here.
     amount_in_base_currency = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True,
-        help_text="What the payment was worth in the base currency, as e-conomic booked it.",
+        help_text=_("What the payment was worth in the base currency, as e-conomic booked it."),
     )  # fmt: skip
     exchange_difference = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True,
-        help_text="The amount in base currency less the same amount at the invoice's booked "
-        "rate: a gain when positive. Empty while either is unknown.",
+        help_text=_("The amount in base currency less the same amount at the invoice's booked "
+        "rate: a gain when positive. Empty while either is unknown."),
     )  # fmt: skip
 
     class Meta:
@@ -155,13 +160,15 @@ class SyncedPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} on e-conomic invoice {self.booked_number}"
+        return _("%(amount)s %(currency)s on e-conomic invoice %(number)s") % {
+            "amount": self.amount, "currency": self.currency, "number": self.booked_number
+        }
 
 
 class PaymentChangeKind(models.TextChoices):
-    CHANGED = "changed", "Amount or date changed in e-conomic"
-    DELETED = "deleted", "Deleted in e-conomic"
-    REVERSED = "reversed", "Reversed in e-conomic"
+    CHANGED = "changed", _("Amount or date changed in e-conomic")
+    DELETED = "deleted", _("Deleted in e-conomic")
+    REVERSED = "reversed", _("Reversed in e-conomic")
 
 
 class PaymentChange(models.Model):
