@@ -70,7 +70,7 @@ class ReconcileFindingAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("fixes"))
     def fixes(self, finding: ReconcileFinding) -> str:
-        return ", ".join(FIX_LABELS[fix] for fix in finding_fixes(finding=finding)) or "—"
+        return ", ".join(str(FIX_LABELS[fix]) for fix in finding_fixes(finding=finding)) or "—"
 
     def _fix(self, request, queryset, fix: str) -> None:
         done, refused = 0, []

@@ -11,6 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from integration.economic.client import PAGE_SIZE, EconomicClient
 from integration.economic.ratelimit import RateLimiter
 
@@ -35,10 +37,10 @@ class CallBudget:
 
     def acquire(self, cost: float = 1.0) -> float:
         if self.calls >= self.budget:
-            raise BudgetSpent(
-                f"The reconciliation stopped at its budget of {self.budget} calls; nothing was "
+            raise BudgetSpent(_(
+                "The reconciliation stopped at its budget of %(budget)d calls; nothing was "
                 "recorded. Run it again later: its reads do not depend on earlier runs."
-            )
+            ) % {"budget": self.budget})
         self.calls += 1
         return self.limiter.acquire(cost) if self.limiter is not None else 0.0
 
