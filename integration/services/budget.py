@@ -87,10 +87,10 @@ def budget_warning_send(*, connection: Connection, calls: int) -> bool:
     limit = bucket_settings().daily_limit
     day = datetime.datetime.fromtimestamp(clock.seconds(), tz=datetime.UTC).date()
     try:
-        _, created = BudgetWarning.objects.get_or_create(
+        created = BudgetWarning.objects.get_or_create(
             agreement_key=agreement_key(connection=connection), day=day,
             defaults={"calls": calls},
-        )  # fmt: skip
+        )[1]  # fmt: skip
     except IntegrityError:  # another worker told it a moment ago
         return False
     if not created:
