@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from integration.crypto import UnreadableSecret
 from integration.models import Connection, RemoteKind
@@ -208,10 +208,13 @@ def check_reference_data(connection, context, invoices):
 
 
 DEFAULTS = [
-    ("default_layout_number", RemoteKind.LAYOUT, gettext_lazy("layout")),
-    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, gettext_lazy("payment terms")),
-    ("default_vat_zone_number", RemoteKind.VAT_ZONE, gettext_lazy("VAT zone")),
-    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, gettext_lazy("customer group")),
+    # In a sentence's middle ("No default VAT zone is set"), unlike the kinds' own labels.
+    ("default_layout_number", RemoteKind.LAYOUT, pgettext_lazy("default", "layout")),
+    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS,
+     pgettext_lazy("default", "payment terms")),
+    ("default_vat_zone_number", RemoteKind.VAT_ZONE, pgettext_lazy("default", "VAT zone")),
+    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP,
+     pgettext_lazy("default", "customer group")),
 ]
 
 
