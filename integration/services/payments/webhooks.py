@@ -38,12 +38,13 @@ from integration.services.payments.imports import payments_import_queue
 
 REPLACED_URLS_VALID = datetime.timedelta(hours=24)
 # e-conomic's classic webhooks by their names in its settings, with the merge fields it fills in
-# (REFERENCE §6.5): the booked invoice's number, or the day book's serial numbers.
+# (REFERENCE §6.5): the booked invoice's number, or the day book's serial numbers. The names are
+# e-conomic's own, sent to it as they are, so they stay untranslated.
 WEBHOOK_EVENTS = {
-    WebhookEvent.INVOICE_BOOKED.label: (
+    "Invoice booked": (
         f"event={WebhookEvent.INVOICE_BOOKED.value}&invoice=[INVOICENO]"
     ),
-    WebhookEvent.DAY_BOOK_BOOKED.label: (
+    "Day book booked": (
         f"event={WebhookEvent.DAY_BOOK_BOOKED.value}"
         "&daybook=[DAYBOOKNO]&from=[FROMSERIALNO]&to=[TOSERIALNO]"
     ),
