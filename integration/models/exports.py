@@ -30,28 +30,39 @@ class RunState(models.TextChoices):
 
 class ExportRun(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.PROTECT, related_name="export_runs"
+        "integration.Connection", on_delete=models.PROTECT, related_name="export_runs",
+        verbose_name=_("connection")
     )
-    method = models.CharField(max_length=10, choices=ExportMethod.choices)
-    selection = models.CharField(max_length=255, help_text=_("What was chosen, in words."))
+    method = models.CharField(max_length=10, choices=ExportMethod.choices, verbose_name=_("method"))
+    selection = models.CharField(
+        max_length=255, help_text=_("What was chosen, in words."), verbose_name=_("selection")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("created by")
     )
-    state = models.CharField(max_length=20, choices=RunState.choices, default=RunState.QUEUED)
-    dry_run = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=20, choices=RunState.choices, default=RunState.QUEUED, verbose_name=_("state")
+    )
+    dry_run = models.BooleanField(default=False, verbose_name=_("dry run"))
     overrides = models.JSONField(
-        default=dict, blank=True, help_text=_("Layout, payment terms, VAT zone, customer chosen.")
+        default=dict, blank=True, help_text=_("Layout, payment terms, VAT zone, customer chosen."),
+        verbose_name=_("overrides")
     )
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=list, blank=True, help_text=_("The dry run's findings."))
-    digest_sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0, verbose_name=_("total"))
+    done = models.PositiveIntegerField(default=0, verbose_name=_("done"))
+    failed = models.PositiveIntegerField(default=0, verbose_name=_("failed"))
+    report = models.JSONField(
+        default=list, blank=True, help_text=_("The dry run's findings."), verbose_name=_("report")
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("digest sent at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("export run")
+        verbose_name_plural = _("export runs")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -113,46 +124,70 @@ def exchange_rate_applied_field() -> models.DecimalField:
 
 class ExportJob(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs"
+        "integration.Connection", on_delete=models.CASCADE, related_name="export_jobs",
+        verbose_name=_("connection")
     )
     run = models.ForeignKey(
-        ExportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+        ExportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs",
+        verbose_name=_("run")
     )
-    kind = models.CharField(max_length=10, choices=JobKind.choices)
-    object_id = models.PositiveBigIntegerField(help_text=_("Our customer, project or invoice id."))
-    revision = models.PositiveIntegerField(default=1)
-    method = models.CharField(max_length=10, choices=ExportMethod.choices, blank=True)
-    key = models.CharField(max_length=100, unique=True, help_text=_("The Idempotency-Key."))
+    kind = models.CharField(max_length=10, choices=JobKind.choices, verbose_name=_("kind"))
+    object_id = models.PositiveBigIntegerField(
+        help_text=_("Our customer, project or invoice id."), verbose_name=_("object id")
+    )
+    revision = models.PositiveIntegerField(default=1, verbose_name=_("revision"))
+    method = models.CharField(
+        max_length=10, choices=ExportMethod.choices, blank=True, verbose_name=_("method")
+    )
+    key = models.CharField(
+        max_length=100, unique=True, help_text=_("The Idempotency-Key."), verbose_name=_("key")
+    )
     reference = models.CharField(
-        max_length=100, help_text=_("Ours, inside the document: how a lost answer is looked up.")
+        max_length=100, help_text=_("Ours, inside the document: how a lost answer is looked up."),
+        verbose_name=_("reference")
     )
-    state = models.CharField(max_length=20, choices=JobState.choices, default=JobState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    not_before = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    draft_number = models.PositiveIntegerField(null=True, blank=True)
-    booked_number = models.PositiveIntegerField(null=True, blank=True)
-    voucher_number = models.PositiveIntegerField(null=True, blank=True)
-    voucher_year = models.CharField(max_length=9, blank=True)
+    state = models.CharField(
+        max_length=20, choices=JobState.choices, default=JobState.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    not_before = models.DateTimeField(verbose_name=_("not before"))
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("lease until"))
+    draft_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("draft number")
+    )
+    booked_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("booked number")
+    )
+    voucher_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("voucher number")
+    )
+    voucher_year = models.CharField(max_length=9, blank=True, verbose_name=_("voucher year"))
     remote_number = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text=_("The customer's or project's number in e-conomic.")
+        null=True, blank=True, help_text=_("The customer's or project's number in e-conomic."),
+        verbose_name=_("remote number")
     )
-    pdf_attached = models.BooleanField(default=False)
+    pdf_attached = models.BooleanField(default=False, verbose_name=_("pdf attached"))
     voucher_booked = models.BooleanField(
-        default=False, help_text=_("Its voucher was booked through the Journals API.")
+        default=False, help_text=_("Its voucher was booked through the Journals API."),
+        verbose_name=_("voucher booked")
     )
     note = models.TextField(
-        blank=True, help_text=_("How it ended, when not as its kind says (what was done instead).")
+        blank=True, help_text=_("How it ended, when not as its kind says (what was done instead)."),
+        verbose_name=_("note")
     )
     exchange_rate = exchange_rate_applied_field()
     vat_difference = vat_difference_field()
-    last_error = models.TextField(blank=True)
-    error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    error_kind = models.CharField(
+        max_length=20, choices=ErrorKind.choices, blank=True, verbose_name=_("error kind")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -195,30 +230,45 @@ class ExportJob(models.Model):
 class InvoiceExport(models.Model):
     """Where one of our invoices went in e-conomic, and e-conomic's number for it."""
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    invoice = models.ForeignKey(
-        "accounts_app.Invoice", on_delete=models.CASCADE, related_name="economic_exports"
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
     )
-    job = models.ForeignKey(ExportJob, null=True, on_delete=models.SET_NULL, related_name="+")
-    method = models.CharField(max_length=10, choices=ExportMethod.choices)
-    draft_number = models.PositiveIntegerField(null=True, blank=True)
-    booked_number = models.PositiveIntegerField(null=True, blank=True)
-    voucher_number = models.PositiveIntegerField(null=True, blank=True)
+    invoice = models.ForeignKey(
+        "accounts_app.Invoice", on_delete=models.CASCADE, related_name="economic_exports",
+        verbose_name=_("invoice")
+    )
+    job = models.ForeignKey(
+        ExportJob, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("job")
+    )
+    method = models.CharField(max_length=10, choices=ExportMethod.choices, verbose_name=_("method"))
+    draft_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("draft number")
+    )
+    booked_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("booked number")
+    )
+    voucher_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("voucher number")
+    )
     economic_number = models.CharField(
         max_length=30,
         blank=True,
         help_text=_("e-conomic's number, shown beside ours (never replaces our gap-free number)."),
+        verbose_name=_("economic number"),
     )
     draft_deleted_at = models.DateTimeField(
         null=True, blank=True,
         help_text=_("When its draft was deleted in e-conomic: the invoice was credited before "
         "anyone booked the draft, so no credit note was sent."),
+        verbose_name=_("draft deleted at"),
     )  # fmt: skip
     exchange_rate = exchange_rate_applied_field()
     vat_difference = vat_difference_field()
-    exported_at = models.DateTimeField(auto_now=True)
+    exported_at = models.DateTimeField(auto_now=True, verbose_name=_("exported at"))
 
     class Meta:
+        verbose_name = _("invoice export")
+        verbose_name_plural = _("invoice exports")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "invoice"], name="invoice_export_once_per_connection"
@@ -238,14 +288,19 @@ class InvoiceExport(models.Model):
 class ProjectLink(models.Model):
     """Our project and its number in e-conomic's projects API."""
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    project = models.ForeignKey(
-        "accounts_app.Project", on_delete=models.CASCADE, related_name="economic_links"
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
     )
-    remote_number = models.PositiveBigIntegerField()
-    updated_at = models.DateTimeField(auto_now=True)
+    project = models.ForeignKey(
+        "accounts_app.Project", on_delete=models.CASCADE, related_name="economic_links",
+        verbose_name=_("project")
+    )
+    remote_number = models.PositiveBigIntegerField(verbose_name=_("remote number"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("project link")
+        verbose_name_plural = _("project links")
         constraints = [
             models.UniqueConstraint(fields=["connection", "project"], name="project_link_unique"),
             models.UniqueConstraint(

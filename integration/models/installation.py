@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 class Installation(models.Model):
     code = models.CharField(
-        max_length=8, unique=True, help_text=_("Part of every reference and Idempotency-Key sent.")
+        max_length=8, unique=True, help_text=_("Part of every reference and Idempotency-Key sent."),
+        verbose_name=_("code")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
         constraints = [
             # One installation per database: the row with id 1.
             models.CheckConstraint(condition=models.Q(id=1), name="installation_is_one_row"),

@@ -41,16 +41,23 @@ class ServiceTypeMapping(RemoteMapping):
 
     remote_fields = ("product",)
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    service_type = models.ForeignKey("accounts_app.ServiceType", on_delete=models.CASCADE)
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
+    )
+    service_type = models.ForeignKey(
+        "accounts_app.ServiceType", on_delete=models.CASCADE, verbose_name=_("service type")
+    )
     product = models.ForeignKey(
         "integration.RemoteRecord",
         on_delete=models.PROTECT,
         limit_choices_to={"kind": "product"},
         related_name="+",
+        verbose_name=_("product"),
     )
 
     class Meta:
+        verbose_name = _("service type mapping")
+        verbose_name_plural = _("service type mappings")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "service_type"], name="service_type_mapping_unique"
@@ -68,13 +75,18 @@ class VatCodePairing(RemoteMapping):
 
     remote_fields = ("vat_account",)
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    vat_code = models.ForeignKey("accounts_app.VatCode", on_delete=models.CASCADE)
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
+    )
+    vat_code = models.ForeignKey(
+        "accounts_app.VatCode", on_delete=models.CASCADE, verbose_name=_("vat code")
+    )
     vat_account = models.ForeignKey(
         "integration.RemoteRecord",
         on_delete=models.PROTECT,
         limit_choices_to={"kind": "vat_account"},
         related_name="+",
+        verbose_name=_("vat account"),
     )
 
     class Meta:
@@ -95,17 +107,25 @@ class PaymentConditionPairing(RemoteMapping):
 
     remote_fields = ("payment_terms",)
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    payment_condition = models.ForeignKey("accounts_app.PaymentCondition", on_delete=models.CASCADE)
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
+    )
+    payment_condition = models.ForeignKey(
+        "accounts_app.PaymentCondition", on_delete=models.CASCADE,
+        verbose_name=_("payment condition")
+    )
     payment_terms = models.ForeignKey(
         "integration.RemoteRecord",
         on_delete=models.PROTECT,
         limit_choices_to={"kind": "payment_terms"},
         related_name="+",
+        verbose_name=_("payment terms"),
     )
-    chosen_by_person = models.BooleanField(default=False)
+    chosen_by_person = models.BooleanField(default=False, verbose_name=_("chosen by person"))
 
     class Meta:
+        verbose_name = _("payment condition pairing")
+        verbose_name_plural = _("payment condition pairings")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "payment_condition"], name="payment_condition_pairing_unique"
@@ -127,16 +147,23 @@ class SalesAccountMapping(RemoteMapping):
 
     remote_fields = ("product",)
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
-    sales_account = models.ForeignKey("accounts_app.SalesAccount", on_delete=models.CASCADE)
-    product_group_number = models.PositiveIntegerField()
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
+    )
+    sales_account = models.ForeignKey(
+        "accounts_app.SalesAccount", on_delete=models.CASCADE, verbose_name=_("sales account")
+    )
+    product_group_number = models.PositiveIntegerField(verbose_name=_("product group number"))
     product = models.ForeignKey(
         "integration.RemoteRecord", null=True, blank=True, on_delete=models.PROTECT,
         limit_choices_to={"kind": "product"}, related_name="+",
         help_text=_("The product this account's lines are sold as (a product of the group)."),
+        verbose_name=_("product"),
     )  # fmt: skip
 
     class Meta:
+        verbose_name = _("sales account mapping")
+        verbose_name_plural = _("sales account mappings")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "sales_account"], name="sales_account_mapping_unique"
@@ -159,19 +186,30 @@ class CustomerLink(models.Model):
     """Our customer and its e-conomic customer card. Never two of ours on one card, never two
     cards for one of ours: that is how duplicate customer cards are avoided."""
 
-    connection = models.ForeignKey("integration.Connection", on_delete=models.CASCADE)
+    connection = models.ForeignKey(
+        "integration.Connection", on_delete=models.CASCADE, verbose_name=_("connection")
+    )
     customer = models.ForeignKey(
-        "accounts_app.Customer", on_delete=models.CASCADE, related_name="economic_links"
+        "accounts_app.Customer", on_delete=models.CASCADE, related_name="economic_links",
+        verbose_name=_("customer")
     )
-    state = models.CharField(max_length=10, choices=CustomerLinkState.choices)
+    state = models.CharField(
+        max_length=10, choices=CustomerLinkState.choices, verbose_name=_("state")
+    )
     remote_number = models.PositiveIntegerField(
-        null=True, blank=True, validators=[remote_customer_number_validate]
+        null=True, blank=True, validators=[remote_customer_number_validate],
+        verbose_name=_("remote number")
     )
-    candidates = models.JSONField(default=list, blank=True, help_text=_("Numbers when ambiguous."))
-    matched_by = models.CharField(max_length=20, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    candidates = models.JSONField(
+        default=list, blank=True, help_text=_("Numbers when ambiguous."),
+        verbose_name=_("candidates")
+    )
+    matched_by = models.CharField(max_length=20, blank=True, verbose_name=_("matched by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("customer link")
+        verbose_name_plural = _("customer links")
         constraints = [
             models.UniqueConstraint(fields=["connection", "customer"], name="customer_link_unique"),
             models.UniqueConstraint(

@@ -24,20 +24,26 @@ class RemoteRecord(models.Model):
     """A cached copy of one e-conomic reference document, as e-conomic answered it."""
 
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="remote_records"
+        "integration.Connection", on_delete=models.CASCADE, related_name="remote_records",
+        verbose_name=_("connection")
     )
-    kind = models.CharField(max_length=20, choices=RemoteKind.choices)
-    number = models.CharField(max_length=40, help_text=_("e-conomic's number or code."))
-    name = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=20, choices=RemoteKind.choices, verbose_name=_("kind"))
+    number = models.CharField(
+        max_length=40, help_text=_("e-conomic's number or code."), verbose_name=_("number")
+    )
+    name = models.CharField(max_length=255, blank=True, verbose_name=_("name"))
     # Search columns for the customer picker and auto-matching (lower-cased).
-    email = models.CharField(max_length=255, blank=True)
-    identification = models.CharField(max_length=40, blank=True, help_text=_("CVR or VAT number."))
-    barred = models.BooleanField(default=False)
+    email = models.CharField(max_length=255, blank=True, verbose_name=_("email"))
+    identification = models.CharField(
+        max_length=40, blank=True, help_text=_("CVR or VAT number."),
+        verbose_name=_("identification")
+    )
+    barred = models.BooleanField(default=False, verbose_name=_("barred"))
     # Records are updated in place, never deleted, so mappings that point at them survive a
     # refresh; one that e-conomic no longer has is kept with present=False and flagged.
-    present = models.BooleanField(default=True)
-    data = models.JSONField(default=dict)
-    refreshed_at = models.DateTimeField()
+    present = models.BooleanField(default=True, verbose_name=_("present"))
+    data = models.JSONField(default=dict, verbose_name=_("data"))
+    refreshed_at = models.DateTimeField(verbose_name=_("refreshed at"))
 
     class Meta:
         ordering = ["kind", "name"]

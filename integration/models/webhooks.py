@@ -16,15 +16,19 @@ from django.utils.translation import gettext_lazy as _
 
 class PaymentWebhook(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhooks"
+        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhooks",
+        verbose_name=_("connection")
     )
-    secret_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    secret_hash = models.CharField(max_length=64, unique=True, verbose_name=_("secret hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     valid_until = models.DateTimeField(
-        null=True, blank=True, help_text=_("Empty for the current URLs; set when replaced.")
+        null=True, blank=True, help_text=_("Empty for the current URLs; set when replaced."),
+        verbose_name=_("valid until")
     )
 
     class Meta:
+        verbose_name = _("payment webhook")
+        verbose_name_plural = _("payment webhooks")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection"],
@@ -50,18 +54,23 @@ class DeliveryOutcome(models.TextChoices):
 
 class WebhookDelivery(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="webhook_deliveries"
+        "integration.Connection", on_delete=models.CASCADE, related_name="webhook_deliveries",
+        verbose_name=_("connection")
     )
-    event = models.CharField(max_length=20, choices=WebhookEvent.choices)
-    received_at = models.DateTimeField()
-    outcome = models.CharField(max_length=20, choices=DeliveryOutcome.choices)
+    event = models.CharField(max_length=20, choices=WebhookEvent.choices, verbose_name=_("event"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+    outcome = models.CharField(
+        max_length=20, choices=DeliveryOutcome.choices, verbose_name=_("outcome")
+    )
     by_replaced_url = models.BooleanField(
         default=False, help_text=_(
             "It came through URLs since replaced: e-conomic still has those."
-        )
+        ),
+        verbose_name=_("by replaced url")
     )
 
     class Meta:
+        verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
