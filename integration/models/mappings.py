@@ -91,6 +91,7 @@ class VatCodePairing(RemoteMapping):
 
     class Meta:
         verbose_name = _("VAT code pairing")
+        verbose_name_plural = _("VAT code pairings")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "vat_code"], name="vat_code_pairing_unique"

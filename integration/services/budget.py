@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,11 +45,17 @@ class BudgetUsage:
 
     def __str__(self) -> str:
         text = _("%(used)s of %(limit)s calls today (%(share)s)") % {
-            "used": f"{self.used:,}", "limit": f"{self.limit:,}", "share": f"{self.share:.0%}"
+            "used": _grouped(self.used), "limit": _grouped(self.limit),
+            "share": f"{self.share:.0%}",
         }
         if self.paused_until is not None:
             text += _("; paused until %(time)s UTC") % {"time": f"{self.paused_until:%H:%M}"}
         return text
+
+
+def _grouped(number: int) -> str:
+    """50,000 in English, 50.000 in Danish."""
+    return number_format(number, force_grouping=True)
 
 
 def agreement_key(*, connection: Connection) -> str:
@@ -105,7 +112,7 @@ def budget_warning_send(*, connection: Connection, calls: int) -> bool:
             "every call until 00:00 UTC. If this is more than the day should take, look at the "
             "API calls of this connection for what is calling."
         ) % {
-            "connection": connection, "calls": f"{calls:,}", "limit": f"{limit:,}",
+            "connection": connection, "calls": _grouped(calls), "limit": _grouped(limit),
             "read_share": f"{bucket_settings().read_share:.0%}",
         },
         from_email=settings.DEFAULT_FROM_EMAIL,
