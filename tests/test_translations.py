@@ -171,3 +171,13 @@ def test_choice_labels_read_in_danish():
         assert str(JobState.FAILED.label) == "Mislykket: en person skal handle"
     with translation.override("en"):
         assert str(JobState.FAILED.label) == "Failed: a person must act"
+
+
+def test_a_command_tells_its_help_in_the_active_language():
+    from integration.management.commands.export_invoices import Command
+
+    with translation.override("da"):
+        parser = Command().create_parser("manage.py", "export_invoices")
+    help_text = " ".join(parser.format_help().split())  # argparse wraps to the terminal
+    assert "Eksportér udstedte fakturaer til e-conomic" in help_text
+    assert "Vores fakturanummer." in help_text

@@ -1,10 +1,11 @@
 import time
 
 import requests
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integration.management.base import TranslatedCommand
 from integration.services.demo import (
     demo_connection_setup,
     demo_grant_token,
@@ -12,7 +13,7 @@ from integration.services.demo import (
 )
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Connect the demo to the local e-conomic sandbox and set up its mappings (idempotent)."
     )

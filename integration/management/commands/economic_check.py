@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integration.management.base import TranslatedCommand
 from integration.management.connection_option import connection_option_add, connections_named
 from integration.services.setup_check import setup_check
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "List every blocker and warning that stands before exporting to e-conomic, with its fix."
     )

@@ -9,7 +9,7 @@ import datetime
 import threading
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection as database
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from accounts_app.models import Invoice
+from integration.management.base import TranslatedCommand
 from integration.management.connection_option import connections_named
 from integration.models import ExportJob, ExportRun, InvoiceExport, JobState
 from integration.models.exports import TERMINAL_STATES
@@ -38,7 +39,7 @@ def _date(text: str) -> datetime.date:
         ) from None
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Export finalized invoices to e-conomic (those not exported yet), or dry-run it."
     )

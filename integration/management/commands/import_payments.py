@@ -2,17 +2,18 @@
 It exits 1 when an import failed or left invoices that only a person can sort out, so that cron
 mails somebody."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integration.management.base import TranslatedCommand
 from integration.management.connection_option import connection_option_add, connections_named
 from integration.models import ImportTrigger
 from integration.models.connection import PaymentSync
 from integration.services.payments import payments_import
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Import payments from e-conomic for every connection with payment sync on (or one)."
     )

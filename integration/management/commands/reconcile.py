@@ -1,14 +1,15 @@
 """Reconcile exported documents with e-conomic now: `manage.py reconcile [--connection ID]`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integration.management.base import TranslatedCommand
 from integration.models import Connection, ReconcileTrigger
 from integration.services.reconcile import findings_open, reconcile_connection
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Hold every active connection's exported documents against e-conomic's (or one's)."
     )

@@ -1,14 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from integration.economic.errors import EconomicError
+from integration.management.base import TranslatedCommand
 from integration.management.connection_option import connection_option_add, connections_named
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.reference import reference_refresh
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Read e-conomic's reference data (customers, products, layouts, ...) into the cache."
     )

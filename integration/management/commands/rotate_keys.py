@@ -4,15 +4,16 @@ older keys after it can be removed."""
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from integration.crypto import StoredCiphertext, encryption_problem, rotate, stored_ciphertexts
+from integration.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Re-encrypt every stored secret (the e-conomic grant tokens) under the first key of "
         "FIELD_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, run this, "
