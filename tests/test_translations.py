@@ -178,6 +178,6 @@ def test_a_command_tells_its_help_in_the_active_language():
 
     with translation.override("da"):
         parser = Command().create_parser("manage.py", "export_invoices")
-    help_text = " ".join(parser.format_help().split())  # argparse wraps to the terminal
+        help_text = " ".join(parser.format_help().split())  # argparse wraps to the terminal
     assert "Eksportér udstedte fakturaer til e-conomic" in help_text
     assert "Vores fakturanummer." in help_text
