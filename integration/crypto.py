@@ -18,23 +18,34 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext as _
 
 MAKE_A_KEY = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
-NO_KEY = (
-    "FIELD_ENCRYPTION_KEYS is empty: set it to a Fernet key before storing e-conomic tokens. "
-    f"Make one with: {MAKE_A_KEY}"
-)
-NOT_A_KEY = (
-    "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes); "
-    f"make one with: {MAKE_A_KEY}"
-)
-WRONG_KEY = (
-    "The stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS: the key it was encrypted "
-    "with is missing. Put that key back in FIELD_ENCRYPTION_KEYS (after the new one, then run "
-    "manage.py rotate_keys), or paste the token again."
-)
+
+
+# Functions, not constants: each says its problem in the language active when it is told.
+def no_key() -> str:
+    return _(
+        "FIELD_ENCRYPTION_KEYS is empty: set it to a Fernet key before storing e-conomic tokens. "
+        "Make one with: %(command)s"
+    ) % {"command": MAKE_A_KEY}
+
+
+def not_a_key() -> str:
+    return _(
+        "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes); "
+        "make one with: %(command)s"
+    ) % {"command": MAKE_A_KEY}
+
+
+def wrong_key() -> str:
+    return _(
+        "The stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS: the key it was "
+        "encrypted with is missing. Put that key back in FIELD_ENCRYPTION_KEYS (after the new "
+        "one, then run manage.py rotate_keys), or paste the token again."
+    )
 
 
 class StoredCiphertext(str):
@@ -56,11 +67,11 @@ class UnreadableSecret(StoredCiphertext):
 @cache
 def _cipher(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured(NO_KEY)
+        raise ImproperlyConfigured(no_key())
     try:
         return MultiFernet([Fernet(key.strip().encode()) for key in keys])
     except ValueError:
-        raise ImproperlyConfigured(NOT_A_KEY) from None
+        raise ImproperlyConfigured(not_a_key()) from None
 
 
 def cipher() -> MultiFernet:
@@ -78,7 +89,7 @@ def decrypt(token: str) -> str:
     except ImproperlyConfigured as error:
         return UnreadableSecret(token, str(error))
     except InvalidToken:
-        return UnreadableSecret(token, WRONG_KEY)
+        return UnreadableSecret(token, wrong_key())
 
 
 def rotate(token: str) -> str:
@@ -87,7 +98,7 @@ def rotate(token: str) -> str:
     try:
         return cipher().rotate(token.encode()).decode()
     except InvalidToken:
-        raise ImproperlyConfigured(WRONG_KEY) from None
+        raise ImproperlyConfigured(wrong_key()) from None
 
 
 def encryption_problem() -> str:

@@ -42,9 +42,10 @@ def connections_chosen(*, choice: str | None = None) -> QuerySet[Connection]:
         chosen = Connection.objects.filter(pk=int(choice))
     if not chosen.exists():
         known = Connection.objects.order_by("pk").values_list("pk", "name")
-        names = ", ".join(f"{name} (id {pk})" for pk, name in known) or "none yet"
+        names = ", ".join(f"{name} (id {pk})" for pk, name in known) or _("none yet")
         raise UnknownConnection(
-            f"No connection is named or numbered {choice!r}; give --connection one of: {names}."
+            _("No connection is named or numbered %(choice)s; give --connection one of: %(names)s.")
+            % {"choice": repr(choice), "names": names}
         )
     return chosen
 

@@ -4,17 +4,18 @@ its source resolves it: the job done, the next import finished, Test connection 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from integration.models import Alert
 
 
 class OpenFilter(admin.SimpleListFilter):
-    title = "open"
+    title = _("open")
     parameter_name = "open"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Open"), ("no", "Resolved")]
+        return [("yes", _("Open")), ("no", _("Resolved"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from integration.models import ApiCall
 
 
 class OutcomeFilter(admin.SimpleListFilter):
-    title = "outcome"
+    title = _("outcome")
     parameter_name = "outcome"
 
     def lookups(self, request, model_admin):
-        return [("ok", "OK"), ("error", "Error")]
+        return [("ok", _("OK")), ("error", _("Error"))]
 
     def queryset(self, request, queryset):
         if self.value() == "ok":
@@ -47,6 +48,6 @@ class ApiCallAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Error")
+    @admin.display(description=_("Error"))
     def short_error(self, call: ApiCall) -> str:
         return call.error[:120]

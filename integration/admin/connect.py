@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from integration.models import Connection
 from integration.models.connection import endpoint_choices
@@ -17,7 +18,8 @@ from integration.services.connect import ConnectRefused, connect_begin, connect_
 
 
 class ConnectForm(forms.Form):
-    name = forms.CharField(max_length=100, initial="e-conomic", label="Name of the connection")
+    name = forms.CharField(max_length=100, initial="e-conomic",
+                           label=gettext_lazy("Name of the connection"))  # fmt: skip
     endpoint = forms.ChoiceField(choices=endpoint_choices, label="e-conomic")
 
 
@@ -52,7 +54,11 @@ class ConnectWithEconomic:
                 form.add_error(None, str(refused))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Reconnect {connection}" if connection else "Connect with e-conomic",
+            "title": (
+                _("Reconnect %(connection)s") % {"connection": connection}
+                if connection
+                else _("Connect with e-conomic")
+            ),
             "opts": self.model._meta,
             "form": form,
             "connection": connection,
@@ -72,12 +78,14 @@ class ConnectWithEconomic:
             return redirect("admin:integration_connection_changelist")
         connection = connected.connection
         if connected.tested:
-            messages.success(request, f"Connected to {connection.company_name} (agreement "
-                             f"{connection.agreement_number}). Here is what stands before the "
-                             "first export.")  # fmt: skip
+            messages.success(request, _(
+                "Connected to %(company)s (agreement %(agreement)s). Here is what stands before "
+                "the first export."
+            ) % {"company": connection.company_name, "agreement": connection.agreement_number})
         else:
-            messages.error(request, f"The grant token is kept, but e-conomic did not accept it: "
-                           f"{connection.test_error}")  # fmt: skip
+            messages.error(request, _(
+                "The grant token is kept, but e-conomic did not accept it: %(error)s"
+            ) % {"error": connection.test_error})
         return redirect("admin:integration_connection_setup_check", connection.pk)
 
     def _reconnected(self, request) -> Connection | None:

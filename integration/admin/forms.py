@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integration.crypto import encryption_problem
 from integration.economic.transport import sendable_token
@@ -14,12 +16,14 @@ class ConnectionForm(forms.ModelForm):
 
     endpoint = forms.ChoiceField(choices=endpoint_choices)
     new_grant_token = forms.CharField(
-        label="Agreement grant token",
+        label=gettext_lazy("Agreement grant token"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Paste the token shown when the agreement added the app. Leave empty to keep "
-        "the stored one.",
+        help_text=gettext_lazy(
+            "Paste the token shown when the agreement added the app. Leave empty to keep "
+            "the stored one."
+        ),
     )
 
     class Meta:
@@ -38,13 +42,15 @@ class ConnectionForm(forms.ModelForm):
         if token and not sendable_token(token):
             # HTTP headers carry Latin-1 at most, and e-conomic's tokens are plain letters and
             # digits: a pasted "€" or a line break is a copying accident.
-            raise forms.ValidationError(
+            raise forms.ValidationError(_(
                 "The token holds a character that is not a plain letter, digit or sign (a "
                 "pasted space, line break or symbol such as €). Copy the token again from "
                 "e-conomic and paste only the token."
-            )
+            ))
         if token and encryption_problem():
-            raise forms.ValidationError(f"The token cannot be stored: {encryption_problem()}")
+            raise forms.ValidationError(
+                _("The token cannot be stored: %(problem)s") % {"problem": encryption_problem()}
+            )
         return token
 
     def clean(self):
@@ -53,7 +59,7 @@ class ConnectionForm(forms.ModelForm):
         if not cleaned.get("new_grant_token") and not has_token:
             if "new_grant_token" not in self.errors:
                 self.add_error(
-                    "new_grant_token", "A new connection needs the agreement grant token."
+                    "new_grant_token", _("A new connection needs the agreement grant token.")
                 )
         return cleaned
 

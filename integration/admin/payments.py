@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.currency import base_currency
@@ -29,11 +31,11 @@ from integration.services.payments.summary import payment_import_summary
 
 
 class ImportOutcomeFilter(admin.SimpleListFilter):
-    title = "outcome"
+    title = gettext_lazy("outcome")
     parameter_name = "outcome"
 
     def lookups(self, request, model_admin):
-        return [("ok", "OK"), ("error", "Error")]
+        return [("ok", _("OK")), ("error", _("Error"))]
 
     def queryset(self, request, queryset):
         if self.value() == "ok":
@@ -57,15 +59,15 @@ class PaymentImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
               "error", "needs_person", "warnings"]  # fmt: skip
     readonly_fields = ["summary"]
 
-    @admin.display(description="What it did")
+    @admin.display(description=gettext_lazy("What it did"))
     def summary(self, run: PaymentImport) -> str:
         return payment_import_summary(run=run)
 
-    @admin.display(description="Duration")
+    @admin.display(description=gettext_lazy("Duration"))
     def duration(self, run: PaymentImport) -> str:
         if run.finished is None:
             return "—"
-        return f"{(run.finished - run.started).total_seconds():.1f} s"
+        return _("%(seconds).1f s") % {"seconds": (run.finished - run.started).total_seconds()}
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import_now"
@@ -78,7 +80,11 @@ class PaymentImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:integration_paymentimport_changelist"))
         connection = get_object_or_404(_syncing_connections(), pk=connection_id)
         payments_import_queue(connection=connection, trigger=ImportTrigger.MANUAL)
-        self.message_user(request, f"Payment import queued for {connection}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Payment import queued for %(connection)s.") % {"connection": connection},
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:integration_paymentimport_changelist"))
 
     def changelist_view(self, request, extra_context=None):
@@ -100,7 +106,7 @@ def synced_payments_with_booked_rate(queryset):
     return queryset.annotate(booked_rate=Coalesce(rate, F("invoice__exchange_rate")))
 
 
-@admin.display(description="amount")
+@admin.display(description=gettext_lazy("amount"))
 def synced_payment_amount(synced: SyncedPayment) -> str:
     """The amount in the invoice's currency, and beside it what is known in the base currency:
     e-conomic's figure where the import read it, else the amount at the invoice's booked rate."""
@@ -110,15 +116,19 @@ def synced_payment_amount(synced: SyncedPayment) -> str:
     if synced.amount_in_base_currency is not None:
         beside = str(Money(synced.amount_in_base_currency, base))
         if synced.exchange_difference is not None:
-            beside += f", exchange difference {Money(synced.exchange_difference, base)}"
+            beside += _(", exchange difference %(difference)s") % {
+                "difference": Money(synced.exchange_difference, base)
+            }
         return f"{shown} ({beside})"
     rate = getattr(synced, "booked_rate", None)
     if rate is None:
         return shown
-    return f"{shown} (≈ {Money(synced.amount * rate, base)} at the invoice's rate)"
+    return _("%(amount)s (≈ %(base)s at the invoice's rate)") % {
+        "amount": shown, "base": Money(synced.amount * rate, base)
+    }
 
 
-@admin.display(description="paid on", ordering="paid_on")
+@admin.display(description=gettext_lazy("paid on"), ordering="paid_on")
 def synced_payment_paid_on(synced: SyncedPayment) -> str:
     return paid_on_for_people(synced)
 

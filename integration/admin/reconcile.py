@@ -4,6 +4,7 @@ the selected findings; each calls the fixes service), and the runs with their ca
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from integration.models import FindingState, ReconcileFinding, ReconcileRun
@@ -14,11 +15,11 @@ from integration.services.reconcile.fixes import ACCEPT, HANDLED, REEXPORT, RELI
 class OpenFirstFilter(admin.SimpleListFilter):
     """Open findings unless another state is chosen: what needs a person comes first."""
 
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*FindingState.choices, ("all", "All")]
+        return [*FindingState.choices, ("all", gettext_lazy("All"))]
 
     def choices(self, changelist):
         for value, label in self.lookup_choices:
@@ -67,9 +68,9 @@ class ReconcileFindingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="fixes")
+    @admin.display(description=gettext_lazy("fixes"))
     def fixes(self, finding: ReconcileFinding) -> str:
-        return ", ".join(FIX_LABELS[fix] for fix in finding_fixes(finding=finding)) or "—"
+        return ", ".join(str(FIX_LABELS[fix]) for fix in finding_fixes(finding=finding)) or "—"
 
     def _fix(self, request, queryset, fix: str) -> None:
         done, refused = 0, []
@@ -80,23 +81,31 @@ class ReconcileFindingAdmin(admin.ModelAdmin):
             except FixRefused as error:
                 refused.append(str(error))
         if done:
-            self.message_user(request, f"{FIX_LABELS[fix]}: {done} findings.", messages.SUCCESS)
+            said = ngettext("%(fix)s: %(count)d finding.", "%(fix)s: %(count)d findings.", done)
+            self.message_user(
+                request, said % {"fix": FIX_LABELS[fix], "count": done}, messages.SUCCESS
+            )
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 
-    @admin.action(description="Re-export (send our invoice or card again)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Re-export (send our invoice or card again)"),
+        permissions=["change"],
+    )
     def reexport(self, request, queryset):
         self._fix(request, queryset, REEXPORT)
 
-    @admin.action(description="Relink to e-conomic's document", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Relink to e-conomic's document"), permissions=["change"]
+    )
     def relink(self, request, queryset):
         self._fix(request, queryset, RELINK)
 
-    @admin.action(description="Accept e-conomic's state", permissions=["change"])
+    @admin.action(description=gettext_lazy("Accept e-conomic's state"), permissions=["change"])
     def accept(self, request, queryset):
         self._fix(request, queryset, ACCEPT)
 
-    @admin.action(description="Mark handled", permissions=["change"])
+    @admin.action(description=gettext_lazy("Mark handled"), permissions=["change"])
     def mark_handled(self, request, queryset):
         self._fix(request, queryset, HANDLED)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class EconomicError(Exception):
     kind = "permanent"
@@ -126,7 +128,7 @@ def _singular(name: str) -> str:
 def _leaf_message(leaf: Any, trail: tuple[str, ...]) -> str:
     if not isinstance(leaf, dict):
         return str(leaf)
-    text = leaf.get("errorMessage") or leaf.get("message") or "invalid value"
+    text = leaf.get("errorMessage") or leaf.get("message") or _("invalid value")
     code = leaf.get("errorCode") or leaf.get("code")
     where = ", ".join(trail)
     sentence = f"{where}: {text}" if where else text
@@ -136,8 +138,12 @@ def _leaf_message(leaf: Any, trail: tuple[str, ...]) -> str:
 def describe(body: Any, status: int) -> str:
     """One readable sentence from an error body, never empty."""
     if not isinstance(body, dict):
-        return f"e-conomic answered HTTP {status} without an explanation."
-    headline = body.get("message") or body.get("title") or f"e-conomic answered HTTP {status}."
+        return _("e-conomic answered HTTP %(status)s without an explanation.") % {"status": status}
+    headline = (
+        body.get("message")
+        or body.get("title")
+        or _("e-conomic answered HTTP %(status)s.") % {"status": status}
+    )
     details = _property_messages(body.get("errors")) if body.get("errors") else []
     if details:
         # "Validation failed. 2 errors found." -> "Validation failed: <what>; <what>."

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from integration.economic.errors import BucketEmpty, BudgetReserved, DailyCapReached
 
 DAY = 86_400
@@ -141,14 +143,16 @@ class TokenBucket:
         take = self.backend.take(cost, ceiling=self._ceiling(), reserve_from=reserve)
         if take.closed_until > take.now:
             raise DailyCapReached(
-                "e-conomic's daily limit of calls for this agreement is used up: paused until "
-                f"{_clock(take.closed_until)} UTC.", resume_at=take.closed_until,
+                _("e-conomic's daily limit of calls for this agreement is used up: paused until "
+                  "%(time)s UTC.") % {"time": _clock(take.closed_until)},
+                resume_at=take.closed_until,
             )  # fmt: skip
         if not take.granted:
             raise BudgetReserved(
-                f"{take.calls_today:,} of the agreement's {self.settings.daily_limit:,} calls "
-                f"for today are made: reads wait until 00:00 UTC, so that exports and payments "
-                "go first.", resume_at=next_midnight(take.now),
+                _("%(calls)s of the agreement's %(limit)s calls for today are made: reads wait "
+                  "until 00:00 UTC, so that exports and payments go first.")
+                % {"calls": f"{take.calls_today:,}", "limit": f"{self.settings.daily_limit:,}"},
+                resume_at=next_midnight(take.now),
             )  # fmt: skip
         self.calls_today = take.calls_today
         if self.on_take is not None:
@@ -156,8 +160,8 @@ class TokenBucket:
         if take.wait > self.longest_wait:
             self.backend.take(-cost, count=-1)  # handed back: this call is not made now
             raise BucketEmpty(
-                f"e-conomic's rate limit for this agreement is spent for now: {take.wait:.1f} s "
-                "to wait.", resume_at=take.now + take.wait,
+                _("e-conomic's rate limit for this agreement is spent for now: %(wait)s s to "
+                  "wait.") % {"wait": f"{take.wait:.1f}"}, resume_at=take.now + take.wait,
             )  # fmt: skip
         if take.wait > 0:
             self.sleep(take.wait)

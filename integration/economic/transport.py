@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import requests
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
@@ -32,16 +33,16 @@ def token_error(headers: dict[str, str]) -> errors.ConfigurationError | None:
     """The error for a token that cannot be sent (instead of http.client's UnicodeEncodeError
     from deep inside the call), or None. The message never quotes the token."""
     if not sendable_token(headers["X-AgreementGrantToken"]):
-        return errors.ConfigurationError(
+        return errors.ConfigurationError(_(
             "The agreement grant token holds a character that is not a plain letter, digit or "
             "sign (a pasted space, line break or symbol such as €): paste the token again on "
             "the connection."
-        )
+        ))
     if not sendable_token(headers["X-AppSecretToken"]):
-        return errors.ConfigurationError(
+        return errors.ConfigurationError(_(
             "The app secret token holds a character that is not a plain letter, digit or sign: "
             "set ECONOMIC_APP_SECRET_TOKEN again and restart."
-        )
+        ))
     return None
 
 
@@ -133,14 +134,15 @@ def status_error(method: str, response: requests.Response) -> errors.EconomicErr
     details = {"status": status, "code": code or "", "body": body}
     if status == 401:
         return errors.ConfigurationError(
-            f"e-conomic refused the tokens (HTTP 401): {message} Check the agreement grant token "
-            "and the app secret token, or ask the agreement to grant access again.",
+            _("e-conomic refused the tokens (HTTP 401): %(message)s Check the agreement grant "
+              "token and the app secret token, or ask the agreement to grant access again.")
+            % {"message": message},
             **details,
         )
     if status == 403:
         return errors.ConfigurationError(
-            f"e-conomic refused the call (HTTP 403): {message} The app's role or a module of the "
-            "agreement does not allow it.",
+            _("e-conomic refused the call (HTTP 403): %(message)s The app's role or a module of "
+              "the agreement does not allow it.") % {"message": message},
             **details,
         )
     if status == 404:
@@ -149,15 +151,17 @@ def status_error(method: str, response: requests.Response) -> errors.EconomicErr
         # Retry-After is in whole seconds, rounded up: the day opens on the second before.
         resume_at = float(math.floor(time.time() + float(response.headers["Retry-After"])))
         return errors.DailyCapReached(
-            f"{message} e-conomic's daily limit of calls for this agreement is used up: paused "
-            f"until {time.strftime('%H:%M', time.gmtime(resume_at))} UTC.",
+            _("%(message)s e-conomic's daily limit of calls for this agreement is used up: "
+              "paused until %(time)s UTC.")
+            % {"message": message, "time": time.strftime("%H:%M", time.gmtime(resume_at))},
             resume_at=resume_at, retry_after=retry_after(response), **details,
         )  # fmt: skip
     if status == 429:
         return errors.TransientError(message, retry_after=retry_after(response), **details)
     if status >= 500:
         return errors.TransientError(
-            f"e-conomic had a server error (HTTP {status}): {message}",
+            _("e-conomic had a server error (HTTP %(status)s): %(message)s")
+            % {"status": status, "message": message},
             ambiguous=method != "GET",
             **details,
         )
@@ -176,15 +180,17 @@ def _never_sent(error: requests.RequestException) -> bool:
 def transport_error(method: str, error: requests.RequestException) -> errors.TransientError:
     """The error for a call that got no answer; ambiguous when a write may have been applied."""
     sent = not _never_sent(error)
-    what = (
-        "did not answer in time" if isinstance(error, requests.Timeout) else "could not be reached"
+    said = (
+        _("e-conomic did not answer in time (%(error)s).")
+        if isinstance(error, requests.Timeout)
+        else _("e-conomic could not be reached (%(error)s).")
     )
     if (
         sent
         and isinstance(error, requests.ConnectionError)
         and not isinstance(error, requests.Timeout)
     ):
-        what = "dropped the connection"
+        said = _("e-conomic dropped the connection (%(error)s).")
     return errors.TransientError(
-        f"e-conomic {what} ({type(error).__name__}).", ambiguous=sent and method != "GET"
+        said % {"error": type(error).__name__}, ambiguous=sent and method != "GET"
     )

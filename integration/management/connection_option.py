@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy
 
 from integration.models import Connection
 from integration.selectors import UnknownConnection, connections_chosen
 
-HELP = "The connection's name or id (default: every active one)."
+HELP = gettext_lazy("The connection's name or id (default: every active one).")
 
 
 def connection_option_add(parser) -> None:

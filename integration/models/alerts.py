@@ -10,35 +10,44 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertKind(models.TextChoices):
-    RUN = "run", "Export run"
-    AUTOMATIC_EXPORT = "automatic_export", "Automatic export"
-    PUSH = "push", "Customer or project push"
-    PAYMENT_IMPORT = "payment_import", "Payment import"
-    RECONCILIATION = "reconciliation", "Reconciliation finding"
-    BUDGET = "budget", "Daily API budget"
-    REVOKED_GRANT = "revoked_grant", "Agreement grant revoked"
-    WORKER_NOT_SEEN = "worker_not_seen", "No worker seen"
+    RUN = "run", _("Export run")
+    AUTOMATIC_EXPORT = "automatic_export", _("Automatic export")
+    PUSH = "push", _("Customer or project push")
+    PAYMENT_IMPORT = "payment_import", _("Payment import")
+    RECONCILIATION = "reconciliation", _("Reconciliation finding")
+    BUDGET = "budget", _("Daily API budget")
+    REVOKED_GRANT = "revoked_grant", _("Agreement grant revoked")
+    WORKER_NOT_SEEN = "worker_not_seen", _("No worker seen")
 
 
 class Alert(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="alerts"
+        "integration.Connection", on_delete=models.CASCADE, related_name="alerts",
+        verbose_name=_("connection")
     )
-    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    kind = models.CharField(max_length=20, choices=AlertKind.choices, verbose_name=_("kind"))
     key = models.CharField(
-        max_length=200, help_text="Names the problem, so that raising it again adds no item."
+        max_length=200, help_text=_("Names the problem, so that raising it again adds no item."),
+        verbose_name=_("key")
     )
-    text = models.TextField(help_text="What went wrong.")
-    fix = models.TextField(help_text="What a person does about it.")
-    url = models.CharField(max_length=500, blank=True, help_text="Where to do it.")
-    created = models.DateTimeField(auto_now_add=True)
-    sent = models.DateTimeField(null=True, blank=True, help_text="When a digest carried it.")
-    resolved = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(help_text=_("What went wrong."), verbose_name=_("text"))
+    fix = models.TextField(help_text=_("What a person does about it."), verbose_name=_("fix"))
+    url = models.CharField(
+        max_length=500, blank=True, help_text=_("Where to do it."), verbose_name=_("url")
+    )
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    sent = models.DateTimeField(
+        null=True, blank=True, help_text=_("When a digest carried it."), verbose_name=_("sent")
+    )
+    resolved = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved"))
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-created", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -66,8 +75,12 @@ class Alert(models.Model):
 class WorkerHeartbeat(models.Model):
     """One row per django-q2 cluster name: when a worker of it last ran the heartbeat task."""
 
-    cluster = models.CharField(max_length=100, unique=True)
-    seen = models.DateTimeField()
+    cluster = models.CharField(max_length=100, unique=True, verbose_name=_("cluster"))
+    seen = models.DateTimeField(verbose_name=_("seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.cluster}: {self.seen:%Y-%m-%d %H:%M:%S}"

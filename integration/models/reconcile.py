@@ -14,45 +14,60 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ReconcileTrigger(models.TextChoices):
-    DAILY = "daily", "Daily schedule"
-    MANUAL = "manual", "On demand"
+    DAILY = "daily", _("Daily schedule")
+    MANUAL = "manual", _("On demand")
 
 
 class ReconcileRunState(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped: another reconciliation of this connection was running"
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped: another reconciliation of this connection was running")
 
 
 class ReconcileRun(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_runs"
+        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_runs",
+        verbose_name=_("connection")
     )
-    trigger = models.CharField(max_length=10, choices=ReconcileTrigger.choices)
+    trigger = models.CharField(
+        max_length=10, choices=ReconcileTrigger.choices, verbose_name=_("trigger")
+    )
     state = models.CharField(
-        max_length=10, choices=ReconcileRunState.choices, default=ReconcileRunState.RUNNING
+        max_length=10, choices=ReconcileRunState.choices, default=ReconcileRunState.RUNNING,
+        verbose_name=_("state")
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    documents = models.PositiveIntegerField(default=0, help_text="Our exported documents.")
-    api_calls = models.PositiveIntegerField(default=0)
-    budget = models.PositiveIntegerField(default=0, help_text="The calls it may make.")
-    found = models.PositiveIntegerField(default=0, help_text="Differences found this time.")
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    documents = models.PositiveIntegerField(
+        default=0, help_text=_("Our exported documents."), verbose_name=_("documents")
+    )
+    api_calls = models.PositiveIntegerField(default=0, verbose_name=_("api calls"))
+    budget = models.PositiveIntegerField(
+        default=0, help_text=_("The calls it may make."), verbose_name=_("budget")
+    )
+    found = models.PositiveIntegerField(
+        default=0, help_text=_("Differences found this time."), verbose_name=_("found")
+    )
     agreed = models.PositiveIntegerField(
-        default=0, help_text="Open findings that e-conomic agrees with again (closed as fixed)."
+        default=0, help_text=_("Open findings that e-conomic agrees with again (closed as fixed)."),
+        verbose_name=_("agreed")
     )
     cards_read_to = models.DateTimeField(
         null=True, blank=True,
-        help_text="The customer cards changed up to this time were compared; the next run reads "
-        "those changed since (a run whose budget ran out among the cards carries on from here).",
+        help_text=_("The customer cards changed up to this time were compared; the next run reads "
+        "those changed since (a run whose budget ran out among the cards carries on from here)."),
+        verbose_name=_("cards read to"),
     )  # fmt: skip
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
+        verbose_name = _("reconcile run")
+        verbose_name_plural = _("reconcile runs")
         ordering = ["-started_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -72,30 +87,33 @@ class ReconcileRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reconciliation {self.pk} ({self.get_state_display()})"
+        return _("Reconciliation %(id)s (%(state)s)") % {
+            "id": self.pk, "state": self.get_state_display()
+        }
 
 
 class FindingKind(models.TextChoices):
-    MISSING = "missing", "Missing in e-conomic"
-    NOT_OURS = "not_ours", "In e-conomic with our reference, not recorded here"
-    TOTALS = "totals", "Totals differ"
-    CUSTOMER = "customer", "Another customer in e-conomic"
-    ACCOUNTS = "accounts", "Other accounts in e-conomic (VAT zone)"
-    DRAFT_DELETED = "draft_deleted", "Draft deleted in e-conomic"
-    DRAFT_BOOKED = "draft_booked", "Draft booked in e-conomic by a person"
-    REMAINDER = "remainder", "e-conomic's remainder differs from our open amount"
-    CARD_CHANGED = "card_changed", "Customer card changed in e-conomic"
+    MISSING = "missing", _("Missing in e-conomic")
+    NOT_OURS = "not_ours", _("In e-conomic with our reference, not recorded here")
+    TOTALS = "totals", _("Totals differ")
+    CUSTOMER = "customer", _("Another customer in e-conomic")
+    ACCOUNTS = "accounts", _("Other accounts in e-conomic (VAT zone)")
+    DRAFT_DELETED = "draft_deleted", _("Draft deleted in e-conomic")
+    DRAFT_BOOKED = "draft_booked", _("Draft booked in e-conomic by a person")
+    REMAINDER = "remainder", _("e-conomic's remainder differs from our open amount")
+    CARD_CHANGED = "card_changed", _("Customer card changed in e-conomic")
 
 
 class FindingState(models.TextChoices):
-    OPEN = "open", "Open"
-    FIXED = "fixed", "Fixed"
-    HANDLED = "handled", "Handled by a person"
+    OPEN = "open", _("Open")
+    FIXED = "fixed", _("Fixed")
+    HANDLED = "handled", _("Handled by a person")
 
 
 class ReconcileFinding(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_findings"
+        "integration.Connection", on_delete=models.CASCADE, related_name="reconcile_findings",
+        verbose_name=_("connection")
     )
     run = models.ForeignKey(
         ReconcileRun,
@@ -103,15 +121,20 @@ class ReconcileFinding(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="findings",
-        help_text="The last run that found it.",
+        help_text=_("The last run that found it."),
+        verbose_name=_("run"),
     )
-    kind = models.CharField(max_length=20, choices=FindingKind.choices)
-    state = models.CharField(max_length=10, choices=FindingState.choices, default="open")
+    kind = models.CharField(max_length=20, choices=FindingKind.choices, verbose_name=_("kind"))
+    state = models.CharField(
+        max_length=10, choices=FindingState.choices, default="open", verbose_name=_("state")
+    )
     document = models.CharField(
-        max_length=60, help_text="What differs: our invoice, or e-conomic's document or card."
+        max_length=60, help_text=_("What differs: our invoice, or e-conomic's document or card."),
+        verbose_name=_("document")
     )
     invoice = models.ForeignKey(
-        "accounts_app.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "accounts_app.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("invoice")
     )
     customer = models.ForeignKey(
         "accounts_app.Customer",
@@ -119,26 +142,39 @@ class ReconcileFinding(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("customer"),
     )
     remote_number = models.PositiveIntegerField(
-        null=True, blank=True, help_text="e-conomic's number of the document or card."
+        null=True, blank=True, help_text=_("e-conomic's number of the document or card."),
+        verbose_name=_("remote number")
     )
-    ours = models.JSONField(default=dict, blank=True, help_text="What we have.")
-    theirs = models.JSONField(default=dict, blank=True, help_text="What e-conomic has.")
-    detail = models.TextField(help_text="The difference in words, with what fixes it.")
-    first_seen = models.DateTimeField(auto_now_add=True)
-    last_seen = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    ours = models.JSONField(
+        default=dict, blank=True, help_text=_("What we have."), verbose_name=_("ours")
+    )
+    theirs = models.JSONField(
+        default=dict, blank=True, help_text=_("What e-conomic has."), verbose_name=_("theirs")
+    )
+    detail = models.TextField(
+        help_text=_("The difference in words, with what fixes it."), verbose_name=_("detail")
+    )
+    first_seen = models.DateTimeField(auto_now_add=True, verbose_name=_("first seen"))
+    last_seen = models.DateTimeField(verbose_name=_("last seen"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolution = models.TextField(blank=True, help_text="What was done, or queued, about it.")
+    resolution = models.TextField(
+        blank=True, help_text=_("What was done, or queued, about it."), verbose_name=_("resolution")
+    )
 
     class Meta:
+        verbose_name = _("reconcile finding")
+        verbose_name_plural = _("reconcile findings")
         ordering = ["-last_seen", "-id"]
         constraints = [
             models.CheckConstraint(

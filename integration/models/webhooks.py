@@ -11,19 +11,24 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentWebhook(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhooks"
+        "integration.Connection", on_delete=models.CASCADE, related_name="payment_webhooks",
+        verbose_name=_("connection")
     )
-    secret_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    secret_hash = models.CharField(max_length=64, unique=True, verbose_name=_("secret hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     valid_until = models.DateTimeField(
-        null=True, blank=True, help_text="Empty for the current URLs; set when replaced."
+        null=True, blank=True, help_text=_("Empty for the current URLs; set when replaced."),
+        verbose_name=_("valid until")
     )
 
     class Meta:
+        verbose_name = _("payment webhook")
+        verbose_name_plural = _("payment webhooks")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection"],
@@ -33,33 +38,40 @@ class PaymentWebhook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Webhook of {self.connection}"
+        return _("Webhook of %(connection)s") % {"connection": self.connection}
 
 
 class WebhookEvent(models.TextChoices):
-    INVOICE_BOOKED = "invoice-booked", "Invoice booked"
-    DAY_BOOK_BOOKED = "day-book-booked", "Day book booked"
-    OTHER = "other", "Another or no event"
+    INVOICE_BOOKED = "invoice-booked", _("Invoice booked")
+    DAY_BOOK_BOOKED = "day-book-booked", _("Day book booked")
+    OTHER = "other", _("Another or no event")
 
 
 class DeliveryOutcome(models.TextChoices):
-    QUEUED = "queued", "Payment check queued"
-    RATE_LIMITED = "rate_limited", "Rate limited (a check was already queued)"
+    QUEUED = "queued", _("Payment check queued")
+    RATE_LIMITED = "rate_limited", _("Rate limited (a check was already queued)")
 
 
 class WebhookDelivery(models.Model):
     connection = models.ForeignKey(
-        "integration.Connection", on_delete=models.CASCADE, related_name="webhook_deliveries"
+        "integration.Connection", on_delete=models.CASCADE, related_name="webhook_deliveries",
+        verbose_name=_("connection")
     )
-    event = models.CharField(max_length=20, choices=WebhookEvent.choices)
-    received_at = models.DateTimeField()
-    outcome = models.CharField(max_length=20, choices=DeliveryOutcome.choices)
+    event = models.CharField(max_length=20, choices=WebhookEvent.choices, verbose_name=_("event"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+    outcome = models.CharField(
+        max_length=20, choices=DeliveryOutcome.choices, verbose_name=_("outcome")
+    )
     by_replaced_url = models.BooleanField(
-        default=False, help_text="It came through URLs since replaced: e-conomic still has those."
+        default=False, help_text=_(
+            "It came through URLs since replaced: e-conomic still has those."
+        ),
+        verbose_name=_("by replaced url")
     )
 
     class Meta:
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "event"], name="webhook_delivery_last_per_event"
@@ -74,4 +86,6 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} at {self.received_at:%Y-%m-%d %H:%M}"
+        return _("%(event)s at %(time)s") % {
+            "event": self.get_event_display(), "time": f"{self.received_at:%Y-%m-%d %H:%M}"
+        }

@@ -18,6 +18,8 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from integration.models import Alert, AlertKind, Connection
 from integration.services.enqueue import alerts_digest_task_enqueue
@@ -96,20 +98,28 @@ def alerts_digest_send_all() -> int:
 
 
 def _subject(connection: Connection, count: int) -> str:
-    things = "thing needs" if count == 1 else "things need"
-    return f"e-conomic {connection.name}: {count} {things} attention"
+    said = ngettext(
+        "e-conomic %(connection)s: %(count)d thing needs attention",
+        "e-conomic %(connection)s: %(count)d things need attention",
+        count,
+    )
+    return said % {"connection": connection.name, "count": count}
 
 
 def _body(connection: Connection, alerts: list[Alert]) -> str:
     items = "\n\n".join(
-        f"- {alert.get_kind_display()}: {alert.text}\n  Fix: {alert.fix}"
+        f"- {alert.get_kind_display()}: {alert.text}\n  "
+        + _("Fix: %(fix)s") % {"fix": alert.fix}
         + (f"\n  {_absolute(alert.url)}" if alert.url else "")
         for alert in alerts
     )
-    return (
-        f"These need a person on the e-conomic connection '{connection.name}':\n\n{items}\n\n"
+    opening = _("These need a person on the e-conomic connection '%(connection)s':") % {
+        "connection": connection.name
+    }
+    closing = _(
         "At most one such e-mail is sent an hour; what happens meanwhile waits for the next."
     )
+    return f"{opening}\n\n{items}\n\n{closing}"
 
 
 def _absolute(url: str) -> str:

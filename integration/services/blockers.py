@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from integration.models import RemoteKind
 from integration.services.export_context import sales_account_of
 
@@ -50,7 +53,7 @@ class Blocker:
         return f"{self.subject}: {self.problem}" if self.subject else self.problem
 
     def __str__(self) -> str:
-        return f"{self.message} Fix: {self.fix}"
+        return _("%(message)s Fix: %(fix)s") % {"message": self.message, "fix": self.fix}
 
 
 def warning(problem: str, fix: str, code: str, about: tuple[str, int] | None = None) -> Blocker:
@@ -76,12 +79,14 @@ def vat_code_blocker(
     if vat_code.pk in context.paired_vat_codes:
         return None
     problem = (
-        f"{where} has VAT code {vat_code}, which is not paired with an e-conomic VAT code."
+        _("%(where)s has VAT code %(code)s, which is not paired with an e-conomic VAT code.")
+        % {"where": where, "code": vat_code}
         if where
-        else f"VAT code {vat_code} is used on invoices but not paired with an e-conomic VAT code."
+        else _("VAT code %(code)s is used on invoices but not paired with an e-conomic VAT code.")
+        % {"code": vat_code}
     )
     return Blocker(
-        subject, problem, "Pair it on the VAT code pairing screen.", code="vat_code_unpaired",
+        subject, problem, _("Pair it on the VAT code pairing screen."), code="vat_code_unpaired",
         about=("vat_code", vat_code.pk),
     )
 
@@ -94,13 +99,21 @@ def accounting_year_blocker(
     iso = day.isoformat()
     year = context.year_holding(day)
     if year is None:
-        known = ", ".join(sorted(year.name for year in context.accounting_years)) or "none"
-        problem = f"is dated {iso}, in no accounting year e-conomic has (it has: {known})."
-        fix = "Create the accounting year in e-conomic, refresh reference data, then export again."
+        known = ", ".join(sorted(year.name for year in context.accounting_years)) or _("none")
+        problem = _(
+            "is dated %(date)s, in no accounting year e-conomic has (it has: %(known)s)."
+        ) % {"date": iso, "known": known}
+        fix = _(
+            "Create the accounting year in e-conomic, refresh reference data, then export again."
+        )
     elif not year.open_on(iso):
-        problem = f"is dated {iso}, in accounting year {year.name}, closed or barred there."
-        fix = "Reopen the year or period in e-conomic and refresh reference data, or credit the "
-        fix += "invoice and reissue it with a date in an open period."
+        problem = _(
+            "is dated %(date)s, in accounting year %(year)s, closed or barred there."
+        ) % {"date": iso, "year": year.name}
+        fix = _(
+            "Reopen the year or period in e-conomic and refresh reference data, or credit the "
+            "invoice and reissue it with a date in an open period."
+        )
     else:
         return None
     return Blocker(subject, problem, fix, code="accounting_year_closed")
@@ -115,21 +128,30 @@ def product_blocker(
     product = context.product_for_service_type(service_type_id)
     if not product:
         problem = (
-            f"{where} has {service} and no e-conomic product: no default product is set."
+            _("%(where)s has %(service)s and no e-conomic product: no default product is set.")
+            % {"where": where, "service": service}
             if where
-            else f"{service[0].upper()}{service[1:]} has no e-conomic product and no default "
-            "product is set."
+            else _capitalized(
+                _("%(service)s has no e-conomic product and no default product is set.")
+                % {"service": service}
+            )
         )
         return Blocker(
             subject, problem,
-            "Map the service type to a product, or set a default product on the connection.",
+            _("Map the service type to a product, or set a default product on the connection."),
             code="service_type_unmapped", about=_service_type(service_type_id),
         )  # fmt: skip
     if not context.has(RemoteKind.PRODUCT, product) or context.barred(RemoteKind.PRODUCT, product):
-        sold = f"{where} would be sold as" if where else f"{service} is mapped to"
+        problem = (
+            _("%(where)s would be sold as product %(product)s, which is barred or gone in "
+              "e-conomic.") % {"where": where, "product": product}
+            if where
+            else _("%(service)s is mapped to product %(product)s, which is barred or gone in "
+                   "e-conomic.") % {"service": service, "product": product}
+        )  # fmt: skip
         return Blocker(
-            subject, f"{sold[0].upper()}{sold[1:]} product {product}, which is barred or gone in "
-            "e-conomic.", "Map the service type to another product, or refresh reference data.",
+            subject, _capitalized(problem),
+            _("Map the service type to another product, or refresh reference data."),
             code="mapped_product_unusable", about=_service_type(service_type_id),
         )  # fmt: skip
     return None
@@ -148,8 +170,9 @@ def journal_blockers(context: ExportContext, *, vouchers: int, subject: str = ""
         return [
             Blocker(
                 subject,
-                f"Journal {number or '(none chosen)'} does not exist in e-conomic.",
-                "Choose an existing journal on the connection, or create it in e-conomic.",
+                _("Journal %(number)s does not exist in e-conomic.")
+                % {"number": number or _("(none chosen)")},
+                _("Choose an existing journal on the connection, or create it in e-conomic."),
                 code="journal_missing",
             )
         ]
@@ -162,15 +185,21 @@ def journal_blockers(context: ExportContext, *, vouchers: int, subject: str = ""
         return []
     return [
         Blocker(
-            subject, f"Journal {number} has room for {max(room, 0)} more vouchers; {vouchers} are "
-            "needed.",
-            "Widen the journal's voucher number range in e-conomic, or choose another journal.",
+            subject,
+            _("Journal %(number)s has room for %(room)d more vouchers; %(needed)d are needed.")
+            % {"number": number, "room": max(room, 0), "needed": vouchers},
+            _("Widen the journal's voucher number range in e-conomic, or choose another journal."),
             code="journal_full",
         )
     ]  # fmt: skip
 
 
-ZONE_NAMES = {1: "domestic", 2: "EU", 3: "abroad", 4: "domestic exempt"}
+ZONE_NAMES = {
+    1: gettext_lazy("domestic"),
+    2: gettext_lazy("EU"),
+    3: gettext_lazy("abroad"),
+    4: gettext_lazy("domestic exempt"),
+}
 
 
 def line_booking_blockers(
@@ -185,26 +214,34 @@ def line_booking_blockers(
     if not product and account is not None and account.pk in context.sales:
         group = context.sales[account.pk][0]
         return [Blocker(
-            subject, f"{where} has sales account {account}, mapped to product group {group}; "
-            "the mapping names no product and the line's service-type product is not in that "
-            "group, so no product would sell it there.",
-            f"Choose a product of group {group} for sales account {account.number} on the sales "
-            "account screen.", code="sales_account_product_missing",
-            about=("sales_account", account.pk),
+            subject, _(
+                "%(where)s has sales account %(account)s, mapped to product group %(group)s; the "
+                "mapping names no product and the line's service-type product is not in that "
+                "group, so no product would sell it there."
+            ) % {"where": where, "account": account, "group": group},
+            _("Choose a product of group %(group)s for sales account %(number)s on the sales "
+              "account screen.") % {"group": group, "number": account.number},
+            code="sales_account_product_missing", about=("sales_account", account.pk),
         )]  # fmt: skip
-    service = f"service type '{line.service_type}'" if line.service_type_id else "no service type"
+    service = (
+        _("service type '%(name)s'") % {"name": line.service_type}
+        if line.service_type_id
+        else _("no service type")
+    )
     found = product_blocker(context, service_type_id=line.service_type_id, service=service,
                             subject=subject, where=where) if not product else None  # fmt: skip
     if found or not product or not context.has(RemoteKind.PRODUCT, product):
         return [found] if found else []
     booked = context.zone_account(context.group_of(product), zone)
-    zone_name = ZONE_NAMES.get(zone, f"VAT zone {zone}")
+    zone_name = str(ZONE_NAMES.get(zone, _("VAT zone %(zone)s") % {"zone": zone}))
     if booked is None:
         return [Blocker(
-            subject, f"{where} is sold as product {product}, whose product group has no sales "
-            f"account for the {zone_name} zone in e-conomic.",
-            "Give the product group a sales account for that zone in e-conomic and refresh "
-            "reference data, or map the line's sales account to another group.",
+            subject, _(
+                "%(where)s is sold as product %(product)s, whose product group has no sales "
+                "account for the %(zone)s zone in e-conomic."
+            ) % {"where": where, "product": product, "zone": zone_name},
+            _("Give the product group a sales account for that zone in e-conomic and refresh "
+              "reference data, or map the line's sales account to another group."),
             code="product_group_zone_missing",
         )]  # fmt: skip
     return _revenue_blockers(account, booked[0], zone_name, subject, where) + _vat_blockers(
@@ -216,11 +253,14 @@ def _revenue_blockers(account, booked_account, zone_name, subject, where) -> lis
     if account is None or account.number == booked_account:
         return []
     return [Blocker(
-        subject, f"{where} has sales account {account} but would book to e-conomic account "
-        f"{booked_account} (its product group's {zone_name} sales account).",
-        f"Map sales account {account.number} to a product group whose {zone_name} sales account "
-        f"is {account.number}, on the sales account screen.", code="revenue_account_differs",
-        about=("sales_account", account.pk),
+        subject, _(
+            "%(where)s has sales account %(account)s but would book to e-conomic account "
+            "%(booked)s (its product group's %(zone)s sales account)."
+        ) % {"where": where, "account": account, "booked": booked_account, "zone": zone_name},
+        _("Map sales account %(number)s to a product group whose %(zone)s sales account is "
+          "%(number)s, on the sales account screen.") % {"number": account.number,
+                                                          "zone": zone_name},
+        code="revenue_account_differs", about=("sales_account", account.pk),
     )]  # fmt: skip
 
 
@@ -231,14 +271,19 @@ def _vat_blockers(context, line, booked, zone, zone_name, subject, where) -> lis
     their_rate = context.vat_rate(theirs) if zone == DOMESTIC_ZONE else Decimal("0")
     if their_rate == our_rate and (theirs == ours or (theirs is None and our_rate == 0)):
         return []
-    code = f"VAT code {line.vat_code}" if line.vat_code_id else "no VAT code (0 %)"
     return [Blocker(
-        subject, f"{where} carries {code}, but e-conomic would book "
-        f"it on account {booked_account} with VAT code {theirs or 'none'} "
-        f"({(their_rate or Decimal('0')).normalize():f} % in the {zone_name} zone).",
-        f"Give the line the VAT code this customer's VAT situation calls for, or map its sales "
-        f"account to a product group whose {zone_name} sales account carries e-conomic VAT code "
-        f"{ours or 'none'}.", code="vat_code_differs",
+        subject, _(
+            "%(where)s carries %(code)s, but e-conomic would book it on account %(account)s with "
+            "VAT code %(theirs)s (%(rate)s %% in the %(zone)s zone)."
+        ) % {
+            "where": where, "code": _line_vat_code(line), "account": booked_account,
+            "theirs": theirs or _("none"), "zone": zone_name,
+            "rate": f"{(their_rate or Decimal('0')).normalize():f}",
+        },
+        _("Give the line the VAT code this customer's VAT situation calls for, or map its sales "
+          "account to a product group whose %(zone)s sales account carries e-conomic VAT code "
+          "%(ours)s.") % {"zone": zone_name, "ours": ours or _("none")},
+        code="vat_code_differs",
     )]  # fmt: skip
 
 
@@ -255,16 +300,21 @@ def voucher_line_blockers(
         number = account.number
     if number is None:
         return [Blocker(
-            subject, f"{where} has no sales account, and its product books to none in e-conomic.",
-            "Give the line a sales account (or its service type a default one).",
+            subject,
+            _("%(where)s has no sales account, and its product books to none in e-conomic.")
+            % {"where": where},
+            _("Give the line a sales account (or its service type a default one)."),
             code="voucher_account_missing",
         )]  # fmt: skip
     if not context.has(RemoteKind.ACCOUNT, number) or context.barred(RemoteKind.ACCOUNT, number):
         return [Blocker(
-            subject, f"{where} books to account {number}, which e-conomic's chart of accounts "
-            "does not have open.",
-            f"Create or reopen account {number} in e-conomic and refresh reference data, or give "
-            "the line another sales account.", code="voucher_account_unknown",
+            subject, _(
+                "%(where)s books to account %(number)s, which e-conomic's chart of accounts "
+                "does not have open."
+            ) % {"where": where, "number": number},
+            _("Create or reopen account %(number)s in e-conomic and refresh reference data, or "
+              "give the line another sales account.") % {"number": number},
+            code="voucher_account_unknown",
         )]  # fmt: skip
     return _voucher_vat_blockers(context, line, number, subject, where)
 
@@ -278,10 +328,29 @@ def _voucher_vat_blockers(context, line, number: int, subject, where) -> list[Bl
     rate = line.vat_rate if line.vat_code_id else Decimal("0")
     if theirs == ours or (theirs is None and not rate):
         return []
-    code = f"VAT code {line.vat_code}" if line.vat_code_id else "no VAT code (0 %)"
+    fix = (
+        _("Give the line the VAT code account %(number)s is for, or give it the sales account "
+          "for its VAT code.")
+        if ours
+        else _("Give the line the VAT code account %(number)s is for, or give it the sales "
+               "account for sales without VAT.")
+    )  # fmt: skip
     return [Blocker(
-        subject, f"{where} carries {code}, but account {number} carries VAT code "
-        f"{theirs or 'none'} in e-conomic's chart.",
-        f"Give the line the VAT code account {number} is for, or give it the sales account for "
-        f"{'its VAT code' if ours else 'sales without VAT'}.", code="voucher_vat_code_differs",
+        subject, _(
+            "%(where)s carries %(code)s, but account %(number)s carries VAT code %(theirs)s in "
+            "e-conomic's chart."
+        ) % {"where": where, "code": _line_vat_code(line), "number": number,
+             "theirs": theirs or _("none")},
+        fix % {"number": number}, code="voucher_vat_code_differs",
     )]  # fmt: skip
+
+
+def _line_vat_code(line: InvoiceLine) -> str:
+    if line.vat_code_id:
+        return _("VAT code %(code)s") % {"code": line.vat_code}
+    return _("no VAT code (0 %)")
+
+
+def _capitalized(text: str) -> str:
+    """A sentence that opens with a name given in lower case ("service type 'Rådgivning' ...")."""
+    return text[:1].upper() + text[1:]

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integration import clock
 from integration.bucket_store import bucket_backend, bucket_settings
@@ -25,8 +28,12 @@ from integration.models import BudgetWarning, Connection
 
 
 class Spender(models.TextChoices):
-    ESSENTIAL = "essential", "Exports and payments: spend to the end of the day's calls"
-    READ = "read", "Reads (reference refresh, reconciliation): wait above the read share"
+    ESSENTIAL = "essential", gettext_lazy(
+        "Exports and payments: spend to the end of the day's calls"
+    )
+    READ = "read", gettext_lazy(
+        "Reads (reference refresh, reconciliation): wait above the read share"
+    )
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,18 @@ class BudgetUsage:
     paused_until: datetime.datetime | None  # e-conomic said the day is used up
 
     def __str__(self) -> str:
-        text = f"{self.used:,} of {self.limit:,} calls today ({self.share:.0%})"
+        text = _("%(used)s of %(limit)s calls today (%(share)s)") % {
+            "used": _grouped(self.used), "limit": _grouped(self.limit),
+            "share": f"{self.share:.0%}",
+        }
         if self.paused_until is not None:
-            text += f"; paused until {self.paused_until:%H:%M} UTC"
+            text += _("; paused until %(time)s UTC") % {"time": f"{self.paused_until:%H:%M}"}
         return text
+
+
+def _grouped(number: int) -> str:
+    """50,000 in English, 50.000 in Danish."""
+    return number_format(number, force_grouping=True)
 
 
 def agreement_key(*, connection: Connection) -> str:
@@ -79,23 +94,27 @@ def budget_warning_send(*, connection: Connection, calls: int) -> bool:
     limit = bucket_settings().daily_limit
     day = datetime.datetime.fromtimestamp(clock.seconds(), tz=datetime.UTC).date()
     try:
-        _, created = BudgetWarning.objects.get_or_create(
+        created = BudgetWarning.objects.get_or_create(
             agreement_key=agreement_key(connection=connection), day=day,
             defaults={"calls": calls},
-        )  # fmt: skip
+        )[1]  # fmt: skip
     except IntegrityError:  # another worker told it a moment ago
         return False
     if not created:
         return False
     send_mail(
-        subject=f"e-conomic: {connection.name} has used {calls / limit:.0%} of today's calls",
-        message=(
-            f"{connection}: {calls:,} of the agreement's {limit:,} calls for today (UTC) are "
-            f"made. Above {bucket_settings().read_share:.0%} reads (reference refresh, "
-            "reconciliation) wait for midnight so that exports and payments go first; at the "
-            "limit e-conomic refuses every call until 00:00 UTC. If this is more than the day "
-            "should take, look at the API calls of this connection for what is calling."
-        ),
+        subject=_("e-conomic: %(connection)s has used %(share)s of today's calls")
+        % {"connection": connection.name, "share": f"{calls / limit:.0%}"},
+        message=_(
+            "%(connection)s: %(calls)s of the agreement's %(limit)s calls for today (UTC) are "
+            "made. Above %(read_share)s reads (reference refresh, reconciliation) wait for "
+            "midnight so that exports and payments go first; at the limit e-conomic refuses "
+            "every call until 00:00 UTC. If this is more than the day should take, look at the "
+            "API calls of this connection for what is calling."
+        ) % {
+            "connection": connection, "calls": _grouped(calls), "limit": _grouped(limit),
+            "read_share": f"{bucket_settings().read_share:.0%}",
+        },
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[address],
     )

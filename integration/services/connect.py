@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from integration.crypto import encryption_problem
 from integration.economic.transport import sendable_token
@@ -48,10 +49,10 @@ def connect_begin(
     """The address of e-conomic's installation page for this app; the state is in `session`."""
     install_url, public_token = _installation(endpoint)
     if connection is None and Connection.objects.filter(name=name).exists():
-        raise ConnectRefused(
-            f"A connection is named {name!r} already: choose another name, or reconnect that "
+        raise ConnectRefused(_(
+            "A connection is named %(name)s already: choose another name, or reconnect that "
             "one from its own page."
-        )
+        ) % {"name": repr(name)})
     state = secrets.token_urlsafe(24)
     session[SESSION_KEY] = {
         "state": _digest(state),
@@ -75,10 +76,10 @@ def connect_finish(*, session, state: str, token: str) -> Connected:
     if not pending or pending["expires"] < time.time() or not state or not hmac.compare_digest(
         pending["state"], _digest(state)
     ):
-        raise ConnectRefused(
+        raise ConnectRefused(_(
             "This return from e-conomic was not begun here, or it is over 15 minutes old: click "
             "Connect with e-conomic again."
-        )
+        ))
     _check_token(token)
     with transaction.atomic():
         connection = _connection_for(pending)
@@ -92,43 +93,48 @@ def connect_finish(*, session, state: str, token: str) -> Connected:
 def _installation(endpoint: str) -> tuple[str, str]:
     allowed = settings.ECONOMIC_ENDPOINTS.get(endpoint)
     if allowed is None:
-        raise ConnectRefused(f"{endpoint!r} is not an endpoint this installation may reach.")
+        raise ConnectRefused(
+            _("%(endpoint)s is not an endpoint this installation may reach.")
+            % {"endpoint": repr(endpoint)}
+        )
     install_url, public_token = allowed.get("install_url"), allowed.get("app_public_token")
     if not install_url or not public_token:
-        raise ConnectRefused(
-            f"{allowed['label']} has no app public token set: put the app's AppPublicToken in "
+        raise ConnectRefused(_(
+            "%(endpoint)s has no app public token set: put the app's AppPublicToken in "
             "ECONOMIC_APP_PUBLIC_TOKEN (e-conomic › Apps › your app › Tokens), or paste a grant "
             "token on a new connection instead."
-        )
+        ) % {"endpoint": allowed["label"]})
     return install_url, public_token
 
 
 def _check_token(token: str) -> None:
     if not token:
-        raise ConnectRefused(
+        raise ConnectRefused(_(
             "e-conomic sent no grant token back (the app was not added): click Connect with "
             "e-conomic again and choose “Tilføj app”."
-        )
+        ))
     if len(token) > TOKEN_MAX_LENGTH or not sendable_token(token):
-        raise ConnectRefused(
+        raise ConnectRefused(_(
             "What came back is not a grant token (too long, or not plain letters and digits): "
             "click Connect with e-conomic again."
-        )
+        ))
     if problem := encryption_problem():
-        raise ConnectRefused(f"The grant token cannot be stored: {problem}")
+        raise ConnectRefused(
+            _("The grant token cannot be stored: %(problem)s") % {"problem": problem}
+        )
 
 
 def _connection_for(pending: dict) -> Connection:
     if pending["connection"] is not None:
         connection = Connection.objects.select_for_update().filter(pk=pending["connection"]).first()
         if connection is None:
-            raise ConnectRefused("The connection was deleted meanwhile: connect a new one.")
+            raise ConnectRefused(_("The connection was deleted meanwhile: connect a new one."))
         return connection
     if Connection.objects.filter(name=pending["name"]).exists():
-        raise ConnectRefused(
-            f"A connection named {pending['name']!r} was made meanwhile: connect under another "
-            "name, or reconnect that one from its own page."
-        )
+        raise ConnectRefused(_(
+            "A connection named %(name)s was made meanwhile: connect under another name, or "
+            "reconnect that one from its own page."
+        ) % {"name": repr(pending["name"])})
     return Connection(name=pending["name"], endpoint=pending["endpoint"])
 
 

@@ -6,6 +6,7 @@ import math
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from integration.bucket_store import bucket_settings, endpoint_costs, shared_bucket
@@ -57,11 +58,13 @@ def grant_refused_alert(*, connection: Connection, status: int, error: str) -> N
     for the agreement can succeed until a person acts. Closed by a Test connection that works."""
     alert_raise(
         connection=connection, kind=AlertKind.REVOKED_GRANT, key=GRANT_ALERT_KEY,
-        text=f"e-conomic refused the agreement grant (HTTP {status}): "
-        f"{error or 'the grant was revoked or the token is wrong'}",
-        fix="In e-conomic, check that the app is still granted on the agreement with the roles "
-        "it asks for (grant it again if it was removed); paste the new grant token on the "
-        "connection, then run Test connection.",
+        text=_("e-conomic refused the agreement grant (HTTP %(status)s): %(error)s") % {
+            "status": status,
+            "error": error or _("the grant was revoked or the token is wrong"),
+        },
+        fix=_("In e-conomic, check that the app is still granted on the agreement with the roles "
+              "it asks for (grant it again if it was removed); paste the new grant token on the "
+              "connection, then run Test connection."),
         url=admin_url("integration_connection_change", connection.pk),
     )  # fmt: skip
 
@@ -76,23 +79,25 @@ def connection_client(
     `for_jobs`: the outbox's work, which is held back rather than kept waiting for tokens."""
     endpoint = connection.endpoint_config
     if connection.endpoint not in settings.ECONOMIC_ENDPOINTS:
-        raise ConnectionNotReady(
-            f"Connection '{connection.name}' uses the endpoint '{connection.endpoint}', which "
-            "this installation does not offer (the local sandbox needs ECONOMIC_SANDBOX=true, "
-            "for development only): choose Visma e-conomic on the connection."
-        )
+        raise ConnectionNotReady(_(
+            "Connection '%(connection)s' uses the endpoint '%(endpoint)s', which this "
+            "installation does not offer (the local sandbox needs ECONOMIC_SANDBOX=true, for "
+            "development only): choose Visma e-conomic on the connection."
+        ) % {"connection": connection.name, "endpoint": connection.endpoint})
     if not connection.grant_token:
-        raise ConnectionNotReady(
-            f"Connection '{connection.name}' has no agreement grant token: paste the token the "
+        raise ConnectionNotReady(_(
+            "Connection '%(connection)s' has no agreement grant token: paste the token the "
             "agreement's administrator got when adding the app."
-        )
+        ) % {"connection": connection.name})
     if isinstance(connection.grant_token, UnreadableSecret):
-        raise ConnectionNotReady(f"Connection '{connection.name}': {connection.grant_token.reason}")
+        raise ConnectionNotReady(_("Connection '%(connection)s': %(reason)s") % {
+            "connection": connection.name, "reason": connection.grant_token.reason
+        })
     if not endpoint["app_secret_token"]:
-        raise ConnectionNotReady(
-            f"No app secret token is configured for '{endpoint['label']}': set it in the "
-            "environment (ECONOMIC_APP_SECRET_TOKEN) and restart."
-        )
+        raise ConnectionNotReady(_(
+            "No app secret token is configured for '%(endpoint)s': set it in the environment "
+            "(ECONOMIC_APP_SECRET_TOKEN) and restart."
+        ) % {"endpoint": endpoint["label"]})
     return EconomicClient(
         rest_url=endpoint["rest_url"],
         openapi_url=endpoint["openapi_url"],
@@ -128,10 +133,10 @@ def connection_test(*, connection: Connection, client: EconomicClient | None = N
         return False
     twin = _connected_already(connection, answer.get("agreementNumber"))
     if twin is not None:
-        connection.test_error = (
-            f"Agreement {twin.agreement_number} is connected already as '{twin.name}': use that "
+        connection.test_error = _(
+            "Agreement %(agreement)s is connected already as '%(connection)s': use that "
             "connection, or delete it before connecting the agreement again."
-        )
+        ) % {"agreement": twin.agreement_number, "connection": twin.name}
         connection.tested_at = timezone.now()
         connection.save(update_fields=["test_error", "tested_at"])
         return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts_app.models import SalesAccount, ServiceType, VatCode
 from integration.models import (
@@ -50,7 +51,7 @@ class DemoSetup:
 
 
 def demo_connection_setup(*, grant_token: str) -> DemoSetup:
-    connection, _ = Connection.objects.get_or_create(
+    connection = Connection.objects.get_or_create(
         name=DEMO_NAME,
         defaults={
             "endpoint": "sandbox",
@@ -59,7 +60,7 @@ def demo_connection_setup(*, grant_token: str) -> DemoSetup:
             "payment_sync": PaymentSync.PARTIAL,
             **DEFAULTS,
         },
-    )
+    )[0]
     if not connection_test(connection=connection):
         return DemoSetup(connection, False, connection.test_error)
     client = connection_client(connection=connection, purpose="demo set-up")
@@ -67,11 +68,14 @@ def demo_connection_setup(*, grant_token: str) -> DemoSetup:
     _pair_and_map(connection)
     payment_conditions_pair(connection=connection)
     matched = customers_auto_match(connection=connection)
-    message = (
-        f"agreement {connection.agreement_number} ({connection.company_name}): "
-        f"{sum(result.counts.values())} reference records in {result.api_calls} calls, "
-        f"{matched.linked} customers linked"
-    )
+    message = _(
+        "agreement %(agreement)s (%(company)s): %(records)d reference records in %(calls)d "
+        "calls, %(linked)d customers linked"
+    ) % {
+        "agreement": connection.agreement_number, "company": connection.company_name,
+        "records": sum(result.counts.values()), "calls": result.api_calls,
+        "linked": matched.linked,
+    }
     return DemoSetup(connection, True, message)
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts_app.models import (
     Invoice,
@@ -61,8 +63,8 @@ def check_service_types(connection, context, invoices):
     if default and not context.has(RemoteKind.PRODUCT, default):
         yield Blocker(
             "",
-            f"The default product {default} does not exist in e-conomic.",
-            "Choose one of e-conomic's products as the default, or refresh reference data.",
+            _("The default product %(number)s does not exist in e-conomic.") % {"number": default},
+            _("Choose one of e-conomic's products as the default, or refresh reference data."),
             code="default_product_unknown",
         )
     # Mapped ones are checked whatever their state; unmapped ones only when no default stands in.
@@ -70,9 +72,8 @@ def check_service_types(connection, context, invoices):
     if not default:
         chosen |= Q(active=True)
     for service_type in ServiceType.objects.filter(chosen):
-        blocker = product_blocker(
-            context, service_type_id=service_type.pk, service=f"service type '{service_type}'",
-        )  # fmt: skip
+        service = _("service type '%(name)s'") % {"name": service_type}
+        blocker = product_blocker(context, service_type_id=service_type.pk, service=service)
         if blocker:
             yield blocker
 
@@ -95,16 +96,20 @@ def check_payment_conditions(connection, context, invoices):
         if connection.default_payment_terms_number is None:
             yield Blocker(
                 "",
-                f"Payment condition '{condition}' has no e-conomic payment terms.",
-                "Run 'Pair payment conditions' or choose the terms by name.",
+                _("Payment condition '%(condition)s' has no e-conomic payment terms.")
+                % {"condition": condition},
+                _("Run 'Pair payment conditions' or choose the terms by name."),
                 code="payment_condition_unpaired",
                 about=("payment_condition", condition.pk),
             )
         else:
             yield warning(
-                f"Payment condition '{condition}' is not paired; the default payment "
-                f"terms {connection.default_payment_terms_number} will be used.",
-                "Pair it if the invoices should carry their own terms.",
+                _(
+                    "Payment condition '%(condition)s' is not paired; the default payment "
+                    "terms %(terms)s will be used."
+                )
+                % {"condition": condition, "terms": connection.default_payment_terms_number},
+                _("Pair it if the invoices should carry their own terms."),
                 code="payment_condition_unpaired",
                 about=("payment_condition", condition.pk),
             )
@@ -121,19 +126,27 @@ def check_sales_accounts(connection, context, invoices):
         mapping = mappings.get(account.pk)
         if mapping is None:
             yield warning(
-                f"Sales account {account} is not mapped to a product group; its lines "
-                "book to the product's own group.",
-                "Map it on the sales account screen if it should book elsewhere.",
+                _(
+                    "Sales account %(account)s is not mapped to a product group; its lines "
+                    "book to the product's own group."
+                )
+                % {"account": account},
+                _("Map it on the sales account screen if it should book elsewhere."),
                 code="sales_account_unmapped",
                 about=("sales_account", account.pk),
             )
         elif not context.has(RemoteKind.PRODUCT_GROUP, mapping.product_group_number):
             yield Blocker(
                 "",
-                f"Sales account {account} books to product group "
-                f"{mapping.product_group_number}, which does not exist in e-conomic.",
-                "Create the product group in e-conomic (Settings > Products), then "
-                "refresh reference data.",
+                _(
+                    "Sales account %(account)s books to product group %(group)s, which does not "
+                    "exist in e-conomic."
+                )
+                % {"account": account, "group": mapping.product_group_number},
+                _(
+                    "Create the product group in e-conomic (Settings > Products), then "
+                    "refresh reference data."
+                ),
                 code="product_group_missing",
                 about=("sales_account", account.pk),
             )
@@ -160,7 +173,10 @@ def check_line_bookings(connection, context, invoices):
             continue
         seen.add(kind)
         zone = context.vat_zone_for(buyer)
-        where = f"Lines like line {line.position or 1} of invoice {line.invoice.number}"
+        where = _("Lines like line %(position)s of invoice %(number)s") % {
+            "position": line.position or 1,
+            "number": line.invoice.number,
+        }
         rule = (
             voucher_line_blockers
             if context.method == ExportMethod.VOUCHER
@@ -181,13 +197,19 @@ def check_accounting_years(connection, context, invoices):
     closed = sorted({day for day in dates if accounting_year_blocker(context, day=day, subject="")})
     if closed:
         shown = ", ".join(day.isoformat() for day in closed[:5])
-        more = f" and {len(closed) - 5} more" if len(closed) > 5 else ""
+        if len(closed) > 5:
+            shown = _("%(dates)s and %(count)d more") % {"dates": shown, "count": len(closed) - 5}
         yield Blocker(
             "",
-            f"Invoices are dated {shown}{more}, outside an open accounting year or in "
-            "a barred period in e-conomic.",
-            "Create or reopen the accounting year (or the period) in e-conomic, then "
-            "refresh reference data.",
+            _(
+                "Invoices are dated %(dates)s, outside an open accounting year or in "
+                "a barred period in e-conomic."
+            )
+            % {"dates": shown},
+            _(
+                "Create or reopen the accounting year (or the period) in e-conomic, then "
+                "refresh reference data."
+            ),
             code="accounting_year_closed",
         )
 
@@ -200,17 +222,25 @@ def check_pdf(connection, context, invoices):
         return
     if not getattr(settings, "LEDGER_SELLER_NAME", ""):
         yield warning(
-            "The invoice PDF does not name your company (LEDGER_SELLER_NAME is empty).",
-            "Set LEDGER_SELLER_NAME in the environment to the company's legal name.",
+            _("The invoice PDF does not name your company (LEDGER_SELLER_NAME is empty)."),
+            _("Set LEDGER_SELLER_NAME in the environment to the company's legal name."),
             code="pdf_seller_unset",
         )
     missing = [name for name in seller_missing_settings() if name != "LEDGER_SELLER_NAME"]
     if missing:
         yield warning(
-            f"The invoice PDF lacks what a Danish invoice must state about the seller: "
-            f"{'; '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty.",
-            "Set them in the environment: the company's address, its CVR number and the bank "
-            "account customers pay to.",
+            ngettext(
+                "The invoice PDF lacks what a Danish invoice must state about the seller: "
+                "%(settings)s is empty.",
+                "The invoice PDF lacks what a Danish invoice must state about the seller: "
+                "%(settings)s are empty.",
+                len(missing),
+            )
+            % {"settings": "; ".join(missing)},
+            _(
+                "Set them in the environment: the company's address, its CVR number and the bank "
+                "account customers pay to."
+            ),
             code="pdf_seller_incomplete",
         )
     sample = _invoices(invoices).order_by("-issue_date", "-pk").first()
@@ -221,8 +251,9 @@ def check_pdf(connection, context, invoices):
     except Exception as error:  # any failure of the renderer blocks an export that needs it
         yield Blocker(
             "",
-            f"The PDF of invoice {sample.number or sample.pk} cannot be rendered: {error}.",
-            "Correct the invoice's data, or turn Include PDF off.",
+            _("The PDF of invoice %(number)s cannot be rendered: %(error)s.")
+            % {"number": sample.number or sample.pk, "error": error},
+            _("Correct the invoice's data, or turn Include PDF off."),
             code="pdf_render_failed",
         )
         return
@@ -230,8 +261,11 @@ def check_pdf(connection, context, invoices):
     if size > limit:
         yield Blocker(
             "",
-            f"The PDF of invoice {sample.number or sample.pk} is {size:,} bytes; "
-            f"e-conomic takes attachments up to {limit:,} bytes.",
-            "Shorten the invoice (fewer lines or notes), or turn Include PDF off.",
+            _(
+                "The PDF of invoice %(number)s is %(size)s bytes; e-conomic takes attachments up "
+                "to %(limit)s bytes."
+            )
+            % {"number": sample.number or sample.pk, "size": f"{size:,}", "limit": f"{limit:,}"},
+            _("Shorten the invoice (fewer lines or notes), or turn Include PDF off."),
             code="pdf_too_large",
         )

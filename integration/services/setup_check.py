@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from integration.crypto import UnreadableSecret
 from integration.models import (
@@ -65,11 +65,21 @@ class SetupReport:
 
     def summary(self) -> str:
         if self.ready:
-            return _("%(connection)s: ready to export (%(count)s warnings).") % {
-                "connection": self.connection, "count": len(self.warnings)}  # fmt: skip
+            count = len(self.warnings)
+            said = ngettext(
+                "%(connection)s: ready to export (%(count)d warning).",
+                "%(connection)s: ready to export (%(count)d warnings).",
+                count,
+            )
+            return said % {"connection": self.connection, "count": count}
         codes = ", ".join(finding.code for finding in self.blockers)
-        return _("%(connection)s: %(count)s blockers stand (%(codes)s).") % {
-            "connection": self.connection, "count": len(self.blockers), "codes": codes}  # fmt: skip
+        count = len(self.blockers)
+        said = ngettext(
+            "%(connection)s: %(count)d blocker stands (%(codes)s).",
+            "%(connection)s: %(count)d blockers stand (%(codes)s).",
+            count,
+        )
+        return said % {"connection": self.connection, "count": count, "codes": codes}
 
 
 class SetupBlocked(Exception):
@@ -77,12 +87,11 @@ class SetupBlocked(Exception):
 
     def __init__(self, report: SetupReport):
         self.report = report
-        lines = [_("- %(problem)s Fix: %(fix)s") % {"problem": finding.message, "fix": finding.fix}
-                 for finding in report.blockers]  # fmt: skip
-        super().__init__(
-            _("Export to '%(connection)s' cannot start until the set-up is complete:")
-            % {"connection": report.connection} + "\n" + "\n".join(lines)
-        )
+        lines = [f"- {finding}" for finding in report.blockers]
+        opening = _("Export to '%(connection)s' cannot start until the set-up is complete:") % {
+            "connection": report.connection
+        }
+        super().__init__("\n".join([opening, *lines]))
 
 
 Check = Callable[[Connection, ExportContext, "QuerySet | None"], Iterable[Blocker]]
@@ -229,9 +238,10 @@ def check_role(connection, context, invoices):
     if not allowed & set(connection.required_roles):
         yield Blocker(
             "",
-            _("The app has the role %(roles)s, which cannot %(method)s.") % {
+            _("The app has the role %(roles)s, which cannot export as: %(method)s.")
+            % {
                 "roles": ", ".join(connection.required_roles),
-                "method": str(ExportMethod(context.method).label).lower(),
+                "method": ExportMethod(context.method).label,
             },
             _("Use an app with one of the roles %(roles)s.")
             % {"roles": ", ".join(sorted(allowed))},
@@ -249,8 +259,10 @@ def check_projects_module(connection, context, invoices):
         yield Blocker(
             "",
             _("Project sync is on, but the agreement does not have e-conomic's projects module."),
-            _("Turn the projects module on in e-conomic (Settings > Subscription), or turn "
-              "project sync off on the connection."),
+            _(
+                "Turn the projects module on in e-conomic (Settings > Subscription), or turn "
+                "project sync off on the connection."
+            ),
             code="projects_module_off",
         )
 
@@ -267,10 +279,13 @@ def check_reference_data(connection, context, invoices):
 
 
 DEFAULTS = [
-    ("default_layout_number", RemoteKind.LAYOUT, gettext_lazy("layout")),
-    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS, gettext_lazy("payment terms")),
-    ("default_vat_zone_number", RemoteKind.VAT_ZONE, gettext_lazy("VAT zone")),
-    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP, gettext_lazy("customer group")),
+    # In a sentence's middle ("No default VAT zone is set"), unlike the kinds' own labels.
+    ("default_layout_number", RemoteKind.LAYOUT, pgettext_lazy("default", "layout")),
+    ("default_payment_terms_number", RemoteKind.PAYMENT_TERMS,
+     pgettext_lazy("default", "payment terms")),
+    ("default_vat_zone_number", RemoteKind.VAT_ZONE, pgettext_lazy("default", "VAT zone")),
+    ("default_customer_group_number", RemoteKind.CUSTOMER_GROUP,
+     pgettext_lazy("default", "customer group")),
 ]
 
 
@@ -306,10 +321,15 @@ def check_private_customer(connection, context, invoices):
     if not context.has(RemoteKind.CUSTOMER, number) or context.barred(RemoteKind.CUSTOMER, number):
         yield Blocker(
             "",
-            _("The customer card for private persons' invoices, %(number)s, is not an open "
-              "customer in e-conomic.") % {"number": number},
-            _("Enter the number of a card e-conomic has and has not barred (refresh reference "
-              "data if it is new), or empty the field."),
+            _(
+                "The customer card for private persons' invoices, %(number)s, is not an open "
+                "customer in e-conomic."
+            )
+            % {"number": number},
+            _(
+                "Enter the number of a card e-conomic has and has not barred (refresh reference "
+                "data if it is new), or empty the field."
+            ),
             code="private_customer_unknown",
         )
 
@@ -333,13 +353,20 @@ def check_vat_rounding(connection, context, invoices):
     if context.method == ExportMethod.VOUCHER or theirs in (VatRounding.UNKNOWN, ours):
         return
     yield warning(
-        _("e-conomic rounds VAT %(theirs)s on this agreement; the ledger rounds it %(ours)s, so "
-          "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows "
-          "each, and each export keeps it).") % {
-            "theirs": str(VatRounding(theirs).label).lower(),
-            "ours": str(VatRounding(ours).label).lower()},
-        _("Set LEDGER_VAT_ROUNDING=%(setting)s so new invoices round as e-conomic does, or "
-          "export by journal voucher, which books our VAT to the cent.") % {"setting": theirs},
+        _(
+            "e-conomic rounds VAT %(theirs)s on this agreement; the ledger rounds it %(ours)s, so "
+            "an invoice may book a cent or so of VAT otherwise in e-conomic (the dry run shows "
+            "each, and each export keeps it)."
+        )
+        % {
+            "theirs": VatRounding(theirs).label.lower(),
+            "ours": VatRounding(ours).label.lower(),
+        },
+        _(
+            "Set LEDGER_VAT_ROUNDING=%(setting)s so new invoices round as e-conomic does, or "
+            "export by journal voucher, which books our VAT to the cent."
+        )
+        % {"setting": theirs},
         code="vat_rounding_differs",
     )
 

@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.models import Alert, AlertKind, Connection, WorkerHeartbeat
 from integration.services.alerts import admin_url, alert_raise, alerts_digest_send
@@ -44,15 +45,19 @@ def workers_not_seen_alert() -> int:
     """Tell every active connection's error address that no worker ran for two minutes, sent
     from here since no worker can send it. Answers how many digests went."""
     seen = worker_last_seen()
-    since = f"since {timezone.localtime(seen):%Y-%m-%d %H:%M}" if seen else "ever"
+    text = (
+        _("No task worker has run since %(seen)s: exports, payment imports and schedules wait.")
+        % {"seen": f"{timezone.localtime(seen):%Y-%m-%d %H:%M}"}
+        if seen
+        else _("No task worker has run ever: exports, payment imports and schedules wait.")
+    )
     sent = 0
     for connection in Connection.objects.filter(active=True).exclude(error_email=""):
         alert_raise(
             connection=connection, kind=AlertKind.WORKER_NOT_SEEN, key=WORKER_ALERT_KEY,
-            text=f"No task worker has run {since}: exports, payment imports and schedules "
-            "wait.",
-            fix="Start the workers (`manage.py qcluster`, or `make run`) and check that the "
-            "broker (the database or Redis) answers.",
+            text=text,
+            fix=_("Start the workers (`manage.py qcluster`, or `make run`) and check that the "
+                  "broker (the database or Redis) answers."),
             url=admin_url("index"),
         )  # fmt: skip
         sent += alerts_digest_send(connection=connection)

@@ -102,6 +102,6 @@ def test_a_fix_that_does_not_apply_is_refused_with_what_does(reconciling, sandbo
     assert finding(FindingKind.REMAINDER).state == "open"
     connections = admin_client.get(reverse("admin:integration_connection_changelist"))
     assert (
-        f'?connection__id__exact={reconciling.pk}">1 open findings</a>'
+        f'?connection__id__exact={reconciling.pk}">1 open finding</a>'
         in connections.content.decode()
     )

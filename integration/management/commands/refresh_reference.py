@@ -1,13 +1,18 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integration.economic.errors import EconomicError
+from integration.management.base import TranslatedCommand
 from integration.management.connection_option import connection_option_add, connections_named
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.reference import reference_refresh
 
 
-class Command(BaseCommand):
-    help = "Read e-conomic's reference data (customers, products, layouts, ...) into the cache."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Read e-conomic's reference data (customers, products, layouts, ...) into the cache."
+    )
 
     def add_arguments(self, parser):
         connection_option_add(parser)
@@ -24,6 +29,12 @@ class Command(BaseCommand):
                 failed.append(str(each))
                 continue
             counts = ", ".join(f"{count} {kind}" for kind, count in result.counts.items())
-            self.stdout.write(f"{each}: {counts} ({result.api_calls} API calls)")
+            self.stdout.write(
+                _("%(connection)s: %(counts)s (%(calls)d API calls)")
+                % {"connection": each, "counts": counts, "calls": result.api_calls}
+            )
         if failed:
-            raise CommandError(f"The reference data of {', '.join(failed)} was not refreshed.")
+            raise CommandError(
+                _("The reference data of %(connections)s was not refreshed.")
+                % {"connections": ", ".join(failed)}
+            )

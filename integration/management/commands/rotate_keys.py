@@ -4,14 +4,17 @@ older keys after it can be removed."""
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integration.crypto import StoredCiphertext, encryption_problem, rotate, stored_ciphertexts
+from integration.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Re-encrypt every stored secret (the e-conomic grant tokens) under the first key of "
         "FIELD_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, run this, "
         "then remove the old keys."
@@ -30,13 +33,19 @@ class Command(BaseCommand):
         if unreadable:
             # All or nothing: a half-rotated table would need both keys kept anyway.
             raise CommandError(
-                f"No key in FIELD_ENCRYPTION_KEYS decrypts {len(unreadable)} stored secret(s): "
-                f"{', '.join(unreadable)}. Add the key they were encrypted with (after the "
-                "first) and run rotate_keys again; nothing was changed."
+                _(
+                    "No key in FIELD_ENCRYPTION_KEYS decrypts %(count)d stored secret(s): "
+                    "%(secrets)s. Add the key they were encrypted with (after the first) and run "
+                    "rotate_keys again; nothing was changed."
+                )
+                % {"count": len(unreadable), "secrets": ", ".join(unreadable)}
             )
         with transaction.atomic():
             for model, field, pk, ciphertext in rotated:
                 model._base_manager.filter(pk=pk).update(
                     **{field.attname: StoredCiphertext(ciphertext)}
                 )
-        self.stdout.write(f"Re-encrypted {len(rotated)} stored secret(s) under the first key.")
+        self.stdout.write(
+            _("Re-encrypted %(count)d stored secret(s) under the first key.")
+            % {"count": len(rotated)}
+        )

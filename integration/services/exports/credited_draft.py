@@ -13,6 +13,7 @@ the original's reference, and the credit note goes as usual.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Invoice
 from accounts_app.services import invoices_external_numbers_set
@@ -50,17 +51,19 @@ def credited_draft_delete(
     try:
         deleted = _delete_if_ours(job, export, client, context)
     except EconomicError as error:
-        export_job_fail(job=job, error=error_about(error, f"{invoice}: deleting the draft"))
+        export_job_fail(job=job, error=error_about(
+            error, _("%(invoice)s: deleting the draft") % {"invoice": invoice}
+        ))  # fmt: skip
         return True
     except ForeignDraft as problem:
         export_job_fail(job=job, error=f"{invoice}: {problem}", kind=ErrorKind.PERMANENT)
         return True
     if not deleted:
         return False
-    note = (
-        f"Not sent: the original's draft {export.draft_number} was deleted in e-conomic "
-        f"instead, since {export.invoice} was credited before anyone booked it."
-    )
+    note = _(
+        "Not sent: the original's draft %(draft)s was deleted in e-conomic instead, since "
+        "%(invoice)s was credited before anyone booked it."
+    ) % {"draft": export.draft_number, "invoice": export.invoice}
     export_job_done(job=job, on_done=lambda: _record(export, context), note=note)
     return True
 
@@ -76,9 +79,11 @@ def _delete_if_ours(job: ExportJob, export: InvoiceExport, client: EconomicClien
         draft = client.draft_invoice_get(export.draft_number)
         if draft.get("references", {}).get("other") != reference:
             raise ForeignDraft(
-                f"e-conomic's draft {export.draft_number} no longer carries {reference}, so it "
-                f"was not deleted and no credit note was sent. Delete the draft of "
-                f"{export.invoice} in e-conomic by hand, or put the reference back, then retry."
+                _("e-conomic's draft %(draft)s no longer carries %(reference)s, so it was not "
+                  "deleted and no credit note was sent. Delete the draft of %(invoice)s in "
+                  "e-conomic by hand, or put the reference back, then retry.")
+                % {"draft": export.draft_number, "reference": reference,
+                   "invoice": export.invoice}
             )
         client.draft_invoice_delete(export.draft_number, idempotency_key=f"{job.key}:delete")
         return True

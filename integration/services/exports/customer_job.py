@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Customer
 from integration.economic import filters, payloads
@@ -111,9 +112,11 @@ def _wait_for_a_person(
         export_job_fail(
             job=job,
             kind=ErrorKind.CONFIGURATION,
-            error=f"Customer {customer} matches {len(numbers)} e-conomic customers by "
-            f"{found.rule}: {found.describe()}; no card was created. Fix: pick the right card "
-            "on the customer links screen, then retry.",
+            error=_("Customer %(customer)s matches %(count)d e-conomic customers by %(rule)s: "
+                    "%(cards)s; no card was created. Fix: pick the right card on the customer "
+                    "links screen, then retry.")
+            % {"customer": customer, "count": len(numbers), "rule": found.rule,
+               "cards": found.describe()},
         )
     context.ambiguous.add(customer.pk)
 
@@ -130,7 +133,9 @@ def earlier_revision_open(job: ExportJob) -> bool:
 
 
 def _about_customer(customer: Customer, error: EconomicError) -> EconomicError:
-    return error_about(error, f"Customer {customer} could not be created in e-conomic")
+    return error_about(
+        error, _("Customer %(customer)s could not be created in e-conomic") % {"customer": customer}
+    )
 
 
 def _link_created(
@@ -148,8 +153,9 @@ def _link_created(
         export_job_fail(
             job=job,
             kind=ErrorKind.PERMANENT,
-            error=f"e-conomic customer {number} is already linked to another of our customers; "
-            f"link {customer} to its own card on the customer links screen.",
+            error=_("e-conomic customer %(number)s is already linked to another of our "
+                    "customers; link %(customer)s to its own card on the customer links screen.")
+            % {"number": number, "customer": customer},
         )
         return
     context.customers[customer.pk] = number

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Invoice
 from integration.economic import payloads
@@ -35,7 +36,8 @@ def export_dry_run(
     }
     return ExportRun.objects.create(
         connection=connection, method=method, overrides=overrides, created_by=user,
-        selection=selection or f"{len(chosen)} invoices (dry run)", dry_run=True,
+        selection=selection or _("%(count)d invoices (dry run)") % {"count": len(chosen)},
+        dry_run=True,
         total=len(chosen), state=RunState.DONE, report=findings, finished_at=timezone.now(),
     )  # fmt: skip
 
@@ -53,7 +55,9 @@ def _dry_run_invoice(invoice: Invoice, context: ExportContext, method: str) -> d
     snapshot = invoice_snapshot(invoice, context)
     customer = context.customers.get(invoice.customer_id)
     entry.update(
-        customer=customer or f"new e-conomic customer for {invoice.customer}",
+        customer=customer or _("new e-conomic customer for %(customer)s") % {
+            "customer": invoice.customer
+        },
         reference=snapshot.reference, layout=snapshot.layout_number,
         payment_terms=snapshot.payment_terms_number, vat_zone=snapshot.vat_zone_number,
         currency=snapshot.currency, net=str(snapshot.net_total), vat=str(snapshot.vat_total),

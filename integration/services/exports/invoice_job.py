@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts_app.models import Invoice
 from accounts_app.services import invoice_render_pdf, invoices_external_numbers_set
 from integration.economic import payloads
@@ -107,8 +109,13 @@ def _parties_ready(job: ExportJob, invoice: Invoice, context: ExportContext) -> 
             _customer_job_for_retried(job, object_id)  # blocked on finalize, so no card was made
             return False
         if failed is not None or not party.exists():
-            reason = failed.last_error if failed else f"no {kind} job exists for it"
-            message = f"{invoice}: its {kind} is not in e-conomic: {reason}"
+            named = JobKind(kind).label.lower()
+            reason = failed.last_error if failed else _("no %(kind)s job exists for it") % {
+                "kind": named
+            }
+            message = _("%(invoice)s: its %(kind)s is not in e-conomic: %(reason)s") % {
+                "invoice": invoice, "kind": named, "reason": reason
+            }
             export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error=message)
         else:
             export_job_release(job=job)
@@ -205,10 +212,12 @@ def _adopted(document: dict, snapshot: payloads.InvoiceSnapshot) -> Outcome | No
         return None
     number = document.get("bookedInvoiceNumber") or document.get("draftInvoiceNumber")
     return Outcome(problem=(
-        f"e-conomic's document {number} carries our reference {snapshot.reference} but is "
-        f"customer {customer}'s of {date}, not this invoice's (customer "
-        f"{snapshot.customer_number}, {snapshot.issue_date.isoformat()}); nothing was adopted "
-        "or sent. Look the document up in e-conomic: delete it if it is a stray, then retry."
+        _("e-conomic's document %(number)s carries our reference %(reference)s but is customer "
+          "%(customer)s's of %(date)s, not this invoice's (customer %(ours)s, %(issued)s); "
+          "nothing was adopted or sent. Look the document up in e-conomic: delete it if it is a "
+          "stray, then retry.")
+        % {"number": number, "reference": snapshot.reference, "customer": customer, "date": date,
+           "ours": snapshot.customer_number, "issued": snapshot.issue_date.isoformat()}
     ))  # fmt: skip
 
 
@@ -258,7 +267,7 @@ def _totals_problem(job, snapshot, draft: dict, context) -> tuple[str, Decimal |
     """What is wrong with the draft's totals ("" when nothing), and its VAT less ours. The
     answer also tells how the agreement rounds VAT, when the two ways give different VAT."""
     if not draft:
-        return "its draft is gone from e-conomic", None
+        return _("its draft is gone from e-conomic"), None
     theirs, vat = (Decimal(str(draft.get(name, 0))) for name in ("grossAmount", "vatAmount"))
     learned = rounding_of_answer(snapshot=snapshot, context=context, vat=vat)
     if learned:
@@ -269,14 +278,18 @@ def _totals_problem(job, snapshot, draft: dict, context) -> tuple[str, Decimal |
     ))  # fmt: skip
     if abs(theirs - snapshot.gross_total) <= allowed:
         return "", vat - snapshot.vat_total
-    fate = "it was not booked" if job.method == ExportMethod.BOOKED else "it stands as a draft"
+    fate = (
+        _("it was not booked") if job.method == ExportMethod.BOOKED else _("it stands as a draft")
+    )
     number = draft.get("draftInvoiceNumber", job.draft_number)
     return (
-        f"e-conomic's draft {number} totals {theirs:.2f} {snapshot.currency} gross, ours "
-        f"{snapshot.gross_total:.2f}; {fate}. The VAT of a line differs: check that each line's "
-        "product is in a product group whose sales account has the VAT our lines carry, then "
-        "retry (the draft is then replaced), or correct the draft in e-conomic."
-    ), vat - snapshot.vat_total
+        _("e-conomic's draft %(number)s totals %(theirs)s %(currency)s gross, ours %(ours)s; "
+          "%(fate)s. The VAT of a line differs: check that each line's product is in a product "
+          "group whose sales account has the VAT our lines carry, then retry (the draft is then "
+          "replaced), or correct the draft in e-conomic.")
+        % {"number": number, "theirs": f"{theirs:.2f}", "currency": snapshot.currency,
+           "ours": f"{snapshot.gross_total:.2f}", "fate": fate}
+    ), vat - snapshot.vat_total  # fmt: skip
 
 
 def _draft_replace(job: ExportJob, snapshot, draft: dict, client: EconomicClient) -> dict | None:

@@ -4,16 +4,25 @@ its object, resolved once a job for that object is done."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from integration.models import AlertKind, ErrorKind, ExportJob, ExportRun, JobKind, JobState
 from integration.services.alerts import admin_url, alert_raise, alert_resolve
 
 FIXES = {
-    ErrorKind.CONFIGURATION: "Correct the connection's set-up as the message says (tokens, "
-    "roles, modules), run Test connection, then select the job and Retry.",
-    ErrorKind.PERMANENT: "Correct what e-conomic refused (the message names it) in the ledger "
-    "or the mappings, then select the job and Retry.",
-    ErrorKind.TRANSIENT: "e-conomic kept failing; once it answers again, select the job and "
-    "Retry (it is looked up first, never sent twice).",
+    ErrorKind.CONFIGURATION: gettext_lazy(
+        "Correct the connection's set-up as the message says (tokens, roles, modules), run Test "
+        "connection, then select the job and Retry."
+    ),
+    ErrorKind.PERMANENT: gettext_lazy(
+        "Correct what e-conomic refused (the message names it) in the ledger or the mappings, "
+        "then select the job and Retry."
+    ),
+    ErrorKind.TRANSIENT: gettext_lazy(
+        "e-conomic kept failing; once it answers again, select the job and Retry (it is looked "
+        "up first, never sent twice)."
+    ),
 }
 
 
@@ -29,12 +38,18 @@ def export_job_alert(*, job: ExportJob) -> None:
     """A job of no run ended failed or dead: tell a person (a run's jobs are told by the run)."""
     if job.run_id is not None or job.state not in (JobState.FAILED, JobState.DEAD):
         return
-    text = job.last_error or f"{job.get_kind_display()} {job.object_id} was not sent."
+    text = job.last_error or _("%(kind)s %(id)s was not sent.") % {
+        "kind": job.get_kind_display(),
+        "id": job.object_id,
+    }
     if job.state == JobState.DEAD:
-        text = f"Gave up after {job.attempts} attempts. {text}"
+        gave_up = ngettext(
+            "Gave up after %(count)d attempt.", "Gave up after %(count)d attempts.", job.attempts
+        )
+        text = f"{gave_up % {'count': job.attempts}} {text}"
     alert_raise(
         connection=job.connection, kind=_kind(job), key=_key(job), text=text,
-        fix=FIXES.get(job.error_kind, FIXES[ErrorKind.PERMANENT]),
+        fix=str(FIXES.get(job.error_kind, FIXES[ErrorKind.PERMANENT])),
         url=admin_url("integration_exportjob_change", job.pk),
     )  # fmt: skip
 
@@ -58,9 +73,15 @@ def export_run_alert(*, run: ExportRun) -> bool:
     listed = "\n".join(f"  - {problem}" for problem in problems)
     alert_raise(
         connection=run.connection, kind=AlertKind.RUN, key=f"run {run.pk}",
-        text=f"{run}: {run.done} of {run.total} invoices exported; {len(problems)} invoices "
-        f"need attention:\n{listed}",
-        fix="Fix each cause named, then open the run, select its failed jobs and Retry.",
+        text=ngettext(
+            "%(run)s: %(done)d of %(total)d invoices exported; %(count)d invoice needs "
+            "attention:\n%(listed)s",
+            "%(run)s: %(done)d of %(total)d invoices exported; %(count)d invoices need "
+            "attention:\n%(listed)s",
+            len(problems),
+        ) % {"run": run, "done": run.done, "total": run.total, "count": len(problems),
+             "listed": listed},
+        fix=_("Fix each cause named, then open the run, select its failed jobs and Retry."),
         url=admin_url("integration_exportrun_change", run.pk),
     )  # fmt: skip
     return True

@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from integration.economic import payloads
 from integration.models import Connection
 from integration.models.connection import ExportMethod, VatRounding
@@ -193,12 +195,20 @@ def prediction_problems(
 
 def _problem(snapshot, context, rounding, code, difference) -> tuple[str, str]:
     lines = _differing_lines(snapshot, context, code)
-    named = ", ".join(f"line {position} '{description}'" for position, description in lines)
-    what = "net" if code == "net" else f"VAT on code {code or 'none'}"
-    problem = (f"e-conomic would book {what} {difference:+.2f} {snapshot.currency} from ours "
-               f"(VAT rounded {VatRounding(rounding).label.lower()}); it comes from "
-               f"{named or 'the invoice as a whole'}.")  # fmt: skip
-    fix = (
+    named = ", ".join(
+        _("line %(position)s '%(description)s'") % {"position": position, "description": text}
+        for position, text in lines
+    )
+    what = _("net") if code == "net" else _("VAT on code %(code)s") % {"code": code or _("none")}
+    problem = _(
+        "e-conomic would book %(what)s %(difference)s %(currency)s from ours (VAT rounded "
+        "%(rounding)s); it comes from %(lines)s."
+    ) % {
+        "what": what, "difference": f"{difference:+.2f}", "currency": snapshot.currency,
+        "rounding": VatRounding(rounding).label.lower(),
+        "lines": named or _("the invoice as a whole"),
+    }  # fmt: skip
+    fix = _(
         "Correct the line's quantity, price or discount to whole cents, or the VAT coding of "
         "its sales account and VAT code, so e-conomic's sum is ours."
     )

@@ -4,6 +4,9 @@ with our number, we being master, or update one it has) -> record (the link, the
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
 from accounts_app.models import Project
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
@@ -57,7 +60,9 @@ def project_export(
             client.project_create(_project_body(project, context), idempotency_key=job.key)
     except EconomicError as error:
         export_job_fail(
-            job=job, error=error_about(error, f"Project {project} could not be created")
+            job=job, error=error_about(
+                error, _("Project %(project)s could not be created") % {"project": project}
+            )
         )
         return
     ProjectLink.objects.update_or_create(
@@ -83,8 +88,9 @@ def _project_customer_ready(job: ExportJob, project: Project, context: ExportCon
     else:
         export_job_fail(
             job=job, kind=ErrorKind.CONFIGURATION,
-            error=f"Project {project}: its customer {project.customer} is not in e-conomic. Link "
-            "the customer (or save it so that it is pushed), then retry.",
+            error=_("Project %(project)s: its customer %(customer)s is not in e-conomic. Link "
+                    "the customer (or save it so that it is pushed), then retry.")
+            % {"project": project, "customer": project.customer},
         )  # fmt: skip
     return False
 
@@ -125,11 +131,15 @@ def project_update(*, job: ExportJob, client: EconomicClient, context: ExportCon
                     raise
         else:
             raise TransientError(
-                f"the project changed in e-conomic {PROJECT_CONFLICT_TRIES} times while we "
-                "updated it; it is tried again shortly", status=409,
+                # gettext by name: `_` is this loop's counter here.
+                gettext("the project changed in e-conomic %(tries)d times while we updated it; "
+                        "it is tried again shortly") % {"tries": PROJECT_CONFLICT_TRIES},
+                status=409,
             )  # fmt: skip
     except EconomicError as error:
-        export_job_fail(job=job, error=error_about(error, f"Project {project}"))
+        export_job_fail(
+            job=job, error=error_about(error, _("Project %(project)s") % {"project": project})
+        )
         return
     export_job_done(job=job, remote_number=context.projects[project.pk])
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Invoice
 from integration import clock
@@ -112,10 +113,10 @@ def _apply_customer_override(chosen: list[Invoice], context: ExportContext) -> N
         return
     customers = {invoice.customer_id for invoice in chosen}
     if len(customers) != 1:
-        raise Refused([Blocker("The selection", "holds invoices of several customers, so one "
-                               "e-conomic customer cannot be chosen for all.",
-                               "Export one customer's invoices at a time, or leave the "
-                               "customer to the links.")])  # fmt: skip
+        raise Refused([Blocker(_("The selection"), _("holds invoices of several customers, so "
+                               "one e-conomic customer cannot be chosen for all."),
+                               _("Export one customer's invoices at a time, or leave the "
+                                 "customer to the links."))])  # fmt: skip
     context.customers[customers.pop()] = int(number)
 
 
@@ -131,8 +132,8 @@ def _create_run(
 ) -> ExportRun:
     return ExportRun.objects.create(
         connection=connection, method=method, overrides=overrides, created_by=user,
-        selection=selection or f"{len(chosen)} invoices", total=len(chosen),
-        state=RunState.QUEUED, left_out=list(left_out),
+        selection=selection or _("%(count)d invoices") % {"count": len(chosen)},
+        total=len(chosen), state=RunState.QUEUED, left_out=list(left_out),
     )  # fmt: skip
 
 
@@ -200,13 +201,15 @@ def export_run_redo(
     which reads it, finds it is not ours and replaces it (`draft_totals_checked`); one deleted
     (the invoice ids in `gone`) is made anew. Only unbooked drafts: a booked invoice is never
     sent twice."""
-    refused = [Blocker(str(export.invoice), "is booked in e-conomic, or was never sent as a "
-                       "draft, so it cannot be sent again.", "Correct it in e-conomic, then mark "
-                       "the finding handled.")
+    refused = [Blocker(str(export.invoice), _("is booked in e-conomic, or was never sent as a "
+                       "draft, so it cannot be sent again."), _("Correct it in e-conomic, then "
+                       "mark the finding handled."))
                for export in exports
                if export.booked_number is not None or export.draft_number is None]  # fmt: skip
     if refused or not exports:
-        raise Refused(refused or [Blocker("The selection", "holds no invoice.", "Choose one.")])
+        raise Refused(refused or [
+            Blocker(_("The selection"), _("holds no invoice."), _("Choose one."))
+        ])  # fmt: skip
     code = installation_code()
     with transaction.atomic():
         run = _create_run(connection, ExportMethod.DRAFT, {}, user, selection,
@@ -332,6 +335,7 @@ def _state_label(run: ExportRun) -> str:
     if run.finished_at is None and run.state == RunState.RUNNING:
         paused_until = budget_usage(connection=run.connection).paused_until
         if paused_until is not None:
-            return (f"Paused until {paused_until:%H:%M} UTC: the agreement has used up "
-                    "today's calls")  # fmt: skip
+            return _("Paused until %(time)s UTC: the agreement has used up today's calls") % {
+                "time": f"{paused_until:%H:%M}"
+            }
     return run.get_state_display()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts_app.currency import base_currency as ledger_base_currency
@@ -72,38 +73,44 @@ def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
 def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
     if invoice.is_draft:
-        found.append(Blocker(name, "is a draft.", "Finalize it before exporting.",
+        found.append(Blocker(name, _("is a draft."), _("Finalize it before exporting."),
                              code="not_finalized"))  # fmt: skip
     if not context.connection.base_currency:
         found.append(
             Blocker(
                 name,
-                "goes to an agreement whose base currency is not known yet.",
-                "Test the connection: it reads the base currency from e-conomic.",
+                _("goes to an agreement whose base currency is not known yet."),
+                _("Test the connection: it reads the base currency from e-conomic."),
             )
         )
     if not context.has(RemoteKind.CURRENCY, invoice.currency):
         found.append(
             Blocker(
                 name,
-                f"is in {invoice.currency}, a currency e-conomic does not have on this agreement.",
-                f"Add {invoice.currency} in e-conomic (Settings > Currencies) and refresh "
-                "reference data, or credit the invoice and reissue it in a currency e-conomic has.",
+                _("is in %(currency)s, a currency e-conomic does not have on this agreement.")
+                % {"currency": invoice.currency},
+                _("Add %(currency)s in e-conomic (Settings > Currencies) and refresh reference "
+                  "data, or credit the invoice and reissue it in a currency e-conomic has.")
+                % {"currency": invoice.currency},
             )
         )
     found += _terms_blockers(invoice, context, name)
     layout = context.layout_for()
     if not layout or not context.has(RemoteKind.LAYOUT, layout):
         found.append(
-            Blocker(name, f"has no usable layout ({layout or 'none'}).", "Choose a layout.")
+            Blocker(
+                name,
+                _("has no usable layout (%(layout)s).") % {"layout": layout or _("none")},
+                _("Choose a layout."),
+            )
         )
     zone = context.vat_zone_for(invoice.buyer)
     if not context.has(RemoteKind.VAT_ZONE, zone):
         found.append(
             Blocker(
                 name,
-                f"needs VAT zone {zone}, which e-conomic does not have.",
-                "Choose another VAT zone, or refresh reference data.",
+                _("needs VAT zone %(zone)s, which e-conomic does not have.") % {"zone": zone},
+                _("Choose another VAT zone, or refresh reference data."),
             )
         )
     return found
@@ -115,12 +122,15 @@ def _terms_blockers(invoice: Invoice, context: ExportContext, name: str) -> list
         return [
             Blocker(
                 name,
-                f"payment condition '{invoice.payment_condition}' has no e-conomic payment terms.",
-                "Pair the payment condition, or set default payment terms on the connection.",
+                _("payment condition '%(condition)s' has no e-conomic payment terms.")
+                % {"condition": invoice.payment_condition},
+                _("Pair the payment condition, or set default payment terms on the connection."),
             )
         ]
     if context.terms_types.get(terms) == "dueDate" and not invoice.due_date:
-        return [Blocker(name, "has no due date, which its payment terms need.", "Enter one.")]
+        return [Blocker(
+            name, _("has no due date, which its payment terms need."), _("Enter one.")
+        )]  # fmt: skip
     return []
 
 
@@ -128,7 +138,9 @@ def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     name, found = label(invoice), []
     zone = context.vat_zone_for(invoice.buyer)
     for position, line in enumerate(invoice.lines.all(), 1):
-        where = f"line {position} '{line.description}'"
+        where = _("line %(position)s '%(description)s'") % {
+            "position": position, "description": line.description
+        }
         if line.vat_code_id:
             unpaired = vat_code_blocker(context, vat_code=line.vat_code, subject=name, where=where)
             if unpaired:
@@ -149,14 +161,15 @@ def customer_blockers(customer: Customer, context: ExportContext, name: str) -> 
         return [
             Blocker(
                 name,
-                f"customer {customer} matches several e-conomic customers.",
-                "Pick the right one on the customer links screen.",
+                _("customer %(customer)s matches several e-conomic customers.")
+                % {"customer": customer},
+                _("Pick the right one on the customer links screen."),
             )
         ]
     missing = [
         label_
-        for label_, value in (("name", customer.name), ("address", customer.address),
-                              ("zip code", customer.zip_code), ("city", customer.city))
+        for label_, value in ((_("name"), customer.name), (_("address"), customer.address),
+                              (_("zip code"), customer.zip_code), (_("city"), customer.city))
         if not (value or "").strip()
     ]  # fmt: skip
     found = []
@@ -164,23 +177,27 @@ def customer_blockers(customer: Customer, context: ExportContext, name: str) -> 
         found.append(
             Blocker(
                 name,
-                f"customer {customer} has no {', '.join(missing)}; e-conomic's customer card "
-                "and the invoice recipient need them.",
-                f"Fill in {', '.join(missing)} on customer {customer.number}.",
+                _("customer %(customer)s has no %(fields)s; e-conomic's customer card and the "
+                  "invoice recipient need them.")
+                % {"customer": customer, "fields": ", ".join(missing)},
+                _("Fill in %(fields)s on customer %(number)s.")
+                % {"fields": ", ".join(missing), "number": customer.number},
             )
         )
     if not context.has(RemoteKind.CURRENCY, customer.currency):
         found.append(
             Blocker(
                 name,
-                f"customer {customer} uses {customer.currency}, which e-conomic does not have.",
-                f"Add {customer.currency} in e-conomic, or change the customer's currency.",
+                _("customer %(customer)s uses %(currency)s, which e-conomic does not have.")
+                % {"customer": customer, "currency": customer.currency},
+                _("Add %(currency)s in e-conomic, or change the customer's currency.")
+                % {"currency": customer.currency},
             )
         )
     group = context.customer_group()
     if not group or not context.has(RemoteKind.CUSTOMER_GROUP, group):
         found.append(
-            Blocker(name, "no customer group for new customers.", "Set the default group.")
+            Blocker(name, _("no customer group for new customers."), _("Set the default group."))
         )
     return found
 

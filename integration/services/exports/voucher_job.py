@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from accounts_app.models import Invoice
 from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
@@ -141,10 +143,13 @@ def _as_sent(pending: list, answer: list[dict]) -> tuple[list[dict], list]:
             kept.append(item)
             continue
         export_job_fail(job=job, kind=ErrorKind.PERMANENT, error=(
-            f"{invoice}: e-conomic's voucher {voucher['voucherNumber']} in journal "
-            f"{voucher['journal']['journalNumber']} holds {gross:.2f} {snapshot.currency} gross "
-            f"with {vat:.2f} VAT, ours {snapshot.gross_total:.2f} with {snapshot.vat_total:.2f}; "
-            "it was not booked. Correct or delete it in the journal, then retry."
+            gettext("%(invoice)s: e-conomic's voucher %(voucher)s in journal %(journal)s holds "
+              "%(gross)s %(currency)s gross with %(vat)s VAT, ours %(our_gross)s with "
+              "%(our_vat)s; it was not booked. Correct or delete it in the journal, then retry.")
+            % {"invoice": invoice, "voucher": voucher["voucherNumber"],
+               "journal": voucher["journal"]["journalNumber"], "gross": f"{gross:.2f}",
+               "currency": snapshot.currency, "vat": f"{vat:.2f}",
+               "our_gross": f"{snapshot.gross_total:.2f}", "our_vat": f"{snapshot.vat_total:.2f}"}
         ))  # fmt: skip
     return kept_answer, kept
 
@@ -235,7 +240,9 @@ def _record(
             )  # fmt: skip
         except EconomicError as error:
             # The voucher stands; the next attempt only uploads the PDF (the number is kept).
-            export_job_fail(job=job, error=error_about(error, f"{invoice}: the PDF upload failed"))
+            export_job_fail(job=job, error=error_about(
+                error, gettext("%(invoice)s: the PDF upload failed") % {"invoice": invoice}
+            ))  # fmt: skip
             return
         if book and not export_job_progress(job=job, pdf_attached=True):
             return
@@ -246,7 +253,9 @@ def _record(
         except EconomicError as error:
             # The voucher stands in the journal; the next attempt books it (or a person does).
             export_job_fail(
-                job=job, error=error_about(error, f"{invoice}: booking the voucher failed")
+                job=job, error=error_about(
+                    error, gettext("%(invoice)s: booking the voucher failed") % {"invoice": invoice}
+                )
             )
             return
         numbers["voucher_booked"] = True

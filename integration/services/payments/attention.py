@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts_app.models import Invoice
 from accounts_app.money import money_display
 from integration.services.payments.ledger import Seen
@@ -16,10 +18,9 @@ def unexported_payment(remote: dict) -> str:
     paid = seen.gross - seen.remainder
     if paid == Decimal("0.00"):
         return ""
-    return (
-        f"e-conomic invoice {seen.booked_number}: {money_display(paid, seen.currency)} paid on an "
-        "invoice never exported from here."
-    )
+    return _(
+        "e-conomic invoice %(number)s: %(amount)s paid on an invoice never exported from here."
+    ) % {"number": seen.booked_number, "amount": money_display(paid, seen.currency)}
 
 
 def currency_mismatch(*, invoice: Invoice, seen: Seen) -> str:
@@ -27,7 +28,8 @@ def currency_mismatch(*, invoice: Invoice, seen: Seen) -> str:
     same (or e-conomic did not say, as before currencies were read)."""
     if not seen.currency or seen.currency == invoice.currency:
         return ""
-    return (
-        f"e-conomic invoice {seen.booked_number} (our {invoice}): a payment in {seen.currency} "
-        f"on an invoice in {invoice.currency}."
-    )
+    return _(
+        "e-conomic invoice %(number)s (our %(invoice)s): a payment in %(currency)s on an invoice "
+        "in %(invoice_currency)s."
+    ) % {"number": seen.booked_number, "invoice": invoice, "currency": seen.currency,
+         "invoice_currency": invoice.currency}  # fmt: skip

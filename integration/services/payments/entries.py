@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.economic.client import EconomicClient
 
@@ -101,15 +102,15 @@ def settlement_of(entries: list[PaymentEntry]) -> Settlement | None:
 def entry_problem(entry: PaymentEntry, *, currency: str) -> str:
     """Why this entry cannot be taken as a payment of an invoice in `currency`; "" if it can."""
     if entry.currency != currency:
-        return (
-            f"payment entry {entry.entry_number} is in {entry.currency}, the invoice in "
-            f"{currency}: nothing recorded; a person must look at it in e-conomic."
-        )
+        return _(
+            "payment entry %(entry)s is in %(currency)s, the invoice in %(invoice_currency)s: "
+            "nothing recorded; a person must look at it in e-conomic."
+        ) % {"entry": entry.entry_number, "currency": entry.currency, "invoice_currency": currency}
     if entry.date > timezone.localdate():
-        return (
-            f"payment entry {entry.entry_number} is dated {entry.date:%Y-%m-%d}, in the future: "
-            "nothing recorded until e-conomic's date is corrected."
-        )
+        return _(
+            "payment entry %(entry)s is dated %(date)s, in the future: nothing recorded until "
+            "e-conomic's date is corrected."
+        ) % {"entry": entry.entry_number, "date": f"{entry.date:%Y-%m-%d}"}
     return ""
 
 
@@ -138,7 +139,10 @@ class EntryReader:
                 try:
                     entry = PaymentEntry.from_remote(remote)
                 except ValueError as error:
-                    problems.append(f"A payment entry e-conomic answered is unreadable: {error}.")
+                    problems.append(
+                        _("A payment entry e-conomic answered is unreadable: %(error)s.")
+                        % {"error": error}
+                    )
                     continue
                 found[entry.invoice_number].append(entry)
         return found, problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils.translation import gettext as _
+
 from integration.models import AlertKind, ImportState, PaymentImport
 from integration.services.alerts import admin_url, alert_raise, alert_resolve
 
@@ -16,10 +18,11 @@ def payment_import_alert(*, run: PaymentImport) -> None:
     if run.state == ImportState.FAILED:
         alert_raise(
             connection=run.connection, kind=AlertKind.PAYMENT_IMPORT, key=STOPPED_KEY,
-            text=f"The payment import of {run.started:%Y-%m-%d %H:%M} stopped: {run.error}",
-            fix="Fix what the message names (tokens, the connection's set-up, e-conomic's "
-            "answer), then use Import payments now on the connection; invoices already handled "
-            "stay as they are.",
+            text=_("The payment import of %(started)s stopped: %(error)s")
+            % {"started": f"{run.started:%Y-%m-%d %H:%M}", "error": run.error},
+            fix=_("Fix what the message names (tokens, the connection's set-up, e-conomic's "
+                  "answer), then use Import payments now on the connection; invoices already "
+                  "handled stay as they are."),
             url=admin_url("integration_paymentimport_change", run.pk),
         )  # fmt: skip
     elif run.state == ImportState.DONE:
@@ -30,7 +33,7 @@ def payment_import_alert(*, run: PaymentImport) -> None:
         alert_raise(
             connection=run.connection, kind=AlertKind.PAYMENT_IMPORT,
             key=f"needs a person {digest}", text=reason,
-            fix="Decide in e-conomic or the ledger whose payment it is and record it there; "
-            "the import changes nothing for it on its own.",
+            fix=_("Decide in e-conomic or the ledger whose payment it is and record it there; "
+                  "the import changes nothing for it on its own."),
             url=admin_url("integration_paymentimport_change", run.pk),
         )  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.models import ApiCall, Connection, ImportState, PaymentImport
 from integration.services.payments.config import payments_setting
@@ -63,7 +64,7 @@ def _abandoned_imports_fail(connection: Connection) -> None:
     ).update(
         state=ImportState.FAILED,
         finished=timezone.now(),
-        error="Abandoned: the import did not finish within its lease.",
+        error=_("Abandoned: the import did not finish within its lease."),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditlog.context import disable_auditlog
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
@@ -68,9 +69,11 @@ def _scan(run, connection, numbers, client) -> PaymentImport:
 
 def _not_due(connection: Connection) -> str:
     if connection.payment_sync == PaymentSync.OFF:
-        return "Payment sync is off for this connection."
+        return _("Payment sync is off for this connection.")
     if timezone.localdate() < connection.payments_since:
-        return f"Payments are imported from {connection.payments_since:%Y-%m-%d} on."
+        return _("Payments are imported from %(date)s on.") % {
+            "date": f"{connection.payments_since:%Y-%m-%d}"
+        }
     return ""
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.errors import PaymentError
 from accounts_app.models import Invoice, Payment
@@ -82,9 +83,15 @@ def invoice_payments_sync(
                     return outcome
             return _sync(invoice=invoice, export=export, seen=seen, run=run, entries=entries or [])
     except Invoice.DoesNotExist:
-        raise Skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.") from None
+        raise Skip(
+            _("e-conomic invoice %(number)s: our invoice was deleted.")
+            % {"number": seen.booked_number}
+        ) from None
     except PaymentError as error:
-        raise Skip(f"e-conomic invoice {seen.booked_number}: {error}") from None
+        raise Skip(
+            _("e-conomic invoice %(number)s: %(problem)s")
+            % {"number": seen.booked_number, "problem": error}
+        ) from None
     except IntegrityError:
         # Another import recorded the same change first (same derived reference): nothing to do.
         return UNCHANGED
@@ -130,7 +137,10 @@ def _sync_by_entries(*, invoice, export, seen, run, entries) -> str | None:
         return None
     for entry in entries:
         if problem := entry_problem(entry, currency=seen.currency):
-            raise Skip(f"e-conomic invoice {seen.booked_number}: {problem}")
+            raise Skip(
+                _("e-conomic invoice %(number)s: %(problem)s")
+                % {"number": seen.booked_number, "problem": problem}
+            )
     connection_id = export.connection_id
     if (
         _unrecorded_credit_notes(invoice, connection_id)

@@ -14,6 +14,8 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts_app.currency import base_currency
 from accounts_app.models import Invoice, Payment
@@ -142,11 +144,15 @@ def _remove(synced: SyncedPayment, *, run: PaymentImport, reversal: PaymentEntry
     synced.save(update_fields=["state", "reversed_at"])
     if reversal is None:
         # e-conomic keeps no trace of a deleted entry, so its day is the day we saw it gone.
-        text = f"{_described(synced)}, deleted in e-conomic on {_day(today)}"
+        text = _("%(payment)s, deleted in e-conomic on %(day)s") % {
+            "payment": _described(synced), "day": _day(today)
+        }
         _change_record(synced, run, PaymentChangeKind.DELETED, text)
     else:
-        text = (f"{_described(synced)}, reversed in e-conomic on {_day(reversal.date)} "
-                f"(voucher {reversal.voucher_number})")  # fmt: skip
+        text = _("%(payment)s, reversed in e-conomic on %(day)s (voucher %(voucher)s)") % {
+            "payment": _described(synced), "day": _day(reversal.date),
+            "voucher": reversal.voucher_number,
+        }
         _change_record(synced, run, PaymentChangeKind.REVERSED, text)
 
 
@@ -155,8 +161,9 @@ def _change(synced: SyncedPayment, entry: PaymentEntry, *, run: PaymentImport, r
     before = _described(synced)
     payment_correct(payment=synced.payment, amount=entry.amount, date=entry.date)
     _take(synced, entry, rate, fields=[])
-    text = (f"{before}, changed in e-conomic to {_described(synced)} "
-            f"(seen {_day(timezone.localdate())})")  # fmt: skip
+    text = _("%(before)s, changed in e-conomic to %(after)s (seen %(day)s)") % {
+        "before": before, "after": _described(synced), "day": _day(timezone.localdate())
+    }
     _change_record(synced, run, PaymentChangeKind.CHANGED, text)
 
 
@@ -170,8 +177,12 @@ def _replace(synced: SyncedPayment, entry: PaymentEntry, *, run: PaymentImport, 
     synced.entry_number, synced.reference = entry.entry_number, reference
     synced.voucher_number = entry.voucher_number
     _take(synced, entry, rate, fields=["entry_number", "reference", "voucher_number"])
-    text = (f"{before}, changed in e-conomic to {_described(synced)} (voucher "
-            f"{entry.voucher_number}, seen {_day(timezone.localdate())})")  # fmt: skip
+    text = _(
+        "%(before)s, changed in e-conomic to %(after)s (voucher %(voucher)s, seen %(day)s)"
+    ) % {
+        "before": before, "after": _described(synced), "voucher": entry.voucher_number,
+        "day": _day(timezone.localdate()),
+    }
     _change_record(synced, run, PaymentChangeKind.CHANGED, text)
 
 
@@ -193,24 +204,31 @@ def _change_record(synced: SyncedPayment, run: PaymentImport, kind: str, text: s
 
 
 def _described(synced: SyncedPayment) -> str:
-    day = _day(synced.paid_on) if synced.paid_on else "unknown date"
-    return f"payment of {day}, {money_for_people(synced.amount)} {synced.currency}"
+    day = _day(synced.paid_on) if synced.paid_on else _("unknown date")
+    return _("payment of %(day)s, %(amount)s %(currency)s") % {
+        "day": day, "amount": money_for_people(synced.amount), "currency": synced.currency
+    }
 
 
 def paid_on_for_people(synced: SyncedPayment) -> str:
     """The payment's date and where it comes from, so that a date e-conomic gave is never
     mistaken for the day we happened to look."""
     if synced.paid_on is None:
-        return f"date unknown, seen on {_day(timezone.localtime(synced.detected_at).date())}"
+        return _("date unknown, seen on %(day)s") % {
+            "day": _day(timezone.localtime(synced.detected_at).date())
+        }
     if synced.entry_number is not None:
         return _day(synced.paid_on)
     if synced.kind == SyncedPaymentKind.CREDIT_NOTE:
-        return f"{_day(synced.paid_on)} (the credit note's date)"
-    return f"{_day(synced.paid_on)} (the entry that settled it, voucher {synced.voucher_number})"
+        return _("%(day)s (the credit note's date)") % {"day": _day(synced.paid_on)}
+    return _("%(day)s (the entry that settled it, voucher %(voucher)s)") % {
+        "day": _day(synced.paid_on), "voucher": synced.voucher_number
+    }
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    # The month's name in the active language ("1 Dec 2026", "1 dec 2026").
+    return date_format(day, "j M Y")
 
 
 def money_for_people(amount: Decimal) -> str:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts_app.models import Invoice
 from integration.economic.client import EconomicClient
@@ -152,7 +153,10 @@ class Scan:
         if export_id is not None and remote is not None:
             self._apply(export_id, remote)
         elif remote is None or not self._maybe_booked_draft(remote):
-            self.tally.skip(f"e-conomic invoice {number}: not one of our exported invoices.")
+            self.tally.skip(
+                _("e-conomic invoice %(number)s: not one of our exported invoices.")
+                % {"number": number}
+            )
             if remote is not None and (reason := unexported_payment(remote)):
                 self.tally.person_needed(reason)
 
@@ -186,7 +190,10 @@ class Scan:
         )
         for number in numbers:
             if number not in found or number not in exports:
-                self.tally.skip(f"e-conomic invoice {number}: e-conomic does not know it.")
+                self.tally.skip(
+                    _("e-conomic invoice %(number)s: e-conomic does not know it.")
+                    % {"number": number}
+                )
                 continue
             self._apply(exports[number], found[number])
 
@@ -223,7 +230,10 @@ class Scan:
         export = exports.filter(pk=export_id).first()
         seen = Seen.from_remote(remote)
         if export is None:
-            self.tally.skip(f"e-conomic invoice {seen.booked_number}: our invoice was deleted.")
+            self.tally.skip(
+                _("e-conomic invoice %(number)s: our invoice was deleted.")
+                % {"number": seen.booked_number}
+            )
             return
         if reason := currency_mismatch(invoice=export.invoice, seen=seen):
             self.tally.skip(reason, person=True)
@@ -258,12 +268,13 @@ class Scan:
                 if entry.entry_number in self.warned:
                     continue
                 self.warned.add(entry.entry_number)
-                name = f"invoice {number}" if number else "no invoice"
+                name = _("invoice %(number)s") % {"number": number} if number else _("no invoice")
                 self.tally.warnings.append(
-                    f"Payment entry {entry.entry_number} of {entry.date:%Y-%m-%d} "
-                    f"({entry.amount} {entry.currency}) names {name}, not one we exported: "
-                    "nothing recorded."
-                )
+                    _("Payment entry %(entry)s of %(date)s (%(amount)s %(currency)s) names "
+                      "%(invoice)s, not one we exported: nothing recorded.")
+                    % {"entry": entry.entry_number, "date": f"{entry.date:%Y-%m-%d}",
+                       "amount": entry.amount, "currency": entry.currency, "invoice": name}
+                )  # fmt: skip
 
 
 def _invoice_number(remote: dict) -> str:

@@ -3,6 +3,9 @@ per currency, and the invoices a person must look at."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from accounts_app.selectors import amounts_by_currency
 from integration.models import ImportState, PaymentImport, SyncedPayment, SyncedPaymentKind
 
@@ -12,19 +15,27 @@ def payment_import_summary(*, run: PaymentImport) -> str:
     2 invoices need a person: …" """
     if run.state in (ImportState.RUNNING, ImportState.SKIPPED):
         return f"{run.get_state_display()}."
-    sentence = (
-        f"Paid {run.paid}, partly paid {run.partial}, reversed {run.reversed}, "
-        f"changed {run.changed}"
-    )
+    sentence = _(
+        "Paid %(paid)d, partly paid %(partial)d, reversed %(reversed)d, changed %(changed)d"
+    ) % {
+        "paid": run.paid, "partial": run.partial, "reversed": run.reversed, "changed": run.changed
+    }
     received = payment_import_received(run=run)
     if received:
-        sentence += " — received " + ", ".join(str(money) for money in received)
+        sentence += _(" — received %(amounts)s") % {
+            "amounts": ", ".join(str(money) for money in received)
+        }
     problems = run.needs_person.splitlines()
     if problems:
-        invoices = "1 invoice needs" if len(problems) == 1 else f"{len(problems)} invoices need"
-        sentence += f"; {invoices} a person: " + "; ".join(problems)
+        sentence += ngettext(
+            "; %(count)d invoice needs a person: %(problems)s",
+            "; %(count)d invoices need a person: %(problems)s",
+            len(problems),
+        ) % {"count": len(problems), "problems": "; ".join(problems)}
     if run.state == ImportState.FAILED:
-        return f"Failed: {run.error} Before it stopped: {sentence}."
+        return _("Failed: %(error)s Before it stopped: %(done)s.") % {
+            "error": run.error, "done": sentence
+        }
     return f"{sentence}."
 
 

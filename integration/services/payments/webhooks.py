@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.models import (
     Connection,
@@ -37,12 +38,13 @@ from integration.services.payments.imports import payments_import_queue
 
 REPLACED_URLS_VALID = datetime.timedelta(hours=24)
 # e-conomic's classic webhooks by their names in its settings, with the merge fields it fills in
-# (REFERENCE §6.5): the booked invoice's number, or the day book's serial numbers.
+# (REFERENCE §6.5): the booked invoice's number, or the day book's serial numbers. The names are
+# e-conomic's own, sent to it as they are, so they stay untranslated.
 WEBHOOK_EVENTS = {
-    WebhookEvent.INVOICE_BOOKED.label: (
+    "Invoice booked": (
         f"event={WebhookEvent.INVOICE_BOOKED.value}&invoice=[INVOICENO]"
     ),
-    WebhookEvent.DAY_BOOK_BOOKED.label: (
+    "Day book booked": (
         f"event={WebhookEvent.DAY_BOOK_BOOKED.value}"
         "&daybook=[DAYBOOKNO]&from=[FROMSERIALNO]&to=[TOSERIALNO]"
     ),
@@ -119,13 +121,16 @@ def payment_webhook_state(*, connection: Connection) -> list[str]:
     """The connection's webhook URLs in words: when made, until when replaced ones work."""
     lines = []
     for webhook in PaymentWebhook.objects.filter(connection=connection).order_by("-created_at"):
-        made = f"created {timezone.localtime(webhook.created_at):%Y-%m-%d %H:%M}"
+        made = f"{timezone.localtime(webhook.created_at):%Y-%m-%d %H:%M}"
         if webhook.valid_until is None:
-            lines.append(f"Current URLs, {made}.")
+            lines.append(_("Current URLs, created %(made)s.") % {"made": made})
         elif webhook.valid_until > timezone.now():
             until = timezone.localtime(webhook.valid_until)
-            lines.append(f"Replaced URLs, {made}, still work until {until:%Y-%m-%d %H:%M}.")
-    return lines or ["None yet: the action \"Create webhook URLs for payments\" makes them."]
+            lines.append(
+                _("Replaced URLs, created %(made)s, still work until %(until)s.")
+                % {"made": made, "until": f"{until:%Y-%m-%d %H:%M}"}
+            )
+    return lines or [_("None yet: the action \"Create webhook URLs for payments\" makes them.")]
 
 
 def webhook_deliveries_described(*, connection: Connection) -> list[str]:
@@ -140,14 +145,14 @@ def webhook_deliveries_described(*, connection: Connection) -> list[str]:
         delivery = deliveries.get(event.value)
         if delivery is None:
             if event != WebhookEvent.OTHER:
-                lines.append(f"{event.label}: no call yet.")
+                lines.append(_("%(event)s: no call yet.") % {"event": event.label})
             continue
         line = (
             f"{event.label}: {timezone.localtime(delivery.received_at):%Y-%m-%d %H:%M}, "
             f"{delivery.get_outcome_display()}"
         )
         if delivery.by_replaced_url:
-            line += "; through replaced URLs: put the new ones into e-conomic's webhook settings"
+            line += _("; through replaced URLs: put the new ones into e-conomic's webhook settings")
         lines.append(line + ".")
     return lines
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts_app.models import Customer
 from integration.models import FindingKind
 from integration.models.connection import PaymentSync
@@ -78,13 +80,15 @@ def _one(ours: OurDocument, remote: Remote, booked_by_reference, claims: Claims,
                 FindingKind.MISSING,
                 {"booked_number": ours.booked_number},
                 {},
-                f"{ours.label}: e-conomic has no booked invoice "
-                f"{ours.booked_number} with our reference {ours.reference}. "
-                "Look it up in e-conomic; mark handled once settled there.",
+                _(
+                    "%(label)s: e-conomic has no booked invoice %(number)s with our reference "
+                    "%(reference)s. Look it up in e-conomic; mark handled once settled there."
+                )
+                % {"label": ours.label, "number": ours.booked_number, "reference": ours.reference},
             )
             return
         claims.booked.add(ours.booked_number)
-        yield from _header(ours, booked, f"booked invoice {ours.booked_number}")
+        yield from _header(ours, booked, _booked_name(ours.booked_number))
         yield from _remainder(ours, booked, sync)
         return
     if ours.draft_number is None or ours.draft_deleted:
@@ -92,7 +96,7 @@ def _one(ours: OurDocument, remote: Remote, booked_by_reference, claims: Claims,
     draft = remote.drafts.get(ours.draft_number)
     if draft is not None and _reference(draft) == ours.reference:
         claims.drafts.add(ours.draft_number)
-        yield from _header(ours, draft, f"draft {ours.draft_number}")
+        yield from _header(ours, draft, _("draft %(number)s") % {"number": ours.draft_number})
         return
     booked = booked_by_reference.get(ours.reference)
     if booked is not None:
@@ -103,20 +107,25 @@ def _one(ours: OurDocument, remote: Remote, booked_by_reference, claims: Claims,
             FindingKind.DRAFT_BOOKED,
             {"draft_number": ours.draft_number},
             {"booked_number": number},
-            f"{ours.label}: its draft "
-            f"{ours.draft_number} was booked in e-conomic as invoice {number}. "
-            "Accept e-conomic's state to record the booked number.",
+            _(
+                "%(label)s: its draft %(draft)s was booked in e-conomic as invoice %(number)s. "
+                "Accept e-conomic's state to record the booked number."
+            )
+            % {"label": ours.label, "draft": ours.draft_number, "number": number},
             remote_number=number,
         )
-        yield from _header(ours, booked, f"booked invoice {number}")
+        yield from _header(ours, booked, _booked_name(number))
         return
     yield _difference(
         ours,
         FindingKind.DRAFT_DELETED,
         {"draft_number": ours.draft_number},
         {},
-        f"{ours.label}: its draft {ours.draft_number} was deleted in e-conomic. "
-        "Re-export it, or accept e-conomic's state (recorded as deleted).",
+        _(
+            "%(label)s: its draft %(draft)s was deleted in e-conomic. Re-export it, or accept "
+            "e-conomic's state (recorded as deleted)."
+        )
+        % {"label": ours.label, "draft": ours.draft_number},
     )
 
 
@@ -142,9 +151,9 @@ def _difference(
 def _header(ours: OurDocument, document: dict, name: str) -> Iterator[Difference]:
     number = document.get("bookedInvoiceNumber") or document.get("draftInvoiceNumber")
     fix = (
-        "Re-export it (the draft is made again from our invoice) or mark handled."
+        _("Re-export it (the draft is made again from our invoice) or mark handled.")
         if "draftInvoiceNumber" in document
-        else "Mark handled once corrected in e-conomic."
+        else _("Mark handled once corrected in e-conomic.")
     )
     mine = {"currency": ours.currency, "net": str(ours.net), "gross": str(ours.gross)}
     theirs = {
@@ -160,9 +169,17 @@ def _header(ours: OurDocument, document: dict, name: str) -> Iterator[Difference
             FindingKind.TOTALS,
             mine,
             theirs,
-            f"{ours.label}: e-conomic's {name} totals {theirs['gross']} "
-            f"{theirs['currency']} gross ({theirs['net']} net), ours "
-            f"{mine['gross']} {mine['currency']} ({mine['net']}). {fix}",
+            _(
+                "%(label)s: e-conomic's %(document)s totals %(their_gross)s %(their_currency)s "
+                "gross (%(their_net)s net), ours %(our_gross)s %(our_currency)s (%(our_net)s). "
+                "%(fix)s"
+            )
+            % {
+                "label": ours.label, "document": name, "their_gross": theirs["gross"],
+                "their_currency": theirs["currency"], "their_net": theirs["net"],
+                "our_gross": mine["gross"], "our_currency": mine["currency"],
+                "our_net": mine["net"], "fix": fix,
+            },
             remote_number=number,
         )
     customer = _customer(document)
@@ -172,8 +189,12 @@ def _header(ours: OurDocument, document: dict, name: str) -> Iterator[Difference
             FindingKind.CUSTOMER,
             {"customer": ours.customer_number},
             {"customer": customer},
-            f"{ours.label}: e-conomic's {name} is for "
-            f"customer {customer}, ours is linked to {ours.customer_number}. {fix}",
+            _(
+                "%(label)s: e-conomic's %(document)s is for customer %(customer)s, ours is linked "
+                "to %(ours)s. %(fix)s"
+            )
+            % {"label": ours.label, "document": name, "customer": customer,
+               "ours": ours.customer_number, "fix": fix},
             remote_number=number,
         )
     zone = ((document.get("recipient") or {}).get("vatZone") or {}).get("vatZoneNumber")
@@ -183,9 +204,12 @@ def _header(ours: OurDocument, document: dict, name: str) -> Iterator[Difference
             FindingKind.ACCOUNTS,
             {"vat_zone": ours.vat_zone},
             {"vat_zone": zone},
-            f"{ours.label}: e-conomic's {name} is in VAT zone "
-            f"{zone}, ours in {ours.vat_zone}, so its lines book to other sales "
-            f"and VAT accounts. {fix}",
+            _(
+                "%(label)s: e-conomic's %(document)s is in VAT zone %(zone)s, ours in %(ours)s, "
+                "so its lines book to other sales and VAT accounts. %(fix)s"
+            )
+            % {"label": ours.label, "document": name, "zone": zone, "ours": ours.vat_zone,
+               "fix": fix},
             remote_number=number,
         )
 
@@ -200,9 +224,12 @@ def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Differenc
             FindingKind.REMAINDER,
             {"open": str(ours.open_amount)},
             {"remainder": str(theirs)},
-            f"{ours.label}: e-conomic's booked invoice "
-            f"{ours.booked_number} has {theirs} {ours.currency} left to pay, ours "
-            f"{ours.open_amount}. Accept e-conomic's state to import its payments.",
+            _(
+                "%(label)s: e-conomic's booked invoice %(number)s has %(remainder)s %(currency)s "
+                "left to pay, ours %(open)s. Accept e-conomic's state to import its payments."
+            )
+            % {"label": ours.label, "number": ours.booked_number, "remainder": theirs,
+               "currency": ours.currency, "open": ours.open_amount},
         )
 
 
@@ -228,10 +255,24 @@ def _not_ours(what: str, number: int, document: dict) -> Difference:
             "gross": str(_money(document.get("grossAmount"))),
             "customer": _customer(document),
         },
-        detail=f"e-conomic's {what} {number} carries our reference {reference}, but no export "
-        "of ours is recorded for it. Relink it to our invoice of that reference, or mark it "
-        "handled (a stray to delete in e-conomic).",
+        detail=_(
+            "e-conomic's %(document)s carries our reference %(reference)s, but no export of ours "
+            "is recorded for it. Relink it to our invoice of that reference, or mark it handled "
+            "(a stray to delete in e-conomic)."
+        )
+        % {
+            "document": (
+                _("draft %(number)s") % {"number": number}
+                if what == "draft"
+                else _booked_name(number)
+            ),
+            "reference": reference,
+        },
     )
+
+
+def _booked_name(number) -> str:
+    return _("booked invoice %(number)s") % {"number": number}
 
 
 def vouchers_compare(
@@ -250,9 +291,11 @@ def vouchers_compare(
             yield _voucher_difference(
                 voucher, FindingKind.MISSING, {"voucher": voucher.voucher_number,
                                                 "year": voucher.year}, {},
-                f"{voucher.label}: e-conomic has no voucher {voucher.voucher_number} "
-                f"({voucher.year}) with our reference {voucher.reference}, neither in the "
-                "journal nor booked. Look it up in e-conomic; mark handled once settled there.",
+                _("%(label)s: e-conomic has no voucher %(number)s (%(year)s) with our reference "
+                  "%(reference)s, neither in the journal nor booked. Look it up in e-conomic; "
+                  "mark handled once settled there.")
+                % {"label": voucher.label, "number": voucher.voucher_number,
+                   "year": voucher.year, "reference": voucher.reference},
             )  # fmt: skip
             continue
         candidates.remove(theirs)
@@ -273,9 +316,12 @@ def vouchers_compare(
                     "gross": str(theirs.gross),
                     "customer": theirs.customer,
                 },  # fmt: skip
-                detail=f"e-conomic's {theirs.name} carries our reference {reference}, but no "
-                "export of ours is recorded for it. Mark it handled once it is reversed or "
-                "deleted in e-conomic.",
+                detail=_(
+                    "e-conomic's %(document)s carries our reference %(reference)s, but no export "
+                    "of ours is recorded for it. Mark it handled once it is reversed or deleted "
+                    "in e-conomic."
+                )
+                % {"document": theirs.name, "reference": reference},
             )
 
 
@@ -294,21 +340,26 @@ def _voucher_difference(
 
 
 def _voucher_header(voucher: OurVoucher, theirs: RemoteVoucher) -> Iterator[Difference]:
-    fix = "Mark handled once corrected in e-conomic."
+    fix = _("Mark handled once corrected in e-conomic.")
     if theirs.currency != voucher.currency or abs(theirs.gross - voucher.gross) > HALF_CENT:
         yield _voucher_difference(
             voucher, FindingKind.TOTALS,
             {"currency": voucher.currency, "gross": str(voucher.gross)},
             {"currency": theirs.currency, "gross": str(theirs.gross)},
-            f"{voucher.label}: e-conomic's {theirs.name} totals {theirs.gross} "
-            f"{theirs.currency} gross, ours {voucher.gross} {voucher.currency}. {fix}",
+            _("%(label)s: e-conomic's %(document)s totals %(their_gross)s %(their_currency)s "
+              "gross, ours %(our_gross)s %(our_currency)s. %(fix)s")
+            % {"label": voucher.label, "document": theirs.name, "their_gross": theirs.gross,
+               "their_currency": theirs.currency, "our_gross": voucher.gross,
+               "our_currency": voucher.currency, "fix": fix},
         )  # fmt: skip
     if voucher.customer_number is not None and theirs.customer != voucher.customer_number:
         yield _voucher_difference(
             voucher, FindingKind.CUSTOMER,
             {"customer": voucher.customer_number}, {"customer": theirs.customer},
-            f"{voucher.label}: e-conomic's {theirs.name} is for customer {theirs.customer}, "
-            f"ours is linked to {voucher.customer_number}. {fix}",
+            _("%(label)s: e-conomic's %(document)s is for customer %(customer)s, ours is linked "
+              "to %(ours)s. %(fix)s")
+            % {"label": voucher.label, "document": theirs.name, "customer": theirs.customer,
+               "ours": voucher.customer_number, "fix": fix},
         )  # fmt: skip
 
 
@@ -320,9 +371,10 @@ def _voucher_remainder(
             voucher, FindingKind.REMAINDER,
             {"open": str(voucher.open_amount), "voucher": voucher.voucher_number},
             {"remainder": str(theirs.remainder)},
-            f"{voucher.label}: e-conomic's {theirs.name} has {theirs.remainder} "
-            f"{voucher.currency} left to pay, ours {voucher.open_amount}. Accept e-conomic's "
-            "state to import its payments.",
+            _("%(label)s: e-conomic's %(document)s has %(remainder)s %(currency)s left to pay, "
+              "ours %(open)s. Accept e-conomic's state to import its payments.")
+            % {"label": voucher.label, "document": theirs.name, "remainder": theirs.remainder,
+               "currency": voucher.currency, "open": voucher.open_amount},
         )  # fmt: skip
 
 
@@ -349,7 +401,10 @@ def cards_compare(
             customer_id=customer.pk,
             ours={key: wanted[key] for key in changed},
             theirs={key: str(card.get(key) or "") for key in changed},
-            detail=f"e-conomic's card {number} of {customer.name} differs in "
-            f"{', '.join(changed)}. Accept e-conomic's state (our customer takes its fields), "
-            "re-export our card, or mark handled.",
+            detail=_(
+                "e-conomic's card %(number)s of %(customer)s differs in %(fields)s. Accept "
+                "e-conomic's state (our customer takes its fields), re-export our card, or mark "
+                "handled."
+            )
+            % {"number": number, "customer": customer.name, "fields": ", ".join(changed)},
         )

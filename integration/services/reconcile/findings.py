@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.models import (
     Connection,
@@ -62,7 +63,7 @@ def findings_record(
         ReconcileFinding.objects.filter(pk__in=settled).update(
             state=FindingState.FIXED,
             resolved_at=now,
-            resolution=f"e-conomic agrees again (reconciliation {run.pk}).",
+            resolution=_("e-conomic agrees again (reconciliation %(run)s).") % {"run": run.pk},
         )
     return len(found), len(settled)
 

@@ -22,6 +22,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts_app.models import Invoice
 from accounts_app.services.invoices import invoices_external_numbers_set
@@ -42,10 +44,10 @@ from integration.services.reconcile.findings import finding_close, finding_note
 
 REEXPORT, RELINK, ACCEPT, HANDLED = "reexport", "relink", "accept", "handled"
 FIX_LABELS = {
-    REEXPORT: "Re-export",
-    RELINK: "Relink",
-    ACCEPT: "Accept e-conomic's state",
-    HANDLED: "Mark handled",
+    REEXPORT: gettext_lazy("Re-export"),
+    RELINK: gettext_lazy("Relink"),
+    ACCEPT: gettext_lazy("Accept e-conomic's state"),
+    HANDLED: gettext_lazy("Mark handled"),
 }
 CARD_TO_CUSTOMER = {
     "name": "name",
@@ -92,13 +94,17 @@ def _of_our_draft(finding: ReconcileFinding) -> bool:
 def finding_fix(*, finding: ReconcileFinding, fix: str, user=None) -> str:
     """Take one fix; answer what was done, in words. Raises FixRefused when it does not apply."""
     if fix not in finding_fixes(finding=finding):
-        offered = ", ".join(FIX_LABELS[name] for name in finding_fixes(finding=finding))
+        offered = ", ".join(str(FIX_LABELS[name]) for name in finding_fixes(finding=finding))
+        said = (
+            _("%(fix)s does not apply to %(finding)s; it takes: %(offered)s.")
+            if offered
+            else _("%(fix)s does not apply to %(finding)s: it is closed.")
+        )
         raise FixRefused(
-            f"{FIX_LABELS.get(fix, fix)} does not apply to {finding}"
-            + (f"; it takes: {offered}." if offered else ": it is closed.")
+            said % {"fix": FIX_LABELS.get(fix, fix), "finding": finding, "offered": offered}
         )
     if fix == HANDLED:
-        return _close(finding, FindingState.HANDLED, "Marked handled.", user)
+        return _close(finding, FindingState.HANDLED, _("Marked handled."), user)
     if fix == REEXPORT:
         return _reexport(finding, user)
     if fix == RELINK or finding.kind == FindingKind.DRAFT_BOOKED:
@@ -108,14 +114,17 @@ def finding_fix(*, finding: ReconcileFinding, fix: str, user=None) -> str:
 
 def _close(finding: ReconcileFinding, state: str, resolution: str, user) -> str:
     if not finding_close(finding=finding, state=state, resolution=resolution, user=user):
-        raise FixRefused(f"{finding} was closed meanwhile: {finding.resolution}")
+        raise FixRefused(
+            _("%(finding)s was closed meanwhile: %(resolution)s")
+            % {"finding": finding, "resolution": finding.resolution}
+        )
     return resolution
 
 
 def _reexport(finding: ReconcileFinding, user) -> str:
     if finding.kind == FindingKind.CARD_CHANGED:
         job = customer_card_push(connection=finding.connection, customer=finding.customer)
-        done = f"Our card queued for e-conomic (job {job.pk})."
+        done = _("Our card queued for e-conomic (job %(job)s).") % {"job": job.pk}
     else:
         done = _invoice_reexport(finding, user)
     finding_note(finding=finding, resolution=done)
@@ -127,15 +136,18 @@ def _invoice_reexport(finding: ReconcileFinding, user) -> str:
         connection=finding.connection, invoice=finding.invoice_id
     ).select_related("invoice").first()  # fmt: skip
     if export is None:
-        raise FixRefused(f"{finding}: no export of it is recorded any more; run the "
-                         "reconciliation again.")  # fmt: skip
+        raise FixRefused(
+            _("%(finding)s: no export of it is recorded any more; run the reconciliation again.")
+            % {"finding": finding}
+        )
     gone = frozenset([export.invoice_id] if finding.kind == FindingKind.DRAFT_DELETED else [])
     try:
         run = export_run_redo(connection=finding.connection, exports=[export], user=user,
-                              selection=f"Re-export of {export.invoice}", gone=gone)  # fmt: skip
+                              selection=_("Re-export of %(invoice)s") % {"invoice": export.invoice},
+                              gone=gone)  # fmt: skip
     except Refused as refused:
         raise FixRefused(f"{finding}: {refused}") from None
-    return f"Re-export queued in export run {run.pk}."
+    return _("Re-export queued in export run %(run)s.") % {"run": run.pk}
 
 
 def _relink(finding: ReconcileFinding, user) -> str:
@@ -164,7 +176,12 @@ def _relink(finding: ReconcileFinding, user) -> str:
         return _close(
             finding,
             FindingState.FIXED,
-            f"{invoice} now points at e-conomic's {what} {number}.",
+            (
+                _("%(invoice)s now points at e-conomic's booked invoice %(number)s.")
+                if what == "booked"
+                else _("%(invoice)s now points at e-conomic's draft %(number)s.")
+            )
+            % {"invoice": invoice, "number": number},
             user,
         )
 
@@ -173,12 +190,14 @@ def _invoice_of(finding: ReconcileFinding) -> Invoice:
     match = REFERENCE.match(finding.theirs.get("reference", ""))
     if not match or match["code"] != installation_code():
         raise FixRefused(
-            f"{finding}: its reference is not one this installation made; mark it handled."
+            _("%(finding)s: its reference is not one this installation made; mark it handled.")
+            % {"finding": finding}
         )
     invoice = Invoice.objects.filter(number=int(match["number"])).first()
     if invoice is None or invoice.is_credit_note != (match["kind"] == "CN"):
         raise FixRefused(
-            f"{finding}: no invoice of ours has the reference {match.group(0)}; mark it handled."
+            _("%(finding)s: no invoice of ours has the reference %(reference)s; mark it handled.")
+            % {"finding": finding, "reference": match.group(0)}
         )
     return invoice
 
@@ -189,7 +208,7 @@ def _accept(finding: ReconcileFinding, user) -> str:
         InvoiceExport.objects.filter(
             connection=finding.connection, invoice=finding.invoice_id, booked_number__isnull=True
         ).update(draft_deleted_at=timezone.now())
-        return _close(finding, FindingState.FIXED, "Recorded as deleted in e-conomic.", user)
+        return _close(finding, FindingState.FIXED, _("Recorded as deleted in e-conomic."), user)
     if kind == FindingKind.REMAINDER:
         return _remainder_accept(finding)
     if kind == FindingKind.CARD_CHANGED:
@@ -197,7 +216,7 @@ def _accept(finding: ReconcileFinding, user) -> str:
     return _close(
         finding,
         FindingState.HANDLED,
-        "e-conomic's state accepted: our issued invoice stays as it is.",
+        _("e-conomic's state accepted: our issued invoice stays as it is."),
         user,
     )
 
@@ -206,14 +225,18 @@ def _remainder_accept(finding: ReconcileFinding) -> str:
     if "voucher" in finding.ours:
         # A voucher's payments are found by the whole import: it has no booked number.
         payments_import_queue(connection=finding.connection, trigger=ImportTrigger.MANUAL)
-        done = f"A payment import was queued for voucher {finding.remote_number}."
+        done = _("A payment import was queued for voucher %(number)s.") % {
+            "number": finding.remote_number
+        }
     else:
         payments_import_queue(
             connection=finding.connection,
             trigger=ImportTrigger.MANUAL,
             numbers=[finding.remote_number],
         )
-        done = f"A payment import of booked invoice {finding.remote_number} was queued."
+        done = _("A payment import of booked invoice %(number)s was queued.") % {
+            "number": finding.remote_number
+        }
     finding_note(finding=finding, resolution=done)
     return done
 
@@ -226,15 +249,18 @@ def _card_accept(finding: ReconcileFinding, user) -> str:
         customer.full_clean()
     except ValidationError as error:
         raise FixRefused(
-            f"{finding}: e-conomic's card does not fit our customer "
-            f"({'; '.join(error.messages)}); edit the customer, or re-export our "
-            "card."
+            _(
+                "%(finding)s: e-conomic's card does not fit our customer (%(problems)s); edit the "
+                "customer, or re-export our card."
+            )
+            % {"finding": finding, "problems": "; ".join(error.messages)}
         ) from None
     with transaction.atomic():
         customer.save()
         return _close(
             finding,
             FindingState.FIXED,
-            f"{customer} took e-conomic's {', '.join(finding.theirs)}.",
+            _("%(customer)s took e-conomic's %(fields)s.")
+            % {"customer": customer, "fields": ", ".join(finding.theirs)},
             user,
         )

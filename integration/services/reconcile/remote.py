@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from integration.economic.client import PAGE_SIZE, EconomicClient
 from integration.economic.ratelimit import RateLimiter
 
@@ -42,10 +44,10 @@ class CallBudget:
 
     def acquire(self, cost: float = 1.0) -> float:
         if self.calls >= self.budget:
-            raise BudgetSpent(
-                f"The reconciliation stopped at its budget of {self.budget} calls; nothing was "
+            raise BudgetSpent(_(
+                "The reconciliation stopped at its budget of %(budget)d calls; nothing was "
                 "recorded. Run it again later: its reads do not depend on earlier runs."
-            )
+            ) % {"budget": self.budget})
         self.calls += 1
         return self.limiter.acquire(cost) if self.limiter is not None else 0.0
 
@@ -72,8 +74,10 @@ class RemoteVoucher:
 
     @property
     def name(self) -> str:
-        state = "booked voucher" if self.booked else "voucher"
-        return f"{state} {self.number} ({self.year})"
+        if self.booked:
+            return _("booked voucher %(number)s (%(year)s)") % {"number": self.number,
+                                                                 "year": self.year}  # fmt: skip
+        return _("voucher %(number)s (%(year)s)") % {"number": self.number, "year": self.year}
 
 
 @dataclass

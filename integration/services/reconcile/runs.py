@@ -10,6 +10,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
@@ -119,7 +120,7 @@ def _start(connection: Connection, trigger: str) -> ReconcileRun:
     ).update(
         state=ReconcileRunState.FAILED,
         finished_at=timezone.now(),
-        error="Abandoned: the run did not finish within its lease.",
+        error=_("Abandoned: the run did not finish within its lease."),
     )
     try:
         with transaction.atomic():
