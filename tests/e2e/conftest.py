@@ -46,9 +46,10 @@ def chromium(*, window: str = "1280,1000"):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    # --no-sandbox: CI runs as root, where Chromium refuses its own sandbox.
+    # --no-sandbox: CI runs as root, where Chromium refuses its own sandbox. Scrollbars hidden:
+    # the page is laid out at the window's full width.
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     f"--window-size={window}"):  # fmt: skip
+                     "--hide-scrollbars", f"--window-size={window}"):  # fmt: skip
         options.add_argument(argument)
     # The driver is given, so selenium never looks for (or downloads) one of its own.
     return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
