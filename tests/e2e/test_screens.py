@@ -1,6 +1,6 @@
 """Every main screen in Chromium, as a finance clerk and as a finance manager, in English and in
-Danish: what a person reads there. The screens that only show are a table (`SCREENS`: where,
-who, what it reads); the ones a person works through (the export dialog and its dry run, a run
+Danish: what a person reads there. The screens that only show are a table (`SCREENS`: the
+address, the words each language reads there, what every language shows); the ones a person works through (the export dialog and its dry run, a run
 to its end, an import, connecting through e-conomic's installation page) are tests of their own.
 
 One browser and one live server serve the whole module, each role logs in once, and the world
@@ -13,7 +13,6 @@ With SCREENSHOTS=<folder> every page a manager opens is also saved there as a PN
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -40,6 +39,7 @@ from integration.models import (
     ServiceTypeMapping,
     VatCodePairing,
 )
+from integration.models.connection import PaymentSync
 from integration.models.reference import RemoteKind, RemoteRecord
 from integration.services.connections import connection_client, connection_test
 from integration.services.exports import export_process, export_run_refresh, export_run_start
@@ -78,10 +78,9 @@ class World:
     booked: Invoice  # exported, booked in e-conomic and paid there
     open_invoice: Invoice  # finalized, never exported
     run: ExportRun  # the run that booked `booked`
+    sandbox: SandboxClient
     # One invoice per role and language to export through the dialog, so each run is its own.
     to_export: dict[tuple[str, str], Invoice] = field(default_factory=dict)
-    sandbox: SandboxClient | None = None
-    staff: dict[str, User] = field(default_factory=dict)
 
 
 def _endpoints(sandbox_url: str, settings) -> dict:
@@ -94,25 +93,18 @@ def _endpoints(sandbox_url: str, settings) -> dict:
     }  # fmt: skip
 
 
-def _finance_staff() -> dict[str, User]:
-    """The two groups as the migrations make them (a transactional test elsewhere flushes
-    them), and one user in each."""
+def _finance_staff() -> None:
+    """The two groups as the migrations make them (the flush took them), and one user in each,
+    named by the role."""
     ledger_groups.create_finance_groups(django_apps, schema_editor=None)
     integration_groups.grant(django_apps, schema_editor=None)
-    for module in ("0004_export_permissions", "0006_payment_permissions"):
-        importlib.import_module(f"integration.migrations.{module}").grant(django_apps, None)
-    from django.contrib.auth.models import Permission
-
     for (label, codename), groups in GRANTS.items():
         permissions = Permission.objects.filter(content_type__app_label=label, codename=codename)
         for group in Group.objects.filter(name__in=groups):
             group.permissions.add(*permissions)
-    staff = {}
     for role, group in ROLES.items():
         user = User.objects.create_user(role, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=group))
-        staff[role] = user
-    return staff
 
 
 def _ready_connection(sandbox: SandboxClient) -> Connection:
@@ -122,7 +114,7 @@ def _ready_connection(sandbox: SandboxClient) -> Connection:
         name="Sandbox", endpoint="sandbox", grant_token=sandbox.grant_token,
         default_layout_number=19, default_payment_terms_number=2, default_vat_zone_number=1,
         default_customer_group_number=1, default_product_number="1", export_method="booked",
-        payment_sync="all",
+        payment_sync=PaymentSync.PARTIAL,
     )  # fmt: skip
     assert connection_test(connection=connection), connection.test_error
     reference_refresh(connection=connection, client=connection_client(connection=connection))
@@ -180,12 +172,12 @@ def world(django_db_setup, django_db_blocker, sandbox_server, settings_module):
 
 
 def _world(sandbox: SandboxClient) -> World:
-    staff = _finance_staff()
+    _finance_staff()
     connection = _ready_connection(sandbox)
     booked, run = _booked_and_paid(connection, sandbox)
     return World(
         connection=connection, booked=booked, open_invoice=make_invoice(), run=run,
-        sandbox=sandbox, staff=staff,
+        sandbox=sandbox,
         to_export={(role, language): make_invoice(prices=("50.00",))
                    for role in ROLES for language in LANGUAGES},
     )  # fmt: skip
