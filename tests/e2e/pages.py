@@ -164,6 +164,9 @@ class Screens(Admin):
 
     def be(self, role: str, language: str) -> None:
         """The next pages as `role` would see them, in `language`."""
+        if not self.driver.current_url.startswith(self.base_url):
+            # Cookies are set for the page's own host: come back from another (e-conomic's).
+            self.open("/static/accounts_app/img/logo.svg")
         self.driver.delete_cookie(self.SESSION_COOKIE)
         self.driver.add_cookie(self.sessions[role])
         self.driver.add_cookie({"name": "django_language", "value": language, "path": "/"})
