@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 8765
 WORKERS ?= 2
 TLS ?= on
 
-.PHONY: demo run test lint install install-dev lock messages clean
+.PHONY: demo run test lint screenshots install install-dev lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ run: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# PNGs of the main screens, 1400 px wide, in English and Danish, as a finance manager sees them:
+# the browser tests of tests/e2e/test_screens.py, saving each page they read to docs/screenshots/.
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_screens.py -p no:randomly -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

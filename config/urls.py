@@ -11,6 +11,9 @@ admin.site.site_header = _("Ledger Bridge")
 admin.site.site_title = _("Ledger Bridge")
 admin.site.index_title = _("Sales ledger and e-conomic")
 admin.site.site_url = "/admin/"
+# The home page lists every screen already; the side list beside each page repeated it and took
+# a fifth of a 1400 px screen from the lists, pushing their amounts off-screen.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

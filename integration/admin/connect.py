@@ -3,7 +3,10 @@ installation page, then back here with the grant token (`integration/services/co
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -63,7 +66,12 @@ class ConnectWithEconomic:
             "form": form,
             "connection": connection,
         }
-        return TemplateResponse(request, "admin/integration/connection/connect.html", context)
+        response = TemplateResponse(request, "admin/integration/connection/connect.html", context)
+        # The form's answer is a redirect to e-conomic's installation page, and a browser holds
+        # a redirect after a form to the page's form-action: without e-conomic's origin there,
+        # the Content-Security-Policy stops the browser on our own page.
+        response._csp_update = {"form-action": _installation_origins()}
+        return response
 
     def connect_back_view(self, request):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
@@ -100,6 +108,12 @@ class ConnectWithEconomic:
         if not self.has_change_permission(request, connection):
             raise PermissionDenied
         return connection
+
+
+def _installation_origins() -> list[str]:
+    """The origins of the installation pages of the endpoints this installation may reach."""
+    pages = (each.get("install_url") for each in settings.ECONOMIC_ENDPOINTS.values())
+    return sorted({f"{url.scheme}://{url.netloc}" for url in map(urlsplit, filter(None, pages))})
 
 
 def _initial(connection: Connection | None) -> dict:

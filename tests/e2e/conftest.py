@@ -36,9 +36,8 @@ GROUP_MIGRATIONS = (
 )
 
 
-@pytest.fixture
-def browser():
-    """Headless Chromium, closed after the test. Skips where Debian's packages are missing."""
+def chromium(*, window: str = "1280,1000"):
+    """Headless Chromium through Debian's chromedriver. Skips where the packages are missing."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
         pytest.skip(f"no {' or '.join(missing)}: .ci/run installs Chromium with `{INSTALL}`")
@@ -47,12 +46,19 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    # --no-sandbox: CI runs as root, where Chromium refuses its own sandbox.
+    # --no-sandbox: CI runs as root, where Chromium refuses its own sandbox. Scrollbars hidden:
+    # the page is laid out at the window's full width.
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1280,1000"):  # fmt: skip
+                     "--hide-scrollbars", f"--window-size={window}"):  # fmt: skip
         options.add_argument(argument)
     # The driver is given, so selenium never looks for (or downloads) one of its own.
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium, closed after the test."""
+    driver = chromium()
     yield driver
     driver.quit()
 

@@ -158,3 +158,13 @@ def test_a_token_that_cannot_be_stored_is_refused_in_words(client, manager, inst
     messages = [str(each) for each in back.wsgi_request._messages]
     assert any("cannot be stored" in text for text in messages)
     assert not Connection.objects.exists()
+
+
+def test_the_connect_page_lets_its_form_go_on_to_the_installation_page(client, manager, installable):
+    """A browser holds the redirect after a form to the page's form-action: e-conomic's origin
+    must be in it, or the browser stops on our page."""
+    client.force_login(manager)
+    policy = client.get(reverse(CONNECT))["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part).split()
+    assert "'self'" in form_action and installable.base_url in form_action
+    assert "https://secure.e-conomic.com" in form_action
