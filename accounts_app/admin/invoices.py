@@ -24,7 +24,7 @@ from accounts_app.admin.readonly import ReadOnlyAdminMixin
 from accounts_app.admin.widgets import KeyBoundedAutocompleteMixin
 from accounts_app.errors import LedgerError
 from accounts_app.models import Invoice, InvoiceLine, LedgerImport, Payment
-from accounts_app.money import LineAmounts, totals_from_lines
+from accounts_app.money import LineAmounts, money_display, totals_from_lines
 from accounts_app.resources import InvoiceExportResource, InvoiceImportResource
 from accounts_app.services import (
     invoice_correct,
@@ -116,12 +116,28 @@ class KindFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _money_column(field: str):
+    """A list column showing an amount field with its invoice's currency, as the active
+    language writes money ("1.234,56 kr.", "DKK 1,234.56"), sorted by the field."""
+
+    @admin.display(description=Invoice._meta.get_field(field).verbose_name, ordering=field)
+    def shown(invoice: Invoice) -> str:
+        return money_display(getattr(invoice, field), invoice.currency)
+
+    shown.__name__ = f"{field}_shown"  # the column's class: field-gross_total_shown
+    return shown
+
+
+MONEY_COLUMNS = [_money_column(field) for field in
+                 ("net_total", "vat_total", "gross_total", "amount_paid")]  # fmt: skip
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExportModelAdmin):
     ledger_import_kind = LedgerImport.Kind.INVOICE_LINES
     list_display = [
         "display_number", "external_number", "customer", "issue_date", "due_date", "state",
-        "currency", "net_total", "vat_total", "gross_total", "amount_paid",
+        "currency", *MONEY_COLUMNS,
     ]  # fmt: skip
     list_filter = ["state", KindFilter, "currency", "customer__vat_situation", "issue_date"]
     search_fields = [
