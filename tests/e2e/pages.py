@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -62,7 +65,7 @@ class Admin:
         """Click something that loads another page, and wait until it has replaced this one."""
         page = self.find("html")
         element.click()
-        self.wait_until(shown.staleness_of(page), "the next page never came")
+        self.wait_until(_replaced(page), "the next page never came")
 
     # -- forms ---------------------------------------------------------------------------------
 
@@ -196,3 +199,21 @@ class Screens(Admin):
             "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
         )
         path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def _replaced(element: WebElement) -> Callable[[WebDriver], bool]:
+    """Like `staleness_of`, but a node the driver reports gone from the document in the middle of
+    a page load ("does not belong to the document", a WebDriverException) counts as replaced."""
+
+    def gone(driver: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return gone

@@ -270,6 +270,12 @@ def _admin(name: str, *args) -> Callable[[World], str]:
     return lambda world: reverse(f"admin:{name}", args=[arg(world) for arg in args])
 
 
+def _grid(mapping: str) -> Callable[[World], str]:
+    """A mapping grid of the world's connection."""
+    return lambda world: (f"{reverse(f'admin:integration_{mapping}_grid')}"
+                          f"?connection={world.connection.pk}")  # fmt: skip
+
+
 SCREENS = [
     Screen("home", _admin("index"),
            {"en": ("Finalized, not exported", "Need a person", "Setup check", "Paid this month"),
@@ -298,6 +304,21 @@ SCREENS = [
            lambda world: ("Net 14 days",)),
     Screen("sales-accounts", _admin("integration_salesaccountmapping_changelist"),
            {"en": ("Sales account",), "da": ("Salgskonto",)}),
+    Screen("service-type-grid", _grid("servicetypemapping"),
+           {"en": ("Service types and their e-conomic products", "unmapped ones first", "mapped"),
+            "da": ("Ydelsestyper og deres varer i e-conomic", "dem uden tilknytning først", "tilknyttet")},
+           lambda world: ("Consulting", "Konsulenttime")),
+    Screen("vat-code-grid", _grid("vatcodepairing"),
+           {"en": ("VAT codes and e-conomic's VAT codes", "unmapped ones first"),
+            "da": ("Momskoder og e-conomics momskoder", "dem uden tilknytning først")},
+           lambda world: ("S25", "U25")),
+    Screen("payment-condition-grid", _grid("paymentconditionpairing"),
+           {"en": ("Payment conditions and e-conomic's payment terms", "unmapped ones first"),
+            "da": ("Betalingsbetingelser og e-conomics betalingsbetingelser", "dem uden tilknytning først")},
+           lambda world: ("Net 14 days",)),
+    Screen("sales-account-grid", _grid("salesaccountmapping"),
+           {"en": ("Sales accounts and e-conomic's product groups",),
+            "da": ("Salgskonti og e-conomics varegrupper",)}),
     Screen("customer-links", _admin("integration_customerlink_changelist"),
            {"en": ("Customer link",), "da": ("Kunde",)}),
     Screen("setup-check", _admin("integration_connection_setup_check",
