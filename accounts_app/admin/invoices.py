@@ -39,15 +39,15 @@ from accounts_app.validators import money_amount_problem
 
 LINE_FIELDS = [
     "position", "service_type", "description", "quantity", "unit_price", "discount_percent",
-    "vat_code", "sales_account", "net_amount", "vat_amount",
+    "vat_code", "sales_account", "net_amount_shown", "vat_amount_shown",
 ]  # fmt: skip
 HEADER_FIELDS = [
     "customer", "project", "issue_date", "payment_condition", "due_date", "currency",
     "exchange_rate", "our_reference", "their_reference", "notes", "import_reference",
 ]  # fmt: skip
 STATE_FIELDS = [
-    "number", "external_number", "state", "linked_documents", "net_total", "vat_total",
-    "gross_total", "amount_paid", "finalized_at",
+    "number", "external_number", "state", "linked_documents", "net_total_shown",
+    "vat_total_shown", "gross_total_shown", "amount_paid_shown", "finalized_at",
 ]  # fmt: skip
 
 
@@ -70,11 +70,30 @@ class InvoiceLineFormSet(BaseInlineFormSet):
             raise ValidationError(problem, code="amount_too_large")
 
 
+def _money_of_invoice(model, field: str):
+    """A line's or a payment's amount with its invoice's currency, as the active language
+    writes money: a read-only field of an inline (the parent's currency, read with the rows)."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name)
+    def shown(inline, row) -> str:
+        amount = getattr(row, field)
+        return "-" if amount is None or row.invoice_id is None else money_display(
+            amount, row.invoice.currency
+        )
+
+    return shown
+
+
 class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
     model = InvoiceLine
     formset = InvoiceLineFormSet
     fields = LINE_FIELDS
-    readonly_fields = ["net_amount", "vat_amount"]
+    readonly_fields = ["net_amount_shown", "vat_amount_shown"]
+    net_amount_shown = _money_of_invoice(InvoiceLine, "net_amount")
+    vat_amount_shown = _money_of_invoice(InvoiceLine, "vat_amount")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
     autocomplete_fields = ["service_type", "vat_code", "sales_account"]
     extra = 1
 
@@ -96,9 +115,13 @@ class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     payment_register, so that the invoice's state follows."""
 
     model = Payment
-    fields = ["date", "amount", "source", "external_reference"]
+    fields = ["date", "amount_shown", "source", "external_reference"]
     readonly_fields = fields
     extra = 0
+    amount_shown = _money_of_invoice(Payment, "amount")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -116,20 +139,19 @@ class KindFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _money_column(field: str):
-    """A list column showing an amount field with its invoice's currency, as the active
-    language writes money ("1.234,56 kr.", "DKK 1,234.56"), sorted by the field."""
+def _money_shown(field: str):
+    """An amount field with its invoice's currency, as the active language writes money
+    ("1.234,56 kr.", "DKK 1,234.56"), sorted by the field: a method of the admin, for its list
+    and its read-only fields alike."""
 
     @admin.display(description=Invoice._meta.get_field(field).verbose_name, ordering=field)
-    def shown(invoice: Invoice) -> str:
+    def shown(model_admin, invoice: Invoice) -> str:
         return money_display(getattr(invoice, field), invoice.currency)
 
-    shown.__name__ = f"{field}_shown"  # the column's class: field-gross_total_shown
     return shown
 
 
-MONEY_COLUMNS = [_money_column(field) for field in
-                 ("net_total", "vat_total", "gross_total", "amount_paid")]  # fmt: skip
+MONEY_FIELDS = ["net_total_shown", "vat_total_shown", "gross_total_shown", "amount_paid_shown"]
 
 
 @admin.register(Invoice)
@@ -137,7 +159,7 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
     ledger_import_kind = LedgerImport.Kind.INVOICE_LINES
     list_display = [
         "display_number", "external_number", "customer", "issue_date", "due_date", "state",
-        "currency", *MONEY_COLUMNS,
+        "currency", *MONEY_FIELDS,
     ]  # fmt: skip
     list_filter = ["state", KindFilter, "currency", "customer__vat_situation", "issue_date"]
     search_fields = [
@@ -161,6 +183,11 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
                                    "import_reference"]}),  # fmt: skip
         (gettext_lazy("State and totals"), {"fields": STATE_FIELDS}),
     ]
+
+    net_total_shown = _money_shown("net_total")
+    vat_total_shown = _money_shown("vat_total")
+    gross_total_shown = _money_shown("gross_total")
+    amount_paid_shown = _money_shown("amount_paid")
 
     @admin.display(description=gettext_lazy("number"), ordering="number")
     def display_number(self, invoice: Invoice) -> str:

@@ -144,12 +144,12 @@ def _import_payments(admin: Admin, sandbox, connection, invoices: list[Invoice])
     admin.click_button(f"Import payments now: {connection.name}")
     admin.wait_for_text("ul.messagelist", f"Payment import queued for {connection.name}.")
 
-    _see_state(admin, paid, "Paid", "250.00")
+    _see_state(admin, paid, "Paid", "DKK 250.00")
     seen = admin.inline("payments seen in e-conomic")
     for cell in ("DKK 250.00", "Cash payment", "Active", connection.name):
         assert cell in seen, seen
-    _see_state(admin, partly_paid, "Partly paid", "100.00")
-    _see_state(admin, open_one, "Finalized", "0.00")
+    _see_state(admin, partly_paid, "Partly paid", "DKK 100.00")
+    _see_state(admin, open_one, "Finalized", "DKK 0.00")
 
     run = PaymentImport.objects.get()
     assert (run.trigger, run.state, run.paid, run.partial) == ("manual", "done", 1, 1)
@@ -167,4 +167,4 @@ def _see_state(admin: Admin, invoice: Invoice, state: str, amount_paid: str) -> 
         return admin.text("div.field-state div.readonly") == state
 
     admin.wait_until(shows_state, f"{invoice} never showed {state}")
-    assert admin.text("div.field-amount_paid div.readonly") == amount_paid
+    assert admin.text("div.field-amount_paid_shown div.readonly") == amount_paid

@@ -62,4 +62,4 @@ def test_a_payment_no_entry_explains_is_shown_as_of_unknown_date(admin_client, p
     synced = SyncedPayment.objects.get(invoice=invoice)
     assert synced.paid_on is None
     page = admin_client.get(reverse("admin:integration_syncedpayment_changelist")).content
-    assert f"date unknown, seen on {day(0).day} {day(0):%b %Y}" in page.decode()
+    assert f"date unknown, seen on {day(0):%d %b %Y}" in page.decode()

@@ -83,8 +83,8 @@ def test_a_changed_amount_updates_our_payment_with_one_row_in_words(paying, sand
     assert Payment.objects.get(invoice=invoice).amount == Decimal("80.00")
     [change] = PaymentChange.objects.all()
     assert change.kind == "changed"
-    assert "100,00 DKK, changed in e-conomic to" in change.description
-    assert "80,00 DKK" in change.description
+    assert "DKK 100.00, changed in e-conomic to" in change.description
+    assert "DKK 80.00" in change.description
     run_import(paying)
     assert PaymentChange.objects.count() == 1
 
@@ -102,8 +102,8 @@ def test_a_changed_date_alone_moves_our_payment_at_the_next_import(paying, sandb
     assert Payment.objects.get(invoice=invoice).date == day(-20)
     assert SyncedPayment.objects.get(invoice=invoice).paid_on == day(-20)
     [change] = PaymentChange.objects.all()
-    assert change.description.startswith(f"payment of {day(-2).day} {day(-2):%b %Y}, 250,00 DKK,")
-    assert f"changed in e-conomic to payment of {day(-20).day} {day(-20):%b %Y}" in change.description
+    assert change.description.startswith(f"payment of {day(-2):%d %b %Y}, DKK 250.00,")
+    assert f"changed in e-conomic to payment of {day(-20):%d %b %Y}" in change.description
     assert run_import(paying).changed == 0
 
 
@@ -132,8 +132,8 @@ def test_a_deleted_payment_reverses_ours_and_says_so(paying, sandbox):
     assert SyncedPayment.objects.get(invoice=invoice).state == "reversed"
     [change] = PaymentChange.objects.all()
     assert change.kind == "deleted"
-    assert change.description.startswith(f"payment of {day(-4).day} {day(-4):%b %Y}, 250,00 DKK")
-    assert change.description.endswith(f"deleted in e-conomic on {day(0).day} {day(0):%b %Y}")
+    assert change.description.startswith(f"payment of {day(-4):%d %b %Y}, DKK 250.00")
+    assert change.description.endswith(f"deleted in e-conomic on {day(0):%d %b %Y}")
     assert run_import(paying).unchanged == 1
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts_app.currency import base_currency
 from accounts_app.models import Invoice, Payment
+from accounts_app.money import money_display
 from accounts_app.services import payment_correct, payment_register
 from integration.models import (
     InvoiceExport,
@@ -205,8 +206,8 @@ def _change_record(synced: SyncedPayment, run: PaymentImport, kind: str, text: s
 
 def _described(synced: SyncedPayment) -> str:
     day = _day(synced.paid_on) if synced.paid_on else _("unknown date")
-    return _("payment of %(day)s, %(amount)s %(currency)s") % {
-        "day": day, "amount": money_for_people(synced.amount), "currency": synced.currency
+    return _("payment of %(day)s, %(money)s") % {
+        "day": day, "money": money_display(synced.amount, synced.currency)
     }
 
 
@@ -227,10 +228,5 @@ def paid_on_for_people(synced: SyncedPayment) -> str:
 
 
 def _day(day: datetime.date) -> str:
-    # The month's name in the active language ("1 Dec 2026", "1 dec 2026").
-    return date_format(day, "j M Y")
-
-
-def money_for_people(amount: Decimal) -> str:
-    """5.000,00: thousands by dots and øre by a comma, as the Danish finance staff read it."""
-    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    # As the active language writes a date (01-12-2026, 01 Dec 2026), like every other screen.
+    return date_format(day, "SHORT_DATE_FORMAT")
