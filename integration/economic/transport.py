@@ -49,6 +49,10 @@ def token_error(headers: dict[str, str]) -> errors.ConfigurationError | None:
     return None
 
 
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
 class TimeoutSession(requests.Session):
     """A session that will not send a request without a timeout: one hung call must not hang a
     worker forever. It keeps no cookies (one session serves every agreement of a process, and
@@ -57,6 +61,9 @@ class TimeoutSession(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         self.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        # e-conomic takes its tokens in headers: a ~/.netrc entry for its host must never add
+        # Basic auth, which requests would look up (files on disk) on every call.
+        self.auth = _no_auth
         self._environment: dict[tuple[str, str], dict[str, Any]] = {}
 
     def request(self, method, url, *args, **kwargs):
