@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--dump", default="", help="also write the work's profile to this file")
     parser.add_argument("--no-profile", action="store_true", help="CPU and round trips only")
     parser.add_argument("--profile-start", action="store_true", help="profile starting the run")
     parser.add_argument("--threads", type=int, default=0,
@@ -99,6 +100,8 @@ def measure(sandbox, ids: list[int], options) -> None:
         f"statements + {work_trips.commits / count:.2f} commits) per invoice, {wall:.1f} s wall",
         flush=True,
     )
+    if options.dump:
+        profile.dump_stats(options.dump)
     if not options.no_profile:
         pstats.Stats(profile).sort_stats(options.sort).print_stats(options.top)
 
