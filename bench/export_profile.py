@@ -124,11 +124,13 @@ def threaded(run, count: int, threads: int) -> None:
             connections["default"].close()
 
     workers = [threading.Thread(target=work) for _ in range(threads)]
+    started = time.process_time()
     [worker.start() for worker in workers]
     [worker.join() for worker in workers]
+    cpu = time.process_time() - started
     run.refresh_from_db()
-    print(f"{count} invoices in {threads} threads, done {run.done}: "
-          f"{sum(totals) / count:.2f} db round trips per invoice", flush=True)  # fmt: skip
+    print(f"{count} invoices in {threads} threads, done {run.done}: {1000 * cpu / count:.2f} ms "
+          f"CPU and {sum(totals) / count:.2f} db round trips per invoice", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
