@@ -280,6 +280,10 @@ ECONOMIC_TIMEOUT = (
     env.float("ECONOMIC_CONNECT_TIMEOUT", default=5.0),
     env.float("ECONOMIC_READ_TIMEOUT", default=30.0),
 )
+# Whether calls to e-conomic go through the proxy the environment names (HTTPS_PROXY, NO_PROXY,
+# REQUESTS_CA_BUNDLE), as requests does by default. Read once per host per worker process, not
+# on every call; false: always straight to e-conomic, the environment never read for it.
+ECONOMIC_PROXY_FROM_ENVIRONMENT = env.bool("ECONOMIC_PROXY_FROM_ENVIRONMENT", default=True)
 # Our side of e-conomic's cost-based token bucket, shared by every worker (Redis or database).
 # Costs: per call by method, heavier ones by path (e-conomic does not publish its own).
 # e-conomic's bucket as its answers report it: 10,000 tokens per 60 seconds per agreement, shared

@@ -7,7 +7,8 @@ Rules it keeps for everyone above it (https://restdocs.e-conomic.com/):
   a write that timed out may have been applied: the caller looks it up by reference;
 - every write carries an `Idempotency-Key` (e-conomic replays the first answer for an hour);
 - every call first draws its cost from the shared token bucket, kept in step with each answer;
-- tokens go only into request headers: never into records, messages or reprs.
+- tokens go only into request headers: never into records, messages or reprs, and never into
+  the session, which every client of the process shares (transport.shared_session).
 The session and the mapping of status codes and transport failures to errors are in transport.py.
 """
 
@@ -28,9 +29,9 @@ from integration.economic.filters import Filter
 from integration.economic.ratelimit import EndpointCosts, RateLimiter, tokens_left
 from integration.economic.reads import LedgerReads
 from integration.economic.transport import (
-    build_session,
     charged_cost,
     retry_after,
+    shared_session,
     status_error,
     token_error,
     transport_error,
@@ -68,6 +69,7 @@ class EconomicClient(LedgerReads):
         costs: EndpointCosts | None = None,
         recorder: Callable[[CallRecord], None] | None = None,
         session: requests.Session | None = None,
+        proxies_from_environment: bool = True,
     ):
         self.rest_url = rest_url.rstrip("/")
         self.openapi_url = openapi_url.rstrip("/")
@@ -80,7 +82,9 @@ class EconomicClient(LedgerReads):
         self.rate_limiter = rate_limiter
         self.costs = costs or EndpointCosts()
         self.recorder = recorder
-        self.session = session or build_session()
+        self.session = session or shared_session(
+            self.rest_url, proxies_from_environment=proxies_from_environment
+        )
 
     def __repr__(self) -> str:
         return f"<EconomicClient {self.rest_url}>"

@@ -7,9 +7,13 @@ applied). https://restdocs.e-conomic.com/
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 import time
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.utils.translation import gettext as _
@@ -46,14 +50,41 @@ def token_error(headers: dict[str, str]) -> errors.ConfigurationError | None:
     return None
 
 
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
 class TimeoutSession(requests.Session):
     """A session that will not send a request without a timeout: one hung call must not hang a
-    worker forever."""
+    worker forever. It keeps no cookies (one session serves every agreement of a process, and
+    e-conomic's API sets none), and reads the environment's proxy settings once per host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        # e-conomic takes its tokens in headers: a ~/.netrc entry for its host must never add
+        # Basic auth, which requests would look up (files on disk) on every call.
+        self.auth = _no_auth
+        self._environment: dict[tuple[str, str], dict[str, Any]] = {}
 
     def request(self, method, url, *args, **kwargs):
         if kwargs.get("timeout") is None:
             raise ValueError(f"Refusing to call {method} {url} without a timeout.")
         return super().request(method, url, *args, **kwargs)
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        # requests reads HTTP(S)_PROXY, NO_PROXY and the CA bundle variables from os.environ on
+        # every call (two scans of the whole environment, a fair part of a call's CPU): they
+        # are read on the first call to a host and kept, so a change to them takes a restart.
+        if proxies or stream is not None or verify is not None or cert is not None:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        host = urlsplit(url)[:2]
+        if host not in self._environment:
+            self._environment[host] = super().merge_environment_settings(
+                url, {}, None, None, None
+            )
+        found = self._environment[host]
+        return {**found, "proxies": dict(found["proxies"])}
 
 
 # e-conomic's bucket fills in 60 seconds (ADDENDUM, "Rate-limit headers"): a 429 that asks for
@@ -82,8 +113,11 @@ def daily_cap(status: int, headers) -> bool:
         return False
 
 
-def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
-    """The session a client sends with: reads retried with backoff, writes sent once."""
+def build_session(
+    retries: int = 3, backoff: float = 0.5, *, proxies_from_environment: bool = True
+) -> TimeoutSession:
+    """The session a client sends with: reads retried with backoff, writes sent once; the
+    environment's proxy settings (HTTPS_PROXY, NO_PROXY) apply unless told otherwise."""
     retry = BoundedRetry(
         total=retries,
         connect=retries,  # nothing was sent yet, so any method may try again
@@ -96,10 +130,29 @@ def build_session(retries: int = 3, backoff: float = 0.5) -> TimeoutSession:
         raise_on_status=False,
     )
     session = TimeoutSession()
+    session.trust_env = proxies_from_environment
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+_sessions = threading.local()
+
+
+def shared_session(base_url: str, *, proxies_from_environment: bool = True) -> TimeoutSession:
+    """This process's session for one base URL, made on first use: every client of the process
+    sends through it, so its pooled connections are kept alive from call to call instead of a
+    new TCP connection (and a new session) per call. One per thread as well, since a requests
+    session is not made to be shared by threads; and made again in a forked child, which must
+    not write to its parent's sockets."""
+    key = (os.getpid(), base_url, proxies_from_environment)
+    sessions = getattr(_sessions, "by_key", None)
+    if sessions is None:
+        sessions = _sessions.by_key = {}
+    if key not in sessions:
+        sessions[key] = build_session(proxies_from_environment=proxies_from_environment)
+    return sessions[key]
 
 
 def retry_after(response: requests.Response) -> float | None:

@@ -1,7 +1,7 @@
 """The day's API budget of each agreement: the calls of the UTC day, counted by the shared bucket
 in the same step that takes its tokens (`integration.economic.ratelimit`), what they come to
 against the 50,000 of fair use, whether a kind of work may spend now, and the one warning a day
-to the connection's error address.
+to the connection's error address (an item of its alert digest).
 
 Who spends: exports and payments are essential and spend to the end; reads (the reference
 refresh, the reconciliation) wait for the next UTC midnight once the day's calls pass
@@ -14,8 +14,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, models
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from integration import clock
 from integration.bucket_store import bucket_backend, bucket_settings
 from integration.economic.ratelimit import Take, utc_day
-from integration.models import BudgetWarning, Connection
+from integration.models import AlertKind, BudgetWarning, Connection
+from integration.services.alerts import admin_url, alert_raise
 
 
 class Spender(models.TextChoices):
@@ -85,12 +84,10 @@ def budget_may_spend(*, connection: Connection, spender: str) -> bool:
     return spender == Spender.ESSENTIAL or usage.share < bucket_settings().read_share
 
 
-def budget_warning_send(*, connection: Connection, calls: int) -> bool:
+def budget_warning_raise(*, connection: Connection, calls: int) -> bool:
     """Tell the connection's error address, once per agreement per UTC day, that the day's
-    calls passed the warning share. Answers whether this call sent it."""
-    address = connection.error_email
-    if not address:
-        return False
+    calls passed the warning share: an item of its hourly alert digest, not a mail of its own.
+    Answers whether this call raised it."""
     limit = bucket_settings().daily_limit
     day = datetime.datetime.fromtimestamp(clock.seconds(), tz=datetime.UTC).date()
     try:
@@ -102,22 +99,19 @@ def budget_warning_send(*, connection: Connection, calls: int) -> bool:
         return False
     if not created:
         return False
-    send_mail(
-        subject=_("e-conomic: %(connection)s has used %(share)s of today's calls")
-        % {"connection": connection.name, "share": f"{calls / limit:.0%}"},
-        message=_(
-            "%(connection)s: %(calls)s of the agreement's %(limit)s calls for today (UTC) are "
-            "made. Above %(read_share)s reads (reference refresh, reconciliation) wait for "
-            "midnight so that exports and payments go first; at the limit e-conomic refuses "
-            "every call until 00:00 UTC. If this is more than the day should take, look at the "
-            "API calls of this connection for what is calling."
-        ) % {
-            "connection": connection, "calls": _grouped(calls), "limit": _grouped(limit),
-            "read_share": f"{bucket_settings().read_share:.0%}",
-        },
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[address],
-    )
+    alert_raise(
+        connection=connection, kind=AlertKind.BUDGET, key=f"budget {day.isoformat()}",
+        text=_("%(connection)s has used %(share)s of today's calls: %(calls)s of the "
+               "agreement's %(limit)s (UTC day). Above %(read_share)s reads (reference refresh, "
+               "reconciliation) wait for midnight so that exports and payments go first; at the "
+               "limit e-conomic refuses every call until 00:00 UTC.")
+        % {"connection": connection, "share": f"{calls / limit:.0%}", "calls": _grouped(calls),
+           "limit": _grouped(limit), "read_share": f"{bucket_settings().read_share:.0%}"},
+        fix=_("If this is more than the day should take, look at the API calls of this "
+              "connection for what is calling."),
+        url=admin_url("integration_apicall_changelist")
+        + f"?connection__id__exact={connection.pk}",
+    )  # fmt: skip
     return True
 
 
@@ -130,7 +124,7 @@ def budget_watch(*, connection: Connection) -> Callable[[Take], None]:
     def watch(take: Take) -> None:
         day = utc_day(take.now)
         if take.calls_today >= threshold and day not in warned_day:
-            budget_warning_send(connection=connection, calls=take.calls_today)
+            budget_warning_raise(connection=connection, calls=take.calls_today)
             warned_day[:] = [day]
 
     return watch

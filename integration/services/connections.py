@@ -104,6 +104,7 @@ def connection_client(
         app_secret_token=endpoint["app_secret_token"],
         grant_token=connection.grant_token,
         timeout=settings.ECONOMIC_TIMEOUT,
+        proxies_from_environment=settings.ECONOMIC_PROXY_FROM_ENVIRONMENT,
         rate_limiter=shared_bucket(
             agreement_key(connection=connection), essential=spender == Spender.ESSENTIAL,
             longest_wait=bucket_settings().longest_wait if for_jobs else math.inf,

@@ -13,7 +13,8 @@ from accounts_app.models import Invoice
 from integration import clock
 from integration.bucket_store import bucket_backend
 from integration.economic.errors import BudgetReserved
-from integration.models import ErrorKind, ExportJob, JobState, RateLimitBucket
+from integration.models import Alert, AlertKind, ErrorKind, ExportJob, JobState, RateLimitBucket
+from integration.services.alerts import alerts_digest_send_all
 from integration.services.budget import Spender, agreement_key, budget_may_spend, budget_usage
 from integration.services.connections import connection_client
 from integration.services.exports import export_run_start, export_run_status, export_run_work
@@ -89,11 +90,17 @@ def test_at_80_percent_of_the_day_the_error_address_is_told_once_and_both_pages_
     _calls_today(exporting, 78)
     client = connection_client(connection=exporting)
     client.self_get()
-    assert mailoutbox == []
+    assert not Alert.objects.filter(kind=AlertKind.BUDGET).exists()
     for _ in range(3):
         client.self_get()
-    assert [mail.to for mail in mailoutbox] == [["finance@example.dk"]]
-    assert "80%" in mailoutbox[0].subject
+    # One item of the connection's hourly digest, not a mail of its own.
+    [alert] = Alert.objects.filter(connection=exporting, kind=AlertKind.BUDGET)
+    assert "has used 80% of today's calls: 80 of the agreement's 100" in alert.text
+    assert f"connection__id__exact={exporting.pk}" in alert.url
+    assert alerts_digest_send_all() == 1
+    [mail] = mailoutbox
+    assert mail.to == ["finance@example.dk"] and alert.text in mail.body
+    assert "Daily API budget" in mail.body
     assert budget_usage(connection=exporting).used == 82
     change = reverse("admin:integration_connection_change", args=[exporting.pk])
     assert "82 / 100 calls (82%)" in admin_client.get(reverse("admin:index")).content.decode()

@@ -4,7 +4,7 @@ either wholly applied or untouched, and the next run completes."""
 from decimal import Decimal
 
 from accounts_app.models import Invoice, Payment
-from integration.economic.client import build_session
+from integration.economic.transport import build_session
 from integration.models import ImportState, SyncedPayment
 from integration.services.connections import connection_client
 from integration.services.payments import payments_import

@@ -86,16 +86,19 @@ def export_job_done(
     the same transaction, so a finished job never lacks it."""
     with transaction.atomic():
         now = timezone.now()
-        finished = _held(job).update(
-            state=JobState.DONE, lease_until=None, finished_at=now, updated_at=now,
-            last_error="", error_kind="", **numbers,
-        )  # fmt: skip
+        done = {"state": JobState.DONE, "lease_until": None, "finished_at": now,
+                "updated_at": now, "last_error": "", "error_kind": "", **numbers}  # fmt: skip
+        # Still in the run it was read with (as good as always): then that run counts it with
+        # no subquery to find it. The job's row stays locked to the commit, so no run can take
+        # it over between the two statements (export_jobs_move waits, then finds it done).
+        in_run = _held(job).filter(run=job.run_id).update(**done)
+        finished = in_run or _held(job).update(**done)
         if finished:  # what the row now holds, without reading it back
             job.state, job.lease_until, job.last_error, job.error_kind = JobState.DONE, None, "", ""
             job.finished_at = job.updated_at = now
             for name, value in numbers.items():
                 setattr(job, name, value)
-            _count(job, done=1)
+            _count(job, done=1, run_id=job.run_id if in_run else None)
             export_job_alert_resolve(job=job)
             if on_done is not None:
                 on_done()
@@ -215,12 +218,18 @@ def _run_of(job_ids: list[int]):
     return ExportJob.objects.filter(pk__in=job_ids).values("run_id")
 
 
-def _count(job: ExportJob, *, done: int = 0, failed: int = 0) -> None:
-    # Progress counts invoices only: customers and projects are steps on their way.
-    if job.kind == JobKind.INVOICE:
-        ExportRun.objects.filter(pk__in=_run_of([job.pk])).update(
-            done=F("done") + done, failed=F("failed") + failed
-        )
+def _count(job: ExportJob, *, done: int = 0, failed: int = 0, run_id: int | None = None) -> None:
+    """Count the job on its run: `run_id` when the caller knows the row names it, else the run
+    the row names now. Progress counts invoices only: customers and projects are steps."""
+    if job.kind != JobKind.INVOICE:
+        return
+    runs = ExportRun.objects.filter(pk=run_id) if run_id else ExportRun.objects.filter(
+        pk__in=_run_of([job.pk])
+    )  # fmt: skip
+    if failed:
+        runs.update(done=F("done") + done, failed=F("failed") + failed)
+    else:
+        runs.update(done=F("done") + done)
 
 
 def _count_done(job_ids: list[int]) -> None:

@@ -140,12 +140,8 @@ def _create_run(
 def _create_jobs(run: ExportRun, chosen: list[Invoice], context: ExportContext) -> set[int]:
     """Write the run's jobs, taking over earlier ones not done (see `export_jobs_move`);
     answer the runs that gave invoices up to it."""
-    wanted = _wanted(chosen, context)
-    jobs = [
-        _job(run, kind, object_id, reference, context.installation)
-        for kind, object_id, reference in wanted
-    ]
-    moves = export_jobs_move(jobs=[job for job, created in jobs if not created], run=run)
+    earlier = _jobs_create(run, _wanted(chosen, context), context.installation)
+    moves = export_jobs_move(jobs=earlier, run=run)
     exported = [job for job in moves.done if job.kind == JobKind.INVOICE]
     if exported:
         # Exported before: not part of this run's work, and listed on it with its number.
@@ -177,19 +173,35 @@ def _wanted(chosen: list[Invoice], context: ExportContext) -> list[tuple[str, in
     ]
 
 
-def _job(
-    run: ExportRun, kind: str, object_id: int, reference: str, installation: str
-) -> tuple[ExportJob, bool]:
-    """This object's job: new, and True; or the earlier one (an object has one per revision)."""
-    connection = run.connection
-    return ExportJob.objects.get_or_create(
-        connection=connection, kind=kind, object_id=object_id, revision=1,
-        defaults={
-            "run": run, "method": run.method, "reference": reference, "not_before": timezone.now(),
-            "key": job_key(connection_id=connection.pk, kind=kind, object_id=object_id, revision=1,
-                           installation=installation),
-        },
+def _jobs_create(
+    run: ExportRun, wanted: list[tuple[str, int, str]], installation: str
+) -> list[ExportJob]:
+    """Write each object's first job in one statement, and answer the ones that were there
+    already (an object has one job per revision), made by an earlier run or by one starting at
+    the same moment: the insert leaves those as they are, and they are read afterwards."""
+    connection, now = run.connection, timezone.now()
+    ExportJob.objects.bulk_create(
+        [
+            ExportJob(
+                connection=connection, kind=kind, object_id=object_id, revision=1, run=run,
+                method=run.method, reference=reference, not_before=now,
+                key=job_key(connection_id=connection.pk, kind=kind, object_id=object_id,
+                            revision=1, installation=installation),
+            )
+            for kind, object_id, reference in wanted
+        ],
+        ignore_conflicts=True,
     )  # fmt: skip
+    by_kind: dict[str, list[int]] = {}
+    for kind, object_id, _reference in wanted:
+        by_kind.setdefault(kind, []).append(object_id)
+    return [
+        job
+        for kind, object_ids in by_kind.items()
+        for job in ExportJob.objects.filter(
+            connection=connection, kind=kind, object_id__in=object_ids, revision=1
+        ).exclude(run=run)
+    ]
 
 
 def export_run_redo(

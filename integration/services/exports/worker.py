@@ -6,6 +6,7 @@ Any number of workers may run this at once; the claim decides who sends what.
 
 from __future__ import annotations
 
+import random
 import time
 
 from auditlog.context import disable_auditlog
@@ -26,6 +27,11 @@ from integration.services.exports.voucher_job import VOUCHER_BATCH, voucher_jobs
 
 VOUCHER_LISTING = 4  # batches listed at once: enough for four workers to fill one each
 KIND_ORDER = (JobKind.CUSTOMER, JobKind.PROJECT, JobKind.INVOICE)
+# Invoices do not change once finalized: those of the next jobs are read together (three
+# queries). Not the whole listing's: workers sharing a run each send a part of it, and would
+# each read every invoice. Each job is claimed just before it is sent, so its lease runs from
+# the moment its work starts.
+INVOICES_READ = 20
 PARTY_SENDERS = {JobKind.CUSTOMER: customer_job_send, JobKind.PROJECT: project_job_send}
 
 
@@ -97,12 +103,13 @@ def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
         listed = list(jobs.order_by("id")[: VOUCHER_BATCH * VOUCHER_LISTING])
         return voucher_jobs_send(jobs=listed, client=client, context=context)
     candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
-    # Invoices do not change once finalized: read the batch's at once. Each job is claimed
-    # just before it is sent, so its lease runs from the moment its work starts.
-    invoices = _invoices_of(candidates) if kind == JobKind.INVOICE else {}
+    invoices: dict = {}
     handled = 0
-    for job in candidates:
+    while candidates:
+        job = candidates.pop(0)
         if kind == JobKind.INVOICE:
+            if job.object_id not in invoices:
+                invoices = _invoices_of([job, *candidates[: INVOICES_READ - 1]])
             sent = invoice_job_send(
                 job=job, client=client, context=context, invoice=invoices.get(job.object_id)
             )
@@ -111,7 +118,23 @@ def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
         handled += sent
         if past(deadline):
             break
+        if not sent and candidates:
+            candidates = _untaken(candidates)
     return handled
+
+
+def _untaken(jobs: list[ExportJob]) -> list[ExportJob]:
+    """After a lost claim: the jobs still as they were read, from a random one of them on.
+    Workers that list the same jobs would otherwise walk them in step, each trying (one UPDATE
+    apiece) every job the others took; spread out, each goes on where nobody is. A worker alone
+    never loses a claim, so it keeps the jobs' order."""
+    unchanged = dict(
+        ExportJob.objects.filter(pk__in=[job.pk for job in jobs], state__in=CLAIMABLE)
+        .values_list("pk", "updated_at")
+    )  # fmt: skip
+    left = [job for job in jobs if unchanged.get(job.pk) == job.updated_at]
+    start = random.randrange(len(left)) if left else 0
+    return left[start:] + left[:start]
 
 
 def _invoices_of(jobs: list[ExportJob]) -> dict:
