@@ -68,11 +68,15 @@ def export_job_subjects(*, jobs) -> dict[int, JobSubject]:
     for invoice in invoices.select_related("customer"):
         found[JobKind.INVOICE, invoice.pk] = JobSubject(str(invoice), invoice.customer.name)
     for customer in Customer.objects.filter(pk__in=ids.get(JobKind.CUSTOMER, ())):
-        found[JobKind.CUSTOMER, customer.pk] = JobSubject(f"Customer {customer}", customer.name)
+        found[JobKind.CUSTOMER, customer.pk] = JobSubject(
+            _("Customer %(customer)s") % {"customer": customer}, customer.name
+        )
     projects = Project.objects.filter(pk__in=ids.get(JobKind.PROJECT, ()))
     for project in projects.select_related("customer"):
-        found[JobKind.PROJECT, project.pk] = JobSubject(f"Project {project}", project.customer.name)
-    gone = JobSubject("(deleted here)", "")
+        found[JobKind.PROJECT, project.pk] = JobSubject(
+            _("Project %(project)s") % {"project": project}, project.customer.name
+        )
+    gone = JobSubject(_("(deleted here)"), "")
     return {job.pk: found.get((job.kind, job.object_id), gone) for job in jobs}
 
 

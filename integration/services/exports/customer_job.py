@@ -67,7 +67,9 @@ def customer_export(
         export_job_release(job=job)  # the card is still being made: never make a second one
         return
     customer = Customer.objects.select_related("payment_condition").get(pk=job.object_id)
-    blockers = customer_blockers(customer, context, f"Customer {customer}")
+    blockers = customer_blockers(
+        customer, context, _("Customer %(customer)s") % {"customer": customer}
+    )
     if blockers:
         export_job_fail(job=job, kind=ErrorKind.CONFIGURATION, error="\n".join(map(str, blockers)))
         return
@@ -213,7 +215,9 @@ def customer_card_update(*, job: ExportJob, client: EconomicClient, context: Exp
         body = {**card, **ours} if overwrite else {**ours, **_filled(card)}
         client.customer_replace(number, {**body, "customerNumber": number}, idempotency_key=job.key)
     except EconomicError as error:
-        export_job_fail(job=job, error=error_about(error, f"Customer {customer}"))
+        export_job_fail(job=job, error=error_about(
+            error, _("Customer %(customer)s") % {"customer": customer}
+        ))
         return
     export_job_done(job=job, remote_number=number)
 
