@@ -14,7 +14,8 @@ e-conomic; the integration app keeps its own links to these rows.
 from accounts_app.models.buyer import BUYER_FIELDS, Buyer
 from accounts_app.models.customers import Customer, Project
 from accounts_app.models.imports import LedgerImport
-from accounts_app.models.invoices import Invoice, InvoiceLine
+from accounts_app.models.invoices import Invoice
+from accounts_app.models.lines import InvoiceLine
 from accounts_app.models.payments import Payment
 from accounts_app.models.reference import PaymentCondition, SalesAccount, ServiceType, VatCode
 from accounts_app.models.series import InvoiceNumberSeries

@@ -17,11 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from integration.models import Connection
+from integration.services.mapping_grid_kinds import GRID_OF_MAPPING, Grid, GridRefused, GridRow
 from integration.services.mapping_grids import (
-    GRID_OF_MAPPING,
-    Grid,
-    GridRefused,
-    GridRow,
     mapping_grid_choices,
     mapping_grid_reference,
     mapping_grid_rows,

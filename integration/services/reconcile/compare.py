@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from accounts_app.models import Customer
 from integration.models import FindingKind
 from integration.models.connection import PaymentSync
-from integration.services.reconcile.ours import OurDocument, OurVoucher, card_fields
-from integration.services.reconcile.remote import Remote, RemoteVoucher, card_stamp
+from integration.services.reconcile.ours import OurDocument, card_fields
+from integration.services.reconcile.remote import Remote, card_stamp
 
 HALF_CENT = Decimal("0.005")
 
@@ -218,7 +218,7 @@ def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Differenc
     """e-conomic's remainder against our open amount, as far as payment sync keeps ours in step:
     not at all when it is off, paid or not when it takes full payments only."""
     theirs = _money(booked.get("remainder"))
-    if _remainder_differs(theirs, ours.open_amount, sync):
+    if remainder_differs(theirs, ours.open_amount, sync):
         yield _difference(
             ours,
             FindingKind.REMAINDER,
@@ -233,7 +233,7 @@ def _remainder(ours: OurDocument, booked: dict, sync: str) -> Iterator[Differenc
         )
 
 
-def _remainder_differs(theirs: Decimal, open_amount: Decimal, sync: str) -> bool:
+def remainder_differs(theirs: Decimal, open_amount: Decimal, sync: str) -> bool:
     if sync == PaymentSync.OFF:
         return False
     if sync == PaymentSync.FULL:
@@ -273,109 +273,6 @@ def _not_ours(what: str, number: int, document: dict) -> Difference:
 
 def _booked_name(number) -> str:
     return _("booked invoice %(number)s") % {"number": number}
-
-
-def vouchers_compare(
-    *, ours: Iterable[OurVoucher], remote: Remote, payment_sync: str
-) -> Iterator[Difference]:
-    """Every difference between the invoices we sent as journal vouchers and e-conomic's
-    vouchers with our references, unbooked in the journal or booked (a person booking the
-    journal is the usual way on, so it is no difference)."""
-    unclaimed = {reference: list(found) for reference, found in remote.vouchers.items()}
-    for voucher in ours:
-        candidates = unclaimed.get(voucher.reference, [])
-        theirs = next((v for v in candidates if (v.year, v.number) == (voucher.year,
-                                                                    voucher.voucher_number)),
-                      candidates[0] if candidates else None)  # fmt: skip
-        if theirs is None:
-            yield _voucher_difference(
-                voucher, FindingKind.MISSING, {"voucher": voucher.voucher_number,
-                                                "year": voucher.year}, {},
-                _("%(label)s: e-conomic has no voucher %(number)s (%(year)s) with our reference "
-                  "%(reference)s, neither in the journal nor booked. Look it up in e-conomic; "
-                  "mark handled once settled there.")
-                % {"label": voucher.label, "number": voucher.voucher_number,
-                   "year": voucher.year, "reference": voucher.reference},
-            )  # fmt: skip
-            continue
-        candidates.remove(theirs)
-        yield from _voucher_header(voucher, theirs)
-        if theirs.booked:
-            yield from _voucher_remainder(voucher, theirs, payment_sync)
-    for reference, left in sorted(unclaimed.items()):
-        for theirs in left:
-            yield Difference(
-                kind=FindingKind.NOT_OURS,
-                document=f"voucher {theirs.year}-{theirs.number}",
-                remote_number=theirs.number,
-                ours={},
-                theirs={
-                    "reference": reference,
-                    "what": "voucher",
-                    "year": theirs.year,
-                    "gross": str(theirs.gross),
-                    "customer": theirs.customer,
-                },  # fmt: skip
-                detail=_(
-                    "e-conomic's %(document)s carries our reference %(reference)s, but no export "
-                    "of ours is recorded for it. Mark it handled once it is reversed or deleted "
-                    "in e-conomic."
-                )
-                % {"document": theirs.name, "reference": reference},
-            )
-
-
-def _voucher_difference(
-    voucher: OurVoucher, kind: str, mine: dict, theirs: dict, detail: str
-) -> Difference:
-    return Difference(
-        kind=kind,
-        document=f"invoice {voucher.invoice_id}",
-        detail=detail,
-        ours=mine,
-        theirs=theirs,
-        invoice_id=voucher.invoice_id,
-        remote_number=voucher.voucher_number,
-    )
-
-
-def _voucher_header(voucher: OurVoucher, theirs: RemoteVoucher) -> Iterator[Difference]:
-    fix = _("Mark handled once corrected in e-conomic.")
-    if theirs.currency != voucher.currency or abs(theirs.gross - voucher.gross) > HALF_CENT:
-        yield _voucher_difference(
-            voucher, FindingKind.TOTALS,
-            {"currency": voucher.currency, "gross": str(voucher.gross)},
-            {"currency": theirs.currency, "gross": str(theirs.gross)},
-            _("%(label)s: e-conomic's %(document)s totals %(their_gross)s %(their_currency)s "
-              "gross, ours %(our_gross)s %(our_currency)s. %(fix)s")
-            % {"label": voucher.label, "document": theirs.name, "their_gross": theirs.gross,
-               "their_currency": theirs.currency, "our_gross": voucher.gross,
-               "our_currency": voucher.currency, "fix": fix},
-        )  # fmt: skip
-    if voucher.customer_number is not None and theirs.customer != voucher.customer_number:
-        yield _voucher_difference(
-            voucher, FindingKind.CUSTOMER,
-            {"customer": voucher.customer_number}, {"customer": theirs.customer},
-            _("%(label)s: e-conomic's %(document)s is for customer %(customer)s, ours is linked "
-              "to %(ours)s. %(fix)s")
-            % {"label": voucher.label, "document": theirs.name, "customer": theirs.customer,
-               "ours": voucher.customer_number, "fix": fix},
-        )  # fmt: skip
-
-
-def _voucher_remainder(
-    voucher: OurVoucher, theirs: RemoteVoucher, sync: str
-) -> Iterator[Difference]:
-    if _remainder_differs(theirs.remainder, voucher.open_amount, sync):
-        yield _voucher_difference(
-            voucher, FindingKind.REMAINDER,
-            {"open": str(voucher.open_amount), "voucher": voucher.voucher_number},
-            {"remainder": str(theirs.remainder)},
-            _("%(label)s: e-conomic's %(document)s has %(remainder)s %(currency)s left to pay, "
-              "ours %(open)s. Accept e-conomic's state to import its payments.")
-            % {"label": voucher.label, "document": theirs.name, "remainder": theirs.remainder,
-               "currency": voucher.currency, "open": voucher.open_amount},
-        )  # fmt: skip
 
 
 def cards_compare(

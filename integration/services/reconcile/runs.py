@@ -25,11 +25,8 @@ from integration.services.budget import Spender
 from integration.services.connections import ConnectionNotReady, connection_client
 from integration.services.installation import installation_code
 from integration.services.reconcile.alerts import reconcile_alert
-from integration.services.reconcile.compare import (
-    cards_compare,
-    documents_compare,
-    vouchers_compare,
-)
+from integration.services.reconcile.compare import cards_compare, documents_compare
+from integration.services.reconcile.compare_vouchers import vouchers_compare
 from integration.services.reconcile.findings import findings_record
 from integration.services.reconcile.ours import (
     customers_by_card,
