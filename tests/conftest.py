@@ -35,11 +35,8 @@ def installation_language():
         yield
 
 
-@pytest.fixture
-def finance_groups(db):
-    """The finance groups as the two apps' data migrations make them. Re-applied per test
-    because a transactional test elsewhere in the suite flushes every table, migration data
-    included."""
+def finance_groups_make() -> dict[str, Group]:
+    """The finance groups as the two apps' data migrations make them, by name."""
     ledger_groups.create_finance_groups(django_apps, schema_editor=None)
     integration_groups.grant(django_apps, schema_editor=None)
     for (label, codename), groups in GRANTS.items():
@@ -48,6 +45,13 @@ def finance_groups(db):
         for group in Group.objects.filter(name__in=groups):
             group.permissions.add(*permissions)
     return {group.name: group for group in Group.objects.filter(name__startswith="Finance")}
+
+
+@pytest.fixture
+def finance_groups(db):
+    """Re-applied per test because a transactional test elsewhere in the suite flushes every
+    table, migration data included."""
+    return finance_groups_make()
 
 
 def _staff_user(username: str, group: Group) -> User:

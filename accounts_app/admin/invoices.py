@@ -70,18 +70,26 @@ class InvoiceLineFormSet(BaseInlineFormSet):
             raise ValidationError(problem, code="amount_too_large")
 
 
-def _money_of_invoice(model, field: str):
-    """A line's or a payment's amount with its invoice's currency, as the active language
-    writes money: a read-only field of an inline (the parent's currency, read with the rows)."""
+def _money_shown(model, field: str, *, invoice_of):
+    """An amount field with its invoice's currency, as the active language writes money
+    ("1.234,56 kr.", "DKK 1,234.56"), sorted by the field: a method of an admin or an inline,
+    for its list and its read-only fields alike. A row not yet saved with an invoice shows "-"
+    (the inlines read the invoice with their rows)."""
 
-    @admin.display(description=model._meta.get_field(field).verbose_name)
-    def shown(inline, row) -> str:
-        amount = getattr(row, field)
-        return "-" if amount is None or row.invoice_id is None else money_display(
-            amount, row.invoice.currency
-        )
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def shown(model_admin, row) -> str:
+        amount, invoice = getattr(row, field), invoice_of(row)
+        return "-" if amount is None or invoice is None else money_display(amount, invoice.currency)
 
     return shown
+
+
+def _own(invoice: Invoice) -> Invoice:
+    return invoice
+
+
+def _parent(row) -> Invoice | None:
+    return row.invoice if row.invoice_id is not None else None
 
 
 class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
@@ -89,13 +97,13 @@ class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
     formset = InvoiceLineFormSet
     fields = LINE_FIELDS
     readonly_fields = ["net_amount_shown", "vat_amount_shown"]
-    net_amount_shown = _money_of_invoice(InvoiceLine, "net_amount")
-    vat_amount_shown = _money_of_invoice(InvoiceLine, "vat_amount")
+    autocomplete_fields = ["service_type", "vat_code", "sales_account"]
+    extra = 1
+    net_amount_shown = _money_shown(InvoiceLine, "net_amount", invoice_of=_parent)
+    vat_amount_shown = _money_shown(InvoiceLine, "vat_amount", invoice_of=_parent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")
-    autocomplete_fields = ["service_type", "vat_code", "sales_account"]
-    extra = 1
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if editable(obj) else 0
@@ -118,7 +126,7 @@ class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ["date", "amount_shown", "source", "external_reference"]
     readonly_fields = fields
     extra = 0
-    amount_shown = _money_of_invoice(Payment, "amount")
+    amount_shown = _money_shown(Payment, "amount", invoice_of=_parent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")
@@ -137,18 +145,6 @@ class KindFilter(admin.SimpleListFilter):
         if self.value() == "credit_note":
             return queryset.filter(credited_invoice__isnull=False)
         return queryset
-
-
-def _money_shown(field: str):
-    """An amount field with its invoice's currency, as the active language writes money
-    ("1.234,56 kr.", "DKK 1,234.56"), sorted by the field: a method of the admin, for its list
-    and its read-only fields alike."""
-
-    @admin.display(description=Invoice._meta.get_field(field).verbose_name, ordering=field)
-    def shown(model_admin, invoice: Invoice) -> str:
-        return money_display(getattr(invoice, field), invoice.currency)
-
-    return shown
 
 
 MONEY_FIELDS = ["net_total_shown", "vat_total_shown", "gross_total_shown", "amount_paid_shown"]
@@ -184,10 +180,10 @@ class InvoiceAdmin(BackgroundImportMixin, KeyBoundedAutocompleteMixin, ImportExp
         (gettext_lazy("State and totals"), {"fields": STATE_FIELDS}),
     ]
 
-    net_total_shown = _money_shown("net_total")
-    vat_total_shown = _money_shown("vat_total")
-    gross_total_shown = _money_shown("gross_total")
-    amount_paid_shown = _money_shown("amount_paid")
+    net_total_shown = _money_shown(Invoice, "net_total", invoice_of=_own)
+    vat_total_shown = _money_shown(Invoice, "vat_total", invoice_of=_own)
+    gross_total_shown = _money_shown(Invoice, "gross_total", invoice_of=_own)
+    amount_paid_shown = _money_shown(Invoice, "amount_paid", invoice_of=_own)
 
     @admin.display(description=gettext_lazy("number"), ordering="number")
     def display_number(self, invoice: Invoice) -> str:

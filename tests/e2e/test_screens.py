@@ -20,8 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -47,7 +46,7 @@ from integration.services.exports import export_process, export_run_refresh, exp
 from integration.services.mappings import payment_conditions_pair
 from integration.services.payments.imports import payments_import
 from integration.services.reference import reference_refresh
-from tests.conftest import GRANTS, integration_groups, ledger_groups
+from tests.conftest import finance_groups_make
 from tests.e2e.conftest import PASSWORD, chromium
 from tests.e2e.pages import Screens
 from tests.exports.conftest import make_customer, make_invoice
@@ -94,15 +93,10 @@ def _endpoints(sandbox_url: str, settings) -> dict:
 def _finance_staff() -> None:
     """The two groups as the migrations make them (the flush took them), and one user in each,
     named by the role."""
-    ledger_groups.create_finance_groups(django_apps, schema_editor=None)
-    integration_groups.grant(django_apps, schema_editor=None)
-    for (label, codename), groups in GRANTS.items():
-        permissions = Permission.objects.filter(content_type__app_label=label, codename=codename)
-        for group in Group.objects.filter(name__in=groups):
-            group.permissions.add(*permissions)
+    groups = finance_groups_make()
     for role, group in ROLES.items():
         user = User.objects.create_user(role, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(groups[group])
 
 
 def _ready_connection(sandbox: SandboxClient) -> Connection:
