@@ -73,12 +73,15 @@ def cluster_cpu_seconds(session_ids: set[int]) -> float:
     return total / TICKS
 
 
-def start_workers(count: int, sandbox: SandboxProcess, log_folder: Path) -> list[Worker]:
-    """`count` clusters of one worker each, waited for until each says it is running."""
+def start_workers(
+    count: int, clusters: int, sandbox: SandboxProcess, log_folder: Path
+) -> list[Worker]:
+    """`count` workers in `clusters` clusters (one machine's `qcluster` each), waited for until
+    each says it is running."""
     log_folder.mkdir(parents=True)
-    environment = {**os.environ, "SANDBOX_URL": sandbox.base_url, "Q_WORKERS": "1",
-                   "LOG_LEVEL": "INFO"}  # fmt: skip
-    workers = [Worker(number, environment, log_folder).start() for number in range(count)]
+    environment = {**os.environ, "SANDBOX_URL": sandbox.base_url,
+                   "Q_WORKERS": str(count // clusters), "LOG_LEVEL": "INFO"}  # fmt: skip
+    workers = [Worker(number, environment, log_folder).start() for number in range(clusters)]
     deadline = time.monotonic() + 60
     for worker in workers:
         while "running." not in worker.log_path.read_text():
@@ -96,7 +99,9 @@ def requests_of(sandbox, agreement: int, since: int) -> list[dict]:
     return found
 
 
-def phase(name: str, sandbox: SandboxProcess, slices: list[list[int]], workers: int) -> None:
+def phase(
+    name: str, sandbox: SandboxProcess, slices: list[list[int]], workers: int, clusters: int
+) -> None:
     """Connect one agreement per slice of invoices, then export every slice at once."""
     from accounts_app.models import Customer, Invoice
     from integration.models import ExportRun
@@ -107,7 +112,7 @@ def phase(name: str, sandbox: SandboxProcess, slices: list[list[int]], workers: 
     for invoice_ids in slices:
         customers = list(Customer.objects.filter(invoices__pk__in=invoice_ids).distinct())
         connections.append(connect(client, "draft", include_pdf=False, linked=customers))
-    running = start_workers(workers, sandbox, scratch.folder / name)
+    running = start_workers(workers, clusters, sandbox, scratch.folder / name)
     sessions = {worker.pid for worker in running}
     idle_before = cluster_cpu_seconds(sessions)
     time.sleep(IDLE_SECONDS)  # what the clusters spend with nothing to do (polling, monitors)
@@ -166,6 +171,8 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=100, help="per agreement")
     parser.add_argument("--single", type=int, default=2000, help="invoices of the one agreement")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clusters", type=int, default=1,
+                        help="qcluster processes sharing the workers, as on that many machines")
     options = parser.parse_args()
     sandbox = SandboxProcess(None, f"--latency-ms={LATENCY_MS}").start()
     try:
@@ -183,8 +190,9 @@ def main() -> None:
         # Invoice n goes to customer n % customers: a slice of consecutive invoices has its own.
         step = options.invoices
         by_agreement = [ids[index * step:(index + 1) * step] for index in range(options.agreements)]
-        phase("bureau", sandbox, by_agreement, options.workers)
-        phase("one agreement", sandbox, [ids[: options.single]], options.workers)
+        phase("bureau", sandbox, by_agreement, options.workers, options.clusters)
+        phase("one agreement", sandbox, [ids[: options.single]], options.workers,
+              options.clusters)  # fmt: skip
     finally:
         sandbox.stop()
         from django.db import connections

@@ -223,17 +223,15 @@ def line_booking_blockers(
               "account screen.") % {"group": group, "number": account.number},
             code="sales_account_product_missing", about=("sales_account", account.pk),
         )]  # fmt: skip
-    service = (
-        _("service type '%(name)s'") % {"name": line.service_type}
-        if line.service_type_id
-        else _("no service type")
-    )
-    found = product_blocker(context, service_type_id=line.service_type_id, service=service,
-                            subject=subject, where=where) if not product else None  # fmt: skip
-    if found or not product or not context.has(RemoteKind.PRODUCT, product):
+    if not product:
+        found = product_blocker(context, service_type_id=line.service_type_id,
+                                service=_service_named(line), subject=subject, where=where)
         return [found] if found else []
+    if not context.has(RemoteKind.PRODUCT, product):
+        return []
     booked = context.zone_account(context.group_of(product), zone)
-    zone_name = str(ZONE_NAMES.get(zone, _("VAT zone %(zone)s") % {"zone": zone}))
+    # Put in words only when a blocker says it (ZONE_NAMES are lazy).
+    zone_name = ZONE_NAMES[zone] if zone in ZONE_NAMES else _("VAT zone %(zone)s") % {"zone": zone}
     if booked is None:
         return [Blocker(
             subject, _(
@@ -247,6 +245,12 @@ def line_booking_blockers(
     return _revenue_blockers(account, booked[0], zone_name, subject, where) + _vat_blockers(
         context, line, booked, zone, zone_name, subject, where
     )
+
+
+def _service_named(line: InvoiceLine) -> str:
+    if line.service_type_id:
+        return _("service type '%(name)s'") % {"name": line.service_type}
+    return _("no service type")
 
 
 def _revenue_blockers(account, booked_account, zone_name, subject, where) -> list[Blocker]:

@@ -25,32 +25,39 @@ class ConnectionNotReady(Exception):
     """The connection lacks what any call needs (a grant token, an app token)."""
 
 
-def api_call_recorder(
-    *, connection: Connection, purpose: str = "", export_run: ExportRun | None = None,
-    payment_import: PaymentImport | None = None,
-):  # fmt: skip
-    """A recorder that keeps each call as an ApiCall row (the client itself knows no models),
-    tied to the export run or payment import it was made for, so calls are counted per run."""
+class ApiCallLog:
+    """Keeps each call as an ApiCall row (the client itself knows no models), tied to the export
+    run or payment import it was made for, so calls are counted per run. `held`: the rows wait
+    in memory for `flush()`, one INSERT for many, which the outbox's worker makes as it records
+    the jobs they were for (see exports/answered.py); a refused grant is told at once still."""
 
-    def record(call: CallRecord) -> None:
+    def __init__(
+        self, *, connection: Connection, purpose: str = "",
+        export_run: ExportRun | None = None, payment_import: PaymentImport | None = None,
+        held: bool = False,
+    ) -> None:  # fmt: skip
+        self.connection, self.purpose, self.held = connection, purpose, held
+        self.export_run, self.payment_import = export_run, payment_import
+        self.rows: list[ApiCall] = []
+
+    def __call__(self, call: CallRecord) -> None:
         if call.status in (401, 403):
-            grant_refused_alert(connection=connection, status=call.status, error=call.error)
-        ApiCall.objects.create(
-            connection=connection,
-            method=call.method,
-            path=call.path[:500],
-            status=call.status,
-            duration_ms=call.duration_ms,
-            cost=call.cost,
-            idempotency_key=call.idempotency_key,
-            from_cache=call.from_cache,
-            error=call.error,
-            purpose=purpose,
-            export_run=export_run,
-            payment_import=payment_import,
-        )
+            grant_refused_alert(connection=self.connection, status=call.status, error=call.error)
+        row = ApiCall(
+            connection=self.connection, method=call.method, path=call.path[:500],
+            status=call.status, duration_ms=call.duration_ms, cost=call.cost,
+            idempotency_key=call.idempotency_key, from_cache=call.from_cache, error=call.error,
+            purpose=self.purpose, export_run=self.export_run, payment_import=self.payment_import,
+        )  # fmt: skip
+        if self.held:
+            self.rows.append(row)
+        else:
+            row.save(force_insert=True)
 
-    return record
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if rows:
+            ApiCall.objects.bulk_create(rows)
 
 
 def grant_refused_alert(*, connection: Connection, status: int, error: str) -> None:
@@ -111,7 +118,7 @@ def connection_client(
             on_take=budget_watch(connection=connection),
         ),  # fmt: skip
         costs=endpoint_costs(),
-        recorder=api_call_recorder(connection=connection, purpose=purpose),
+        recorder=ApiCallLog(connection=connection, purpose=purpose),
     )
 
 

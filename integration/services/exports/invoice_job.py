@@ -17,14 +17,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from accounts_app.models import Invoice
-from accounts_app.services import invoice_render_pdf, invoices_external_numbers_set
+from accounts_app.services import invoice_render_pdf
 from integration.economic import payloads
 from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError, NotFoundError
-from integration.models import ErrorKind, ExportJob, InvoiceExport, JobKind, JobState
+from integration.models import ErrorKind, ExportJob, JobKind, JobState
 from integration.models.connection import ExportMethod, NumberPolicy
 from integration.services.enqueue import export_job_tasks_enqueue
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.answered import Answered, invoice_exports_record
 from integration.services.exports.credited_draft import credited_draft_delete
 from integration.services.exports.customer_job import customer_job_queue
 from integration.services.exports.jobs import (
@@ -49,10 +50,11 @@ TOLERANCE = Decimal("0.01")
 
 def invoice_job_send(
     *, job: ExportJob, client: EconomicClient, context: ExportContext,
-    invoice: Invoice | None = None,
+    invoice: Invoice | None = None, answered: Answered | None = None,
 ) -> bool:  # fmt: skip
     """Claim the job and send its invoice by the job's method (draft or booked). False when
-    another worker has it, or it is not due."""
+    another worker has it, or it is not due. With `answered`, a job done is recorded with
+    others (see answered.py), else at once."""
     claim = export_job_claim(job=job)
     if claim is None:
         return False
@@ -62,7 +64,7 @@ def invoice_job_send(
     ):
         invoice, snapshot = prepared
         invoice_send(job=claim.job, invoice=invoice, snapshot=snapshot, client=client,
-                     context=context, reconcile=claim.reconcile)  # fmt: skip
+                     context=context, reconcile=claim.reconcile, answered=answered)  # fmt: skip
     return True
 
 
@@ -144,6 +146,7 @@ class Outcome:
 def invoice_send(
     *, job: ExportJob, invoice: Invoice, snapshot: payloads.InvoiceSnapshot,
     client: EconomicClient, context: ExportContext, reconcile: bool,
+    answered: Answered | None = None,
 ) -> None:  # fmt: skip
     """Send one claimed invoice by the job's method and record the outcome. Safe after a lost
     answer (`reconcile`): what may have been written is looked up first."""
@@ -156,6 +159,9 @@ def invoice_send(
         return  # the lease was lost on the way: the job's holder goes on
     if outcome.problem:
         export_job_fail(job=job, error=f"{invoice}: {outcome.problem}", kind=ErrorKind.PERMANENT)
+        return
+    if answered is not None:
+        answered.add(job=job, invoice=invoice, numbers=outcome.numbers)
         return
     export_job_done(
         job=job, on_done=lambda: invoice_exports_record(jobs=[(job, invoice)], context=context),
@@ -344,29 +350,3 @@ def _booked_after_all(job: ExportJob, client: EconomicClient, error: EconomicErr
     if not found:
         raise error
     return _booked_outcome(found[0])
-
-
-def invoice_exports_record(
-    *, jobs: list[tuple[ExportJob, Invoice]], context: ExportContext
-) -> None:
-    """Show e-conomic's number beside ours, for several invoices in one statement. Our gap-free
-    number is never changed: e-conomic's is kept as `economic_number` for display and search,
-    and with the number policy "copy back" on the invoice too (`external_number`)."""
-    rows = [
-        InvoiceExport(
-            connection=context.connection, invoice=invoice, job=job, method=job.method,
-            draft_number=job.draft_number, booked_number=job.booked_number,
-            voucher_number=job.voucher_number, exchange_rate=job.exchange_rate,
-            vat_difference=job.vat_difference,
-            economic_number=str(job.booked_number or job.voucher_number or job.draft_number or ""),
-        )
-        for job, invoice in jobs
-    ]  # fmt: skip
-    # Insert or update: a re-export (another method, a retry) replaces the row.
-    InvoiceExport.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["connection", "invoice"],
-        update_fields=["job", "method", "draft_number", "booked_number", "voucher_number",
-                       "economic_number", "exchange_rate", "vat_difference", "exported_at"],
-    )  # fmt: skip
-    if context.connection.number_policy == NumberPolicy.COPY_BACK:
-        invoices_external_numbers_set(numbers={row.invoice.pk: row.economic_number for row in rows})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -46,10 +47,11 @@ def invoice_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
 def invoice_own_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
     """What stops the invoice itself, whatever becomes of its customer's card: while any stands,
     no card is made for it."""
-    found = [*_header_blockers(invoice, context), *_line_blockers(invoice, context)]
-    found += _date_blockers(invoice, context)
+    name = label(invoice)
+    found = [*_header_blockers(invoice, context, name), *_line_blockers(invoice, context, name)]
+    found += _date_blockers(invoice, context, name)
     if context.method == ExportMethod.VOUCHER:
-        found += journal_blockers(context, vouchers=1, subject=label(invoice))
+        found += journal_blockers(context, vouchers=1, subject=name)
     return found
 
 
@@ -65,13 +67,13 @@ def _prediction_blockers(invoice: Invoice, context: ExportContext) -> list[Block
     ]
 
 
-def _date_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    found = accounting_year_blocker(context, day=invoice.issue_date, subject=label(invoice))
+def _date_blockers(invoice: Invoice, context: ExportContext, name: str) -> list[Blocker]:
+    found = accounting_year_blocker(context, day=invoice.issue_date, subject=name)
     return [found] if found else []
 
 
-def _header_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    name, found = label(invoice), []
+def _header_blockers(invoice: Invoice, context: ExportContext, name: str) -> list[Blocker]:
+    found = []
     if invoice.is_draft:
         found.append(Blocker(name, _("is a draft."), _("Finalize it before exporting."),
                              code="not_finalized"))  # fmt: skip
@@ -134,13 +136,11 @@ def _terms_blockers(invoice: Invoice, context: ExportContext, name: str) -> list
     return []
 
 
-def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
-    name, found = label(invoice), []
+def _line_blockers(invoice: Invoice, context: ExportContext, name: str) -> list[Blocker]:
+    found = []
     zone = context.vat_zone_for(invoice.buyer)
     for position, line in enumerate(invoice.lines.all(), 1):
-        where = _("line %(position)s '%(description)s'") % {
-            "position": position, "description": line.description
-        }
+        where = _line_named(position, line.description)
         if line.vat_code_id:
             unpaired = vat_code_blocker(context, vat_code=line.vat_code, subject=name, where=where)
             if unpaired:
@@ -153,6 +153,16 @@ def _line_blockers(invoice: Invoice, context: ExportContext) -> list[Blocker]:
         )
         found += rule(context, line=line, zone=zone, subject=name, where=where)
     return found
+
+
+def _line_words(position: int, description: str) -> str:
+    return _("line %(position)s '%(description)s'") % {
+        "position": position, "description": description
+    }
+
+
+# Put in words only when a blocker names the line: most lines have none.
+_line_named = lazy(_line_words, str)
 
 
 def customer_blockers(customer: Customer, context: ExportContext, name: str) -> list[Blocker]:

@@ -21,8 +21,9 @@ from integration.economic.client import EconomicClient
 from integration.economic.errors import EconomicError
 from integration.models import ErrorKind, ExportJob
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.answered import invoice_exports_record
 from integration.services.exports.credited_draft import credited_draft_delete
-from integration.services.exports.invoice_job import invoice_exports_record, invoice_job_prepare
+from integration.services.exports.invoice_job import invoice_job_prepare
 from integration.services.exports.jobs import (
     Claim,
     error_about,

@@ -17,8 +17,9 @@ from integration import clock
 from integration.economic.client import EconomicClient
 from integration.models import ExportJob, ExportRun, JobKind, RunState
 from integration.models.connection import ExportMethod
-from integration.services.connections import api_call_recorder, connection_client
+from integration.services.connections import ApiCallLog, connection_client
 from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.answered import Answered
 from integration.services.exports.customer_job import customer_job_send
 from integration.services.exports.invoice_job import invoice_job_send
 from integration.services.exports.jobs import CLAIMABLE
@@ -36,10 +37,10 @@ PARTY_SENDERS = {JobKind.CUSTOMER: customer_job_send, JobKind.PROJECT: project_j
 
 
 def run_client(*, connection, run: ExportRun | None) -> EconomicClient:
-    """The connection's client, its calls counted against the run."""
+    """The connection's client, its calls counted against the run, their rows written with the
+    jobs they were for (see answered.py)."""
     client = connection_client(connection=connection, purpose="export", for_jobs=True)
-    if run is not None:
-        client.recorder = api_call_recorder(connection=connection, purpose="export", export_run=run)
+    client.recorder = ApiCallLog(connection=connection, purpose="export", export_run=run, held=True)
     return client
 
 
@@ -66,17 +67,21 @@ def export_process(
     if run is not None:
         export_run_begin(run=run)
     handled = 0
+    answered = Answered(context=context, calls=client.recorder)
     # What the export writes (e-conomic's numbers copied back, the links it finds) is kept on
     # its jobs and exports; the audit trail is for what people change, and stays out of its way.
     with disable_auditlog():
-        while True:
-            progress = sum(
-                _send_due(connection, run, kind, client, context, job_ids, deadline)
-                for kind in KIND_ORDER
-            )
-            handled += progress
-            if not progress or past(deadline):
-                return handled
+        try:
+            while True:
+                progress = sum(
+                    _send_due(connection, run, kind, client, context, job_ids, deadline, answered)
+                    for kind in KIND_ORDER
+                )
+                handled += progress
+                if not progress or past(deadline):
+                    return handled
+        finally:
+            answered.record()
 
 
 def export_run_begin(*, run: ExportRun) -> None:
@@ -94,7 +99,7 @@ def past(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
+def _send_due(connection, run, kind, client, context, job_ids, deadline, answered) -> int:
     jobs = due_jobs(connection=connection, run=run, kind=kind)
     if job_ids is not None:
         jobs = jobs.filter(pk__in=job_ids)
@@ -111,8 +116,9 @@ def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
             if job.object_id not in invoices:
                 invoices = _invoices_of([job, *candidates[: INVOICES_READ - 1]])
             sent = invoice_job_send(
-                job=job, client=client, context=context, invoice=invoices.get(job.object_id)
-            )
+                job=job, client=client, context=context, invoice=invoices.get(job.object_id),
+                answered=answered,
+            )  # fmt: skip
         else:
             sent = PARTY_SENDERS[kind](job=job, client=client, context=context)
         handled += sent
@@ -120,6 +126,7 @@ def _send_due(connection, run, kind, client, context, job_ids, deadline) -> int:
             break
         if not sent and candidates:
             candidates = _untaken(candidates)
+    answered.record()  # before the jobs are listed again, or the run is looked at
     return handled
 
 

@@ -11,8 +11,8 @@ from integration.economic.errors import EconomicError
 from integration.models import Connection, ImportState, ImportTrigger, PaymentImport
 from integration.models.connection import PaymentSync
 from integration.services.connections import (
+    ApiCallLog,
     ConnectionNotReady,
-    api_call_recorder,
     connection_client,
 )
 from integration.services.enqueue import payments_import_task_enqueue
@@ -55,7 +55,7 @@ def _scan(run, connection, numbers, client) -> PaymentImport:
     scan = None
     try:
         client = client or connection_client(connection=connection, purpose="payment import")
-        client.recorder = api_call_recorder(
+        client.recorder = ApiCallLog(
             connection=connection, purpose="payment import", payment_import=run
         )
         scan = Scan(run=run, client=client)
