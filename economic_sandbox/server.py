@@ -1,4 +1,6 @@
-"""The threaded WSGI server: the standard library's wsgiref with one thread per connection.
+"""The threaded WSGI server: the standard library's wsgiref with one thread per connection, kept
+open between requests (HTTP/1.1 keep-alive, as e-conomic's servers answer), so a client makes a
+connection once rather than per call.
 
 One thing wsgiref cannot do on its own is the ambiguous network failure the fault injector needs:
 a write that was applied but whose answer never arrives. The app raises `DropConnection`; the
@@ -12,6 +14,7 @@ import socket
 import socketserver
 import struct
 import threading
+from http.server import BaseHTTPRequestHandler
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 log = logging.getLogger("economic_sandbox")
@@ -24,6 +27,12 @@ class DropConnection(BaseException):
 
 class _Handler(ServerHandler):
     dropped = False
+    sized = False  # the answer said its length: the connection may carry another request
+    http_version = "1.1"
+
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        self.sized = "Content-Length" in self.headers
 
     def handle_error(self) -> None:
         import sys
@@ -38,22 +47,44 @@ class _Handler(ServerHandler):
 
 
 class RequestHandler(WSGIRequestHandler):
-    """wsgiref's handler with quiet logging (the app keeps its own request log) and support
-    for `DropConnection`."""
+    """wsgiref's handler with keep-alive, quiet logging (the app keeps its own request log) and
+    support for `DropConnection`."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # wsgiref writes an answer in several pieces: without this, a piece waits for the
+        # client's delayed ACK of the one before (tens of milliseconds) on a kept connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def handle(self) -> None:
+        # http.server's loop: one request after another until either side closes. (wsgiref's
+        # own handle() serves one request per connection.)
+        BaseHTTPRequestHandler.handle(self)
+
+    def handle_one_request(self) -> None:
         self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            self.close_connection = True  # the client closed the connection
+            return
         if len(self.raw_requestline) > 65536:
             self.send_error(414)
             return
         if not self.parse_request():
             return
+        if self.headers.get("Transfer-Encoding"):
+            # The app reads Content-Length bytes only: what is left must not pass for the next
+            # request on this connection.
+            self.close_connection = True
         handler = _Handler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
                            multithread=True)
         handler.request_handler = self
         handler.run(self.server.get_app())
         if handler.dropped:
             self._reset_connection()
+        elif not handler.sized:
+            self.close_connection = True  # the answer ends with the connection
 
     def _reset_connection(self) -> None:
         """Close with RST instead of FIN, so the client cannot mistake it for a clean close."""
