@@ -26,14 +26,15 @@ def reference_refresh_all_task() -> list[str]:
     return [reference_refresh_task(connection.pk) for connection in connections]
 
 
-def export_run_task(run_id: int) -> str:
-    """Work through an export run's due jobs (several of these may run at once)."""
+def export_run_task(run_id: int, part: int = 0, parts: int = 1) -> str:
+    """Work through an export run's due jobs (several of these may run at once: this one is
+    number `part` of the `parts` rung together)."""
     from integration.models import ExportRun
     from integration.services.exports import export_run_refresh, export_run_work
     from integration.services.exports.runs import export_task_budget
 
     run = ExportRun.objects.select_related("connection").get(pk=run_id)
-    handled = export_run_work(run=run, budget=export_task_budget())
+    handled = export_run_work(run=run, budget=export_task_budget(), share=(part, parts))
     run = export_run_refresh(run=run)
     return f"{handled} jobs handled; {run.done} done, {run.failed} failed of {run.total}"
 

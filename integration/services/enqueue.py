@@ -26,8 +26,12 @@ PAYMENTS_GROUP = "e-conomic payments"
 
 def export_run_tasks_enqueue(*, run_id: int, tasks: int = 1, task_name: str | None = None) -> None:
     """Queue `tasks` tasks that work through the run's due jobs (each claims jobs until none
-    is due, so several may work on one run at once)."""
-    tasks_enqueue([QueuedTask(EXPORT_RUN_TASK, (run_id,), {"task_name": task_name})] * tasks)
+    is due, so several may work on one run at once), each told its share of them."""
+    tasks_enqueue(
+        QueuedTask(EXPORT_RUN_TASK, (run_id,),
+                   {"task_name": task_name, "part": part, "parts": tasks})
+        for part in range(tasks)
+    )  # fmt: skip
 
 
 def export_job_tasks_enqueue(*, job_ids: Iterable[int]) -> None:

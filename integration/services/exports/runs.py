@@ -29,6 +29,7 @@ from integration.models import (
     ExportRun,
     InvoiceExport,
     JobKind,
+    JobState,
     RunState,
 )
 from integration.models.connection import ExportMethod
@@ -275,11 +276,12 @@ def export_task_budget() -> float:
 
 def export_run_work(
     *, run: ExportRun, client: EconomicClient | None = None, patience: float = 10,
-    budget: float | None = None,
+    budget: float | None = None, share: tuple[int, int] = (0, 1),
 ) -> int:  # fmt: skip
     """Send the run's jobs until none is left open, waiting for jobs due within `patience`
     seconds (an invoice waiting for its customer); longer backoffs are left to the sweeper.
-    With a `budget` (seconds), stop once it is spent and ring for a task that carries on."""
+    With a `budget` (seconds), stop once it is spent and ring for a task that carries on.
+    `share`: see export_process."""
     client = client or run_client(connection=run.connection, run=run)
     context = ExportContext.load(
         connection=run.connection, overrides=run.overrides, method=run.method
@@ -289,10 +291,15 @@ def export_run_work(
     while True:
         handled += export_process(
             connection=run.connection, run=run, client=client, context=context,
-            deadline=deadline,
+            deadline=deadline, share=share,
         )  # fmt: skip
         soon = clock.now() + datetime.timedelta(seconds=patience)
-        waiting = ExportJob.objects.filter(run=run).exclude(state__in=TERMINAL_STATES)
+        # Jobs in flight are their workers' (each waits out its own job's backoff, and a lost
+        # worker's lease is the sweeper's): a task that waited for them would hold its worker
+        # idle at every run's end, while another run's tasks queue.
+        waiting = ExportJob.objects.filter(run=run).exclude(
+            state__in=(*TERMINAL_STATES, JobState.IN_FLIGHT)
+        )
         due_soon = waiting.filter(not_before__lte=soon)
         if not due_soon.exists():
             return handled

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from integration import clock
 from integration.economic.client import EconomicClient
-from integration.models import ExportJob, ExportRun, JobKind, RunState
+from integration.models import Connection, ExportJob, ExportRun, JobKind, RunState
 from integration.models.connection import ExportMethod
 from integration.services.connections import ApiCallLog, connection_client
 from integration.services.export_context import ExportContext, invoices_for_export
@@ -51,14 +52,30 @@ def due_jobs(*, connection, run: ExportRun | None, kind: str) -> QuerySet[Export
     return jobs.filter(run=run) if run is not None else jobs
 
 
+@dataclass(frozen=True)
+class Sending:
+    """What one worker's pass over the outbox works with."""
+
+    connection: Connection
+    run: ExportRun | None
+    client: EconomicClient
+    context: ExportContext
+    answered: Answered
+    job_ids: list[int] | None
+    deadline: float | None
+    share: tuple[int, int]  # (this task's number, of how many) rung for the run
+
+
 def export_process(
     *, connection, run: ExportRun | None = None, client: EconomicClient | None = None,
     context: ExportContext | None = None, job_ids: list[int] | None = None,
-    deadline: float | None = None,
+    deadline: float | None = None, share: tuple[int, int] = (0, 1),
 ) -> int:  # fmt: skip
     """Send every due job of the run (or of the connection) until none is left due, or until
     `deadline` (time.monotonic()) has passed; answer how many were handled. Jobs waiting for a
-    backoff are left to the sweeper."""
+    backoff are left to the sweeper. `share`: task k of the n rung for the run starts each
+    listing of due jobs k/n of the way in, so that the n send side by side rather than each
+    trying the same job first (a lost claim costs two statements)."""
     client = client or run_client(connection=connection, run=run)
     context = context or ExportContext.load(
         connection=connection, overrides=run.overrides if run else {},
@@ -67,21 +84,22 @@ def export_process(
     if run is not None:
         export_run_begin(run=run)
     handled = 0
-    answered = Answered(context=context, calls=client.recorder)
+    sending = Sending(
+        connection=connection, run=run, client=client, context=context, job_ids=job_ids,
+        answered=Answered(context=context, calls=client.recorder), deadline=deadline,
+        share=share,
+    )  # fmt: skip
     # What the export writes (e-conomic's numbers copied back, the links it finds) is kept on
     # its jobs and exports; the audit trail is for what people change, and stays out of its way.
     with disable_auditlog():
         try:
             while True:
-                progress = sum(
-                    _send_due(connection, run, kind, client, context, job_ids, deadline, answered)
-                    for kind in KIND_ORDER
-                )
+                progress = sum(_send_due(sending, kind) for kind in KIND_ORDER)
                 handled += progress
                 if not progress or past(deadline):
                     return handled
         finally:
-            answered.record()
+            sending.answered.record()
 
 
 def export_run_begin(*, run: ExportRun) -> None:
@@ -99,15 +117,16 @@ def past(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def _send_due(connection, run, kind, client, context, job_ids, deadline, answered) -> int:
-    jobs = due_jobs(connection=connection, run=run, kind=kind)
-    if job_ids is not None:
-        jobs = jobs.filter(pk__in=job_ids)
-    method = run.method if run is not None else connection.export_method
+def _send_due(sending: Sending, kind: str) -> int:
+    run, client, context = sending.run, sending.client, sending.context
+    jobs = due_jobs(connection=sending.connection, run=run, kind=kind)
+    if sending.job_ids is not None:
+        jobs = jobs.filter(pk__in=sending.job_ids)
+    method = run.method if run is not None else sending.connection.export_method
     if kind == JobKind.INVOICE and method == ExportMethod.VOUCHER:
         listed = list(jobs.order_by("id")[: VOUCHER_BATCH * VOUCHER_LISTING])
         return voucher_jobs_send(jobs=listed, client=client, context=context)
-    candidates = list(jobs.order_by("id")[: VOUCHER_BATCH * 2])
+    candidates = _from_share(list(jobs.order_by("id")[: VOUCHER_BATCH * 2]), sending.share)
     invoices: dict = {}
     handled = 0
     while candidates:
@@ -117,17 +136,23 @@ def _send_due(connection, run, kind, client, context, job_ids, deadline, answere
                 invoices = _invoices_of([job, *candidates[: INVOICES_READ - 1]])
             sent = invoice_job_send(
                 job=job, client=client, context=context, invoice=invoices.get(job.object_id),
-                answered=answered,
+                answered=sending.answered,
             )  # fmt: skip
         else:
             sent = PARTY_SENDERS[kind](job=job, client=client, context=context)
         handled += sent
-        if past(deadline):
+        if past(sending.deadline):
             break
         if not sent and candidates:
             candidates = _untaken(candidates)
-    answered.record()  # before the jobs are listed again, or the run is looked at
+    sending.answered.record()  # before the jobs are listed again, or the run is looked at
     return handled
+
+
+def _from_share(jobs: list[ExportJob], share: tuple[int, int]) -> list[ExportJob]:
+    """The listing from this task's share on, the jobs before it last."""
+    start = len(jobs) * share[0] // max(share[1], 1)
+    return jobs[start:] + jobs[:start]
 
 
 def _untaken(jobs: list[ExportJob]) -> list[ExportJob]:
