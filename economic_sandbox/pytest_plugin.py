@@ -137,6 +137,11 @@ class SandboxClient:
             "PUT", f"/agreements/{self.agreement_number}/accounts/{account_number}",
             {"vatCode": vat_code})
 
+    def edit_journal_entry(self, entry_number: int, **changes) -> dict:
+        """A person changes an unbooked entry's contra side (contraAccount, contraVatCode)."""
+        return self.call_control(
+            "PUT", f"/agreements/{self.agreement_number}/journal-entries/{entry_number}", changes)
+
     def register_payment(self, booked_invoice_number: int, amount, date: str | None = None,
                          exchange_rate: float | None = None) -> dict:
         """`exchange_rate` (per 100): the day's rate the payment was converted at."""

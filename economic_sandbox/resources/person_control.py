@@ -10,7 +10,10 @@ call counted against the agreement. Under `/_sandbox/agreements/{n}`:
 * POST `/drafts/{number}/book`: the draft booked (the booked invoice keeps its references, the
   "Invoice booked" webhook fires), answered as `POST /invoices/booked` answers;
 * PUT `/customers/{number}`: `{"name": ..., "address": ..., "email": ...}`: these fields of
-  the card replaced, `lastUpdated` set, the "Customer updated" webhook fired.
+  the card replaced, `lastUpdated` set, the "Customer updated" webhook fired;
+* PUT `/journal-entries/{entryNumber}`: `{"contraAccount": 1020}` and/or
+  `{"contraVatCode": "U25"}` (null: no VAT code): an unbooked entry's contra side changed, as
+  in the journal's screen before it is booked (its amounts stay).
 
 Paying an invoice is `POST /agreements/{n}/payments` (payments.py).
 """
@@ -20,10 +23,11 @@ from __future__ import annotations
 from economic_sandbox import errors, webhooks
 from economic_sandbox.control import body_of
 from economic_sandbox.http import Request, Response, json_response
-from economic_sandbox.resources import booked, draft_build
+from economic_sandbox.resources import booked, draft_build, reference
 from economic_sandbox.resources.customers import now_stamp, present_customer
 from economic_sandbox.resources.invoice_render import render_draft
 from economic_sandbox.resources.invoices import DRAFTS, stored_draft
+from economic_sandbox.resources.vouchers import ENTRIES
 from economic_sandbox.routing import Router
 
 router = Router()
@@ -106,3 +110,32 @@ def card_edit(request: Request, agreementNumber: int, number: int) -> Response: 
     card["lastUpdated"] = now_stamp()
     webhooks.notify(request.agreement, "Customer updated", NEWNUMBER=number, OLDNUMBER=number)
     return json_response(200, present_customer(request, card))
+
+
+ENTRY_FIELDS = ("contraAccount", "contraVatCode")
+
+
+@router.route("PUT", f"{AGREEMENT}/journal-entries/{{number:int}}")
+def journal_entry_edit(request: Request, agreementNumber: int, number: int) -> Response:  # noqa: N803
+    entry = request.agreement.table(ENTRIES).get(number)
+    if entry is None:
+        raise errors.not_found()
+    changes = body_of(request)
+    if not isinstance(changes, dict) or not changes or set(changes) - set(ENTRY_FIELDS):
+        raise _invalid(f"Send any of {', '.join(ENTRY_FIELDS)}.")
+    if "contraAccount" in changes:
+        account = changes["contraAccount"]
+        if not isinstance(account, int) or isinstance(account, bool):
+            raise _invalid("contraAccount is an account number.")
+        reference.get_or_404(request.agreement, "accounts", account)
+        entry["contraAccount"] = {"accountNumber": account}
+    if "contraVatCode" in changes:
+        code = changes["contraVatCode"]
+        if code is None:
+            entry.pop("contraVatAccount", None)
+        elif isinstance(code, str):
+            reference.get_or_404(request.agreement, "vat-accounts", code)
+            entry["contraVatAccount"] = {"vatCode": code}
+        else:
+            raise _invalid("contraVatCode is a VAT code, or null.")
+    return json_response(200, {"journalEntryNumber": number})

@@ -97,7 +97,7 @@ class FindingKind(models.TextChoices):
     NOT_OURS = "not_ours", _("In e-conomic with our reference, not recorded here")
     TOTALS = "totals", _("Totals differ")
     CUSTOMER = "customer", _("Another customer in e-conomic")
-    ACCOUNTS = "accounts", _("Other accounts in e-conomic (VAT zone)")
+    ACCOUNTS = "accounts", _("Other accounts or VAT codes in e-conomic")
     DRAFT_DELETED = "draft_deleted", _("Draft deleted in e-conomic")
     DRAFT_BOOKED = "draft_booked", _("Draft booked in e-conomic by a person")
     REMAINDER = "remainder", _("e-conomic's remainder differs from our open amount")

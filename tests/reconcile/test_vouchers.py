@@ -94,3 +94,38 @@ def test_a_voucher_sent_twice_with_our_reference_is_named_and_cannot_be_relinked
     assert "relink" not in finding_fixes(finding=finding)
     assert not any(kind == FindingKind.MISSING for kind, _ in open_findings())
     assert (FindingKind.TOTALS, f"invoice {invoice.pk}") not in open_findings()
+
+
+def test_an_entry_moved_to_another_account_in_the_journal_is_found_until_moved_back(
+    vouchering, sandbox
+):
+    [invoice] = exported(vouchering, ExportMethod.VOUCHER)
+    [entry] = sandbox.get(f"/journals/{JOURNAL}/entries").json()["collection"]
+    ours = (entry["contraAccount"]["accountNumber"], entry["contraVatAccount"]["vatCode"])
+    sandbox.edit_journal_entry(entry["journalEntryNumber"], contraAccount=1050)
+
+    reconciled(vouchering)
+
+    finding = open_findings()[(FindingKind.ACCOUNTS, f"invoice {invoice.pk}")]
+    [theirs] = finding.theirs["postings"]
+    [mine] = finding.ours["postings"]
+    assert (mine["account"], mine["vat_code"]) == ours
+    assert (theirs["account"], theirs["vat_code"]) == (1050, ours[1])
+    assert (theirs["net"], theirs["vat"]) == (mine["net"], mine["vat"]) == ("200.00", "50.00")
+    assert "account 1050" in finding.detail
+
+    sandbox.edit_journal_entry(entry["journalEntryNumber"], contraAccount=ours[0])
+    reconciled(vouchering)
+    assert open_findings() == {}
+    assert ReconcileFinding.objects.get(pk=finding.pk).state == "fixed"
+
+
+def test_an_entry_without_its_vat_code_in_the_journal_is_found(vouchering, sandbox):
+    [invoice] = exported(vouchering, ExportMethod.VOUCHER)
+    [entry] = sandbox.get(f"/journals/{JOURNAL}/entries").json()["collection"]
+    sandbox.edit_journal_entry(entry["journalEntryNumber"], contraVatCode=None)
+
+    reconciled(vouchering)
+
+    finding = open_findings()[(FindingKind.ACCOUNTS, f"invoice {invoice.pk}")]
+    assert finding.theirs["postings"][0]["vat_code"] is None

@@ -5,21 +5,27 @@ and shape of the invoices' differences (`compare`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from integration.models import FindingKind
 from integration.services.reconcile.compare import HALF_CENT, Difference, remainder_differs
 from integration.services.reconcile.ours import OurVoucher
-from integration.services.reconcile.remote import Remote, RemoteVoucher
+from integration.services.reconcile.remote import Postings, Remote, RemoteVoucher
+
+CENT = Decimal("0.01")
 
 
 def vouchers_compare(
-    *, ours: Iterable[OurVoucher], remote: Remote, payment_sync: str
-) -> Iterator[Difference]:
+    *, ours: Iterable[OurVoucher], remote: Remote, payment_sync: str,
+    postings: dict[int, Postings] | None = None,
+) -> Iterator[Difference]:  # fmt: skip
     """Every difference between the invoices we sent as journal vouchers and e-conomic's
     vouchers with our references, unbooked in the journal or booked (a person booking the
-    journal is the usual way on, so it is no difference)."""
+    journal is the usual way on, so it is no difference). `postings`: what our invoices'
+    vouchers book (ours.our_voucher_postings), by invoice, held against the journal's."""
+    postings = postings or {}
     unclaimed = {reference: list(found) for reference, found in remote.vouchers.items()}
     for voucher in ours:
         candidates = unclaimed.get(voucher.reference, [])
@@ -41,6 +47,8 @@ def vouchers_compare(
         yield from _voucher_header(voucher, theirs)
         if theirs.booked:
             yield from _voucher_remainder(voucher, theirs, payment_sync)
+        elif voucher.invoice_id in postings:
+            yield from _voucher_accounts(voucher, theirs, postings[voucher.invoice_id])
     for reference, left in sorted(unclaimed.items()):
         for theirs in left:
             yield Difference(
@@ -100,6 +108,47 @@ def _voucher_header(voucher: OurVoucher, theirs: RemoteVoucher) -> Iterator[Diff
             % {"label": voucher.label, "document": theirs.name, "customer": theirs.customer,
                "ours": voucher.customer_number, "fix": fix},
         )  # fmt: skip
+
+
+def _voucher_accounts(
+    voucher: OurVoucher, theirs: RemoteVoucher, ours: Postings
+) -> Iterator[Difference]:
+    """Revenue per account and VAT per code, to the cent: a person may have changed an
+    entry's contra account or VAT code in the journal before booking it."""
+    if _cents(ours) == _cents(theirs.postings):
+        return
+    yield _voucher_difference(
+        voucher, FindingKind.ACCOUNTS, {"postings": _listed(ours)},
+        {"postings": _listed(theirs.postings)},
+        _("%(label)s: e-conomic's %(document)s books %(theirs)s; ours books %(ours)s. Correct "
+          "the entries in the journal before it is booked; mark handled once they agree.")
+        % {"label": voucher.label, "document": theirs.name,
+           "theirs": _words(theirs.postings), "ours": _words(ours)},
+    )  # fmt: skip
+
+
+def _cents(postings: Postings) -> dict:
+    """Without the postings of nothing (an account's entries that cancel out)."""
+    return {
+        key: (net.quantize(CENT), vat.quantize(CENT))
+        for key, (net, vat) in postings.items() if net or vat
+    }  # fmt: skip
+
+
+def _listed(postings: Postings) -> list[dict]:
+    return [
+        {"account": account, "vat_code": code, "net": str(net), "vat": str(vat)}
+        for (account, code), (net, vat) in sorted(_cents(postings).items(), key=str)
+    ]
+
+
+def _words(postings: Postings) -> str:
+    return "; ".join(
+        _("%(net)s net on account %(account)s with %(vat)s VAT (code %(code)s)")
+        % {"net": item["net"], "account": item["account"] or _("none"), "vat": item["vat"],
+           "code": item["vat_code"] or _("none")}
+        for item in _listed(postings)
+    )  # fmt: skip
 
 
 def _voucher_remainder(

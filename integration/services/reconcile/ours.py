@@ -5,7 +5,7 @@ ledger's size, and our customers' cards as we would send them."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +14,8 @@ from integration.economic import payloads
 from integration.models import Connection, CustomerLink, InvoiceExport
 from integration.models.connection import ExportMethod
 from integration.models.mappings import CustomerLinkState
+from integration.services.export_context import ExportContext, invoices_for_export
+from integration.services.exports.snapshots import invoice_blockers, invoice_snapshot
 from integration.services.installation import invoice_reference
 
 INVOICE_METHODS = (ExportMethod.DRAFT, ExportMethod.BOOKED)
@@ -94,6 +96,25 @@ def our_documents(*, connection: Connection, installation: str) -> Iterator[OurD
     cards = linked_cards(connection=connection)
     for row in _exports(connection).values(*FIELDS).iterator(chunk_size=2000):
         yield _document(row, cards, installation)
+
+
+def our_voucher_postings(
+    *, connection: Connection, invoice_ids: Iterable[int]
+) -> dict[int, dict[tuple[int | None, str | None], list[Decimal]]]:
+    """What each invoice's voucher books, (revenue account, VAT code) -> [net, VAT], as the
+    export sends it with today's mappings; an invoice whose lines no longer map (a mapping
+    removed since) is left out, as nothing can be said of its accounts."""
+    context = ExportContext.load(connection=connection, method=ExportMethod.VOUCHER)
+    postings = {}
+    for invoice in invoices_for_export(invoice_ids):
+        if invoice_blockers(invoice, context):
+            continue
+        snapshot = invoice_snapshot(invoice, context)
+        postings[invoice.pk] = {
+            (account, code): [net, vat]
+            for account, code, net, vat in payloads.voucher_postings(snapshot)
+        }
+    return postings
 
 
 def our_vouchers(*, connection: Connection, installation: str) -> list[OurVoucher]:

@@ -60,6 +60,10 @@ class CallBudget:
             self.limiter.refused(retry_after=retry_after, day_closed_until=day_closed_until)
 
 
+# (revenue account, VAT code) -> [net, VAT]: what a voucher's entries book, as ours are summed
+Postings = dict[tuple[int | None, str | None], list[Decimal]]
+
+
 @dataclass
 class RemoteVoucher:
     """One voucher of ours in e-conomic: its customer-invoice entries summed."""
@@ -71,6 +75,9 @@ class RemoteVoucher:
     currency: str
     gross: Decimal = Decimal("0.00")
     remainder: Decimal = Decimal("0.00")  # booked only: what is still owed on it
+    # Unbooked only: a journal entry names its contra (revenue) account and VAT code; once
+    # booked, only the receivable side is read (the postings would cost three times the calls).
+    postings: Postings = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -162,6 +169,13 @@ def _add(found, references, key, entry: dict, currency: str, pattern) -> None:
     voucher.gross += _money(entry.get("amount"))
     if booked:
         voucher.remainder += _money(entry.get("remainder"))
+        return
+    account = (entry.get("contraAccount") or {}).get("accountNumber")
+    code = (entry.get("contraVatAccount") or {}).get("vatCode")
+    vat = _money(entry.get("contraVatAmount"))
+    posted = voucher.postings.setdefault((account, code), [Decimal("0.00"), Decimal("0.00")])
+    posted[0] += _money(entry.get("amount")) - vat
+    posted[1] += vat
 
 
 def _money(value) -> Decimal:
