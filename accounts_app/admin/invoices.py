@@ -101,9 +101,19 @@ class InvoiceLineInline(KeyBoundedAutocompleteMixin, admin.TabularInline):
     extra = 1
     net_amount_shown = _money_shown(InvoiceLine, "net_amount", invoice_of=_parent)
     vat_amount_shown = _money_shown(InvoiceLine, "vat_amount", invoice_of=_parent)
+    unit_price_shown = _money_shown(InvoiceLine, "unit_price", invoice_of=_parent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")
+
+    def get_fields(self, request, obj=None):
+        # An issued invoice's lines are read only: its unit prices are money, with currency.
+        if editable(obj):
+            return LINE_FIELDS
+        return [name if name != "unit_price" else "unit_price_shown" for name in LINE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *([] if editable(obj) else ["unit_price_shown"])]
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if editable(obj) else 0

@@ -1,5 +1,6 @@
 """The invoice screens: editing drafts with lines, the actions, and the lock on finalized ones."""
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -152,3 +153,14 @@ def test_a_payment_on_a_draft_is_a_form_error(client, clerk):
     assert response.status_code == 200
     assert "finalize it before registering payments" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_an_issued_invoices_unit_prices_show_with_its_currency(client, clerk, settings):
+    settings.LANGUAGE_CODE = "en"
+    invoice = invoice_with_lines(prices=(Decimal("1234.50"),), finalized=True, currency="EUR")
+    client.force_login(clerk)
+    page = client.get(
+        reverse("admin:accounts_app_invoice_change", args=[invoice.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    [cell] = re.findall(r'<td class="field-unit_price_shown">(.*?)</td>', page, re.S)
+    assert "EUR 1,234.50" in cell
