@@ -1,7 +1,8 @@
-"""A bureau's many agreements, measured: 4 real `qcluster` workers export drafts (customers
-linked, PDF off) for 20 agreements of 100 invoices each at once, then for one agreement of
-2,000, to a sandbox at 30 ms latency with e-conomic's bucket (10,000 tokens per 60 s per
-agreement). Prints, per phase:
+"""A bureau's many agreements, measured: 4 real workers in one `qcluster` (as one machine runs
+them; `--clusters` splits them as over several machines) export drafts (customers linked, PDF
+off) for 20 agreements of 100 invoices each at once, then for one agreement of 2,000, to a
+sandbox at 30 ms latency with e-conomic's bucket (10,000 tokens per 60 s per agreement).
+Prints, per phase:
 
 - wall time against the bound the busiest agreement's bucket sets, (tokens - capacity) / refill
   (0 when no agreement spends more than its bucket holds), and against the bound 30 ms a call
@@ -18,7 +19,7 @@ names, or an SQLite file), dropped at the end. Prints figures; it is not a test.
 
     [DATABASE_URL=postgres://postgres@127.0.0.1:5432/ledger_bridge REDIS_URL=redis://...] \\
         .venv/bin/python bench/agreements.py [--agreements 20] [--invoices 100] \\
-        [--single 2000] [--workers 4]
+        [--single 2000] [--workers 4] [--clusters 1]
 """
 
 from __future__ import annotations
